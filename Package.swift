@@ -1,0 +1,58 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "cortensor-edge",
+    products: [
+        .executable(name: "cortensor-edge", targets: ["cortensor-edge"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2")
+    ],
+    targets: [
+        // C shims: a module map and one header each, found through pkg-config.
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Libraries, one per concern.
+        .target(name: "JSON"),
+        .target(name: "Hashing", dependencies: ["COpenSSL"]),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "EdgeCommands",
+            dependencies: ["Gateway", "JSON", "Hashing", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(name: "cortensor-edge", dependencies: ["EdgeCommands"]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing"]),
+        .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway"]),
+    ]
+)
+
+/// One set of settings for every Swift target: Swift 6 mode and the house's upcoming features.
+let sharedSwiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .strictMemorySafety(),
+    .treatWarning("StrictMemorySafety", as: .error),
+]
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings
+}

@@ -1,0 +1,1 @@
+// JSON: placeholder so the skeleton builds; replaced by the real module sources.

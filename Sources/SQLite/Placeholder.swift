@@ -1,0 +1,1 @@
+// SQLite: placeholder so the skeleton builds; replaced by the real module sources.

@@ -1,0 +1,1 @@
+// The thin executable: everything it does lives in EdgeCommands.

@@ -1,0 +1,1 @@
+// EdgeCommandsTests: placeholder so the skeleton builds; replaced by the real tests.

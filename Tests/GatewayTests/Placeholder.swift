@@ -1,0 +1,1 @@
+// GatewayTests: placeholder so the skeleton builds; replaced by the real tests.

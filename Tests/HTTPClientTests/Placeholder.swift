@@ -1,0 +1,1 @@
+// HTTPClientTests: placeholder so the skeleton builds; replaced by the real tests.

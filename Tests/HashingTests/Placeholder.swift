@@ -1,0 +1,1 @@
+// HashingTests: placeholder so the skeleton builds; replaced by the real tests.

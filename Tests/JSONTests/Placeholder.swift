@@ -1,0 +1,1 @@
+// JSONTests: placeholder so the skeleton builds; replaced by the real tests.

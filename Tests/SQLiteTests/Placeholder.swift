@@ -1,0 +1,1 @@
+// SQLiteTests: placeholder so the skeleton builds; replaced by the real tests.
