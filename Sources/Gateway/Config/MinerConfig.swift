@@ -1,0 +1,70 @@
+/// One statically configured miner: an upstream that speaks the OpenAI-compatible HTTP API.
+public struct MinerConfig: Sendable, Hashable {
+    /// Stable identifier used in logs, metrics, task records and session miner lists.
+    public var id: String
+    /// Base URL of the miner, e.g. `http://127.0.0.1:8080` (the pool appends `/v1/...`).
+    public var url: String
+    /// Models the miner serves; empty means "whatever it serves" (any model is routed to it).
+    public var models: [String]
+    /// Relative selection weight; higher weights get proportionally more traffic among healthy miners.
+    public var weight: Double
+    /// Bearer key sent to the miner, if it needs one.
+    public var apiKey: String?
+
+    /// Creates a miner entry.
+    public init(id: String, url: String, models: [String] = [], weight: Double = 1, apiKey: String? = nil) {
+        self.id = id
+        self.url = url
+        self.models = models
+        self.weight = weight
+        self.apiKey = apiKey
+    }
+}
+
+/// Tuning of the miner pool: retries, timeouts, health probes and circuit breakers.
+public struct MinerPoolSettings: Sendable, Hashable {
+    /// Miners tried for one request before giving up (a retry happens only before the first byte).
+    public var maxAttempts: Int = 3
+    /// Longest wait for a miner's first token before trying the next miner.
+    public var firstTokenTimeout: Duration = .seconds(30)
+    /// Longest connect time to a miner.
+    public var connectTimeout: Duration = .seconds(5)
+    /// Interval between health probes (`GET /v1/models`) of each miner.
+    public var probeInterval: Duration = .seconds(15)
+    /// Consecutive failures that open a miner's circuit breaker.
+    public var breakerFailureThreshold: Int = 3
+    /// How long an open breaker stays open before a half-open probe request is let through.
+    public var breakerOpenDuration: Duration = .seconds(30)
+
+    /// Creates settings with the defaults above.
+    public init() {}
+}
+
+/// A local session: a named set of miners serving one model, as Cortensor clients address them by number.
+public struct SessionConfig: Sendable, Hashable {
+    /// Numeric session id used in `/api/v1/completions/{id}`; session 0 is the quick-start default.
+    public var id: Int
+    /// Human-readable name.
+    public var name: String
+    /// Model requested from miners; empty lets the miner use its default.
+    public var model: String
+    /// Miner ids serving the session; empty means every configured miner.
+    public var miners: [String]
+    /// How many miners answer each task (results recorded per miner); 1 forwards a single stream.
+    public var redundancy: Int
+    /// Default deadline of a task in this session, in seconds (a request's `timeout` may lower it).
+    public var timeoutSeconds: Int
+
+    /// Creates a session entry.
+    public init(
+        id: Int, name: String, model: String = "", miners: [String] = [], redundancy: Int = 1,
+        timeoutSeconds: Int = 300
+    ) {
+        self.id = id
+        self.name = name
+        self.model = model
+        self.miners = miners
+        self.redundancy = redundancy
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
