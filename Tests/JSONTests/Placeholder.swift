@@ -1,1 +1,0 @@
-// JSONTests: placeholder so the skeleton builds; replaced by the real tests.
