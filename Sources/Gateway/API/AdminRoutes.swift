@@ -1,0 +1,49 @@
+import Synchronization
+
+/// Liveness, readiness and metrics.
+///
+/// `/healthz` and `/readyz` need no key so supervisors and load balancers can probe them; `/metrics` needs a key
+/// on the public listener and none on the separate admin listener, which is bound to a private address.
+struct AdminRoutes: Sendable {
+    let metrics: Metrics
+    let readiness: Readiness
+
+    /// Health and readiness routes for the public listener, plus key-protected metrics.
+    var publicRoutes: [(method: String, route: EdgeGateway.Route)] {
+        probes + [("GET", EdgeGateway.Route(pattern: "/metrics", flavor: .plain) { _, _ in scrape() })]
+    }
+
+    /// The admin listener's routes: probes and metrics without a key.
+    var adminRoutes: [(method: String, route: EdgeGateway.Route)] {
+        probes + [("GET", EdgeGateway.Route(pattern: "/metrics", flavor: .plain, requiresKey: false) { _, _ in scrape() })]
+    }
+
+    private var probes: [(method: String, route: EdgeGateway.Route)] {
+        [
+            ("GET", EdgeGateway.Route(pattern: "/healthz", flavor: .plain, requiresKey: false) { _, _ in
+                .json(200, ["status": "ok"])
+            }),
+            ("GET", EdgeGateway.Route(pattern: "/readyz", flavor: .plain, requiresKey: false) { _, _ in
+                readiness.isReady ? .json(200, ["status": "ready"]) : .json(503, ["status": "not_ready"])
+            }),
+        ]
+    }
+
+    private func scrape() -> Response {
+        .text(200, metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+    }
+}
+
+/// Whether the router is ready to take traffic: set once listening, cleared when shutdown starts.
+public final class Readiness: Sendable {
+    private let state = Atomic<Bool>(false)
+
+    /// Creates a not-yet-ready flag.
+    public init() {}
+
+    /// Whether `/readyz` answers 200.
+    public var isReady: Bool { state.load(ordering: .acquiring) }
+
+    /// Sets readiness.
+    public func set(_ ready: Bool) { state.store(ready, ordering: .releasing) }
+}

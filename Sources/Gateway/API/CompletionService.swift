@@ -1,0 +1,177 @@
+import Glibc
+import Hashing
+import JSON
+public import Logging
+
+/// Runs completions end to end: session, task record, miner pool, and the answer in the caller's API shape.
+public final class CompletionService: Sendable {
+    /// Which API the request came in on.
+    public enum API: Sendable {
+        /// Cortensor `POST /api/v1/completions`.
+        case cortensor
+        /// OpenAI `POST /v1/chat/completions`.
+        case openAIChat
+        /// OpenAI `POST /v1/completions`.
+        case openAICompletion
+
+        var flavor: APIFlavor { self == .cortensor ? .cortensor : .openAI }
+    }
+
+    let pool: MinerPool
+    let tasks: TaskStore
+    let sessions: [Int: SessionConfig]
+    let metrics: Metrics
+    let logger: Logger
+
+    /// Creates the service over its collaborators.
+    public init(pool: MinerPool, tasks: TaskStore, sessions: [SessionConfig], metrics: Metrics, logger: Logger) {
+        self.pool = pool
+        self.tasks = tasks
+        self.sessions = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Answers one parsed completion request.
+    public func respond(to request: CompletionRequest, api: API, requestID: String) async -> Response {
+        do {
+            return try await run(request, api: api, requestID: requestID)
+        } catch {
+            return error.response(for: api.flavor)
+        }
+    }
+
+    private func run(_ request: CompletionRequest, api: API, requestID: String) async throws(APIError) -> Response {
+        let sessionID = request.sessionID ?? 0
+        guard let session = sessions[sessionID] else { throw APIError.notFound("session \(sessionID)") }
+        let model = request.model ?? (session.model.isEmpty ? nil : session.model)
+        let timeout = request.timeout ?? .seconds(session.timeoutSeconds)
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let task = try record {
+            try tasks.createTask(
+                sessionID: sessionID, assignedMiners: [], promptHash: SHA256.hash(Array(request.promptText.utf8)).hexString,
+                clientReference: request.clientReference, now: UnixTime.now())
+        }
+        let upstream = UpstreamRequest(
+            endpoint: request.input.isChat ? .chatCompletions : .completions,
+            body: request.upstreamBody(model: model).serializedBytes, stream: true, model: model)
+        let reply: UpstreamReply
+        do {
+            reply = try await pool.send(upstream, miners: session.miners.isEmpty ? nil : session.miners, deadline: deadline)
+        } catch {
+            _ = try? tasks.fail(sessionID: sessionID, taskID: task.taskID, reason: error.shortDescription, now: UnixTime.now())
+            logger.warning("completion failed before the first token", metadata: ["request_id": "\(requestID)", "error": "\(error.shortDescription)"])
+            throw error.apiError
+        }
+        _ = try? tasks.markAssigned(sessionID: sessionID, taskID: task.taskID, miners: [reply.minerID])
+        let renderer = CompletionRenderer(
+            kind: request.input.isChat && api != .cortensor ? .chatCompletion : .textCompletion,
+            id: (api == .openAIChat ? "chatcmpl-" : "cmpl-") + requestID, created: UnixTime.now(),
+            model: model ?? reply.minerID,
+            extraFields: api == .cortensor
+                ? ["task_id": .int(Int64(task.taskID)), "session_id": .int(Int64(sessionID))] : [:])
+        let finisher = TaskFinisher(tasks: tasks, sessionID: sessionID, taskID: task.taskID, minerID: reply.minerID)
+        var response: Response
+        if request.stream {
+            response = streamingResponse(reply, renderer: renderer, includeUsage: request.includeUsage, finisher: finisher)
+        } else {
+            response = try await bufferedResponse(reply, renderer: renderer, finisher: finisher, flavor: api.flavor)
+        }
+        response.headers.add(name: "X-Cortensor-Miner", value: reply.minerID)
+        if api == .cortensor { response.headers.add(name: "X-Cortensor-Task", value: "\(sessionID)/\(task.taskID)") }
+        return response
+    }
+
+    private func bufferedResponse(
+        _ reply: UpstreamReply, renderer: CompletionRenderer, finisher: TaskFinisher, flavor: APIFlavor
+    ) async throws(APIError) -> Response {
+        var outcome = CompletionOutcome()
+        do {
+            for try await event in reply.events { outcome.apply(event) }
+        } catch {
+            finisher.fail(error)
+            throw (error as? UpstreamError)?.apiError
+                ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-response")
+        }
+        finisher.complete(outcome)
+        return Response.json(200, renderer.fullBody(outcome))
+    }
+
+    private func streamingResponse(
+        _ reply: UpstreamReply, renderer: CompletionRenderer, includeUsage: Bool, finisher: TaskFinisher
+    ) -> Response {
+        var response = Response(status: 200, headers: HTTPHeaders(), body: .stream({ writer in
+            var outcome = CompletionOutcome()
+            do {
+                for try await event in reply.events {
+                    outcome.apply(event)
+                    if case .text(let delta) = event, !delta.isEmpty {
+                        try await writer.write(ServerSentEvent.data(renderer.textChunk(delta, first: outcome.deltas == 1)))
+                    }
+                }
+            } catch {
+                finisher.fail(error)
+                let apiError = (error as? UpstreamError)?.apiError
+                    ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-stream")
+                try? await writer.write(ServerSentEvent.data(apiError.body(for: .openAI)))
+                try? await writer.write(ServerSentEvent.done)
+                return
+            }
+            finisher.complete(outcome)
+            try await writer.write(ServerSentEvent.data(renderer.finishChunk(outcome.finishReason ?? "stop")))
+            if includeUsage { try await writer.write(ServerSentEvent.data(renderer.usageChunk(outcome))) }
+            try await writer.write(ServerSentEvent.done)
+        }))
+        response.headers.add(name: "Content-Type", value: "text/event-stream")
+        response.headers.add(name: "Cache-Control", value: "no-cache")
+        response.headers.add(name: "X-Accel-Buffering", value: "no")
+        return response
+    }
+
+    private func record<T>(_ body: () throws -> T) throws(APIError) -> T {
+        do {
+            return try body()
+        } catch {
+            logger.error("task store failed", metadata: ["error": "\(error)"])
+            throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")
+        }
+    }
+}
+
+/// Writes a task's final state once the miner's answer is complete or has failed.
+struct TaskFinisher: Sendable {
+    let tasks: TaskStore
+    let sessionID: Int
+    let taskID: Int
+    let minerID: String
+
+    func complete(_ outcome: CompletionOutcome) {
+        _ = try? tasks.complete(
+            sessionID: sessionID, taskID: taskID, resultData: [outcome.text], resultMiners: [minerID], now: UnixTime.now())
+    }
+
+    func fail(_ error: any Error) {
+        let reason = (error as? UpstreamError)?.shortDescription ?? "upstream stream failed"
+        _ = try? tasks.fail(sessionID: sessionID, taskID: taskID, reason: reason, now: UnixTime.now())
+    }
+}
+
+/// Wall-clock seconds since the Unix epoch, as task records and OpenAI `created` fields use.
+enum UnixTime {
+    static func now() -> Int { Int(time(nil)) }
+}
+
+extension CompletionRequest.Input {
+    var isChat: Bool {
+        if case .messages = self { return true }
+        return false
+    }
+}
+
+extension JSONValue {
+    var serializedBytes: [UInt8] {
+        var bytes: [UInt8] = []
+        serialize(into: &bytes)
+        return bytes
+    }
+}

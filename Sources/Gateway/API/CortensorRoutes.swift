@@ -1,0 +1,139 @@
+import JSON
+
+/// The Cortensor REST API v1 (`/api/v1/...`), compatible with the official router's clients.
+struct CortensorRoutes: Sendable {
+    let service: CompletionService
+    let pool: MinerPool
+    let tasks: TaskStore
+    let sessions: [SessionConfig]
+    let info: RouterInfo
+
+    /// The routes with their methods.
+    var routes: [(method: String, route: EdgeGateway.Route)] {
+        [
+            ("GET", route("/api/v1/info") { _, _ in .json(200, info.infoJSON) }),
+            ("GET", route("/api/v1/about") { _, _ in .json(200, info.aboutJSON) }),
+            ("GET", route("/api/v1/ping") { _, _ in .json(200, ["status": "ok", "message": "pong", "timestamp": .int(Int64(UnixTime.now()))]) }),
+            ("GET", route("/api/v1/status") { _, _ in await status() }),
+            ("GET", route("/api/v1/miners") { _, _ in await miners() }),
+            ("GET", route("/api/v1/sessions") { _, _ in .json(200, ["sessions": .array(sessions.map(\.json))]) }),
+            ("GET", route("/api/v1/sessions/{sid}") { _, parameters throws(APIError) in try session(parameters) }),
+            ("GET", route("/api/v1/tasks/{sid}") { request, parameters throws(APIError) in
+                try taskList(request, parameters)
+            }),
+            ("GET", route("/api/v1/tasks/{sid}/{tid}") { _, parameters throws(APIError) in try task(parameters) }),
+            ("POST", route("/api/v1/completions") { request, _ throws(APIError) in
+                try await complete(request, pathSession: nil)
+            }),
+            ("POST", route("/api/v1/completions/{sid}") { request, parameters throws(APIError) in
+                try await complete(request, pathSession: try sessionID(parameters))
+            }),
+        ]
+    }
+
+    private func route(_ pattern: String, _ handler: @escaping EdgeGateway.Handler) -> EdgeGateway.Route {
+        EdgeGateway.Route(pattern: pattern, flavor: .cortensor, handler: handler)
+    }
+
+    private func complete(_ request: Request, pathSession: Int?) async throws(APIError) -> Response {
+        let completion = try CompletionRequest.cortensor(body: request.body, pathSession: pathSession)
+        return await service.respond(to: completion, api: .cortensor, requestID: request.id)
+    }
+
+    private func status() async -> Response {
+        let miners = await pool.snapshot()
+        let healthy = miners.filter { $0.state != "open" }.count
+        return .json(
+            200,
+            [
+                "status": healthy > 0 ? "ok" : (miners.isEmpty ? "no_miners" : "degraded"),
+                "uptime_seconds": .int(Int64(info.uptimeSeconds)),
+                "miners": ["total": .int(Int64(miners.count)), "available": .int(Int64(healthy))],
+                "sessions": .int(Int64(sessions.count)),
+            ])
+    }
+
+    private func miners() async -> Response {
+        .json(200, ["miners": .array(await pool.snapshot().map(\.json))])
+    }
+
+    private func session(_ parameters: [String: String]) throws(APIError) -> Response {
+        let id = try sessionID(parameters)
+        guard let session = sessions.first(where: { $0.id == id }) else { throw APIError.notFound("session \(id)") }
+        return .json(200, session.json)
+    }
+
+    private func taskList(_ request: Request, _ parameters: [String: String]) throws(APIError) -> Response {
+        let sid = try sessionID(parameters)
+        let limit = try queryInt(request, "limit", in: 1...1000) ?? 100
+        let offset = try queryInt(request, "offset", in: 0...Int(Int32.max)) ?? 0
+        do {
+            let records = try tasks.tasks(sessionID: sid, limit: limit, offset: offset)
+            let total = try tasks.count(sessionID: sid)
+            return .json(
+                200,
+                [
+                    "session_id": .int(Int64(sid)), "total": .int(Int64(total)),
+                    "tasks": .array(records.map(\.json)),
+                ])
+        } catch {
+            throw APIError(status: 500, code: "storage_failed", message: "tasks could not be read")
+        }
+    }
+
+    private func task(_ parameters: [String: String]) throws(APIError) -> Response {
+        let sid = try sessionID(parameters)
+        guard let tid = parameters["tid"].flatMap({ Int($0) }), tid >= 0 else {
+            throw APIError.invalidField("task_id", "must be a non-negative integer")
+        }
+        let record: TaskRecord?
+        do {
+            record = try tasks.task(sessionID: sid, taskID: tid)
+        } catch {
+            throw APIError(status: 500, code: "storage_failed", message: "the task could not be read")
+        }
+        guard let record else { throw APIError.notFound("task \(tid) of session \(sid)") }
+        return .json(200, record.json)
+    }
+
+    private func sessionID(_ parameters: [String: String]) throws(APIError) -> Int {
+        guard let id = parameters["sid"].flatMap({ Int($0) }), id >= 0 else {
+            throw APIError.invalidField("session_id", "must be a non-negative integer")
+        }
+        return id
+    }
+
+    private func queryInt(_ request: Request, _ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        guard let raw = request.query.first(where: { $0.name == name })?.value else { return nil }
+        guard let value = Int(raw), range.contains(value) else {
+            throw APIError.invalidField(name, "must be an integer between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return value
+    }
+}
+
+extension SessionConfig {
+    var json: JSONValue {
+        [
+            "id": .int(Int64(id)), "session_id": .int(Int64(id)), "name": .string(name), "model": .string(model),
+            "miners": .array(miners.map(JSONValue.string)), "redundancy": .int(Int64(redundancy)),
+            "timeout": .int(Int64(timeoutSeconds)), "mode": "local",
+        ]
+    }
+}
+
+extension TaskRecord {
+    var json: JSONValue {
+        [
+            "session_id": .int(Int64(sessionID)), "task_id": .int(Int64(taskID)), "id": .int(Int64(taskID)),
+            "status": .int(Int64(status)), "assigned_miners": .array(assignedMiners.map(JSONValue.string)),
+            "created_at": .int(Int64(createdAt)), "finished_at": finishedAt.map { .int(Int64($0)) } ?? .null,
+            "results": [
+                "data": .array(resultData.map(JSONValue.string)),
+                "miners": .array(resultMiners.map(JSONValue.string)),
+            ],
+            "client_reference": clientReference.map(JSONValue.string) ?? .null,
+            "error": error.map(JSONValue.string) ?? .null,
+        ]
+    }
+}

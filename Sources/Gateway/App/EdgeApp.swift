@@ -1,0 +1,111 @@
+import Glibc
+import HTTPClient
+public import Logging
+import Synchronization
+
+/// The running router: storage, miner pool, HTTP listeners, and a graceful shutdown on SIGTERM/SIGINT.
+public final class EdgeApp: Sendable {
+    private let config: EdgeConfig
+    private let logger: Logger
+    private let readiness = Readiness()
+    private let servers = Mutex<[HTTPServer]>([])
+
+    /// Creates the app for an effective configuration.
+    public init(config: EdgeConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    /// Starts everything, serves until a termination signal, then drains and stops; returns the exit code.
+    public func run() async throws -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        let store = try EdgeStore(directory: config.stateDirectory)
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        let pool = MinerPool(
+            miners: config.miners, transport: HTTPClientMinerTransport(client: client), settings: config.minerPool,
+            logger: logger)
+        let metrics = Metrics(gauges: { [servers] in
+            let list = servers.withLock { $0 }
+            return [
+                ("cortensor_edge_open_connections", "Open client connections.", Double(list.reduce(0) { $0 + $1.openConnections })),
+                ("cortensor_edge_active_streams", "Responses being streamed.", Double(list.reduce(0) { $0 + $1.activeStreams })),
+            ]
+        })
+        let gateways = makeGateways(store: store, pool: pool, metrics: metrics)
+        var started: [HTTPServer] = []
+        for (configuration, gateway) in gateways {
+            let server = HTTPServer(configuration: configuration) { request in await gateway.handle(request) }
+            try server.start()
+            started.append(server)
+            logger.info("listening", metadata: ["address": "\(configuration.host):\(server.port)"])
+        }
+        servers.withLock { $0 = started }
+        await pool.startHealthProbes()
+        readiness.set(true)
+        let received = await SignalWaiter.wait()
+        logger.info("shutting down", metadata: ["signal": "\(received)", "grace_s": "\(config.server.shutdownGraceSeconds)"])
+        readiness.set(false)
+        await pool.stopHealthProbes()
+        for server in started { await server.shutdown(grace: .seconds(config.server.shutdownGraceSeconds)) }
+        logger.info("stopped")
+        return 0
+    }
+
+    private func makeGateways(store: EdgeStore, pool: MinerPool, metrics: Metrics)
+        -> [(HTTPServerConfiguration, EdgeGateway)]
+    {
+        let service = CompletionService(
+            pool: pool, tasks: store.tasks, sessions: config.sessions, metrics: metrics, logger: logger)
+        let info = RouterInfo(listenAddress: "\(config.server.host):\(config.server.port)")
+        let admin = AdminRoutes(metrics: metrics, readiness: readiness)
+        let cortensor = CortensorRoutes(
+            service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info)
+        let openAI = OpenAIRoutes(service: service, pool: pool, created: UnixTime.now())
+        let authenticator = Authenticator(keys: store.apiKeys, devMode: config.auth.devMode)
+        let limiter = RateLimiter(
+            requestsPerMinute: config.auth.rateLimitPerMinute, burst: config.auth.rateLimitBurst)
+        let separateAdmin = config.admin.port != 0
+        let publicRoutes = cortensor.routes + openAI.routes + (separateAdmin ? [] : admin.publicRoutes)
+        var gateways = [
+            (
+                config.server.httpServerConfiguration,
+                EdgeGateway(
+                    routes: publicRoutes + (separateAdmin ? admin.publicRoutes.filter { $0.route.pattern != "/metrics" } : []),
+                    authenticator: authenticator, limiter: limiter, metrics: metrics, logger: logger)
+            )
+        ]
+        if separateAdmin {
+            var adminServer = HTTPServerConfiguration()
+            adminServer.host = config.admin.host
+            adminServer.port = config.admin.port
+            adminServer.connectionLimit = 64
+            gateways.append(
+                (
+                    adminServer,
+                    EdgeGateway(
+                        routes: admin.adminRoutes, authenticator: authenticator, limiter: limiter, metrics: metrics,
+                        logger: logger)
+                ))
+        }
+        return gateways
+    }
+}
+
+extension EdgeConfig.Server {
+    /// The listener settings of the public API.
+    var httpServerConfiguration: HTTPServerConfiguration {
+        var configuration = HTTPServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.workerThreads = workerThreads
+        configuration.connectionLimit = connectionLimit
+        configuration.perIPConnectionLimit = perIPConnectionLimit
+        configuration.idleTimeout = .seconds(idleTimeoutSeconds)
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.requestDeadline = .seconds(requestDeadlineSeconds)
+        configuration.tlsCertificatePath = tlsCertificatePath
+        configuration.tlsKeyPath = tlsKeyPath
+        return configuration
+    }
+}

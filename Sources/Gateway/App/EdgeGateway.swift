@@ -1,0 +1,117 @@
+public import Logging
+
+/// The router's request handler: authentication, rate limits, routing, metrics and the access log in front of
+/// the Cortensor, OpenAI and admin routes.
+public final class EdgeGateway: Sendable {
+    /// A route's handler: the request and its captured path parameters.
+    public typealias Handler = @Sendable (Request, [String: String]) async throws(APIError) -> Response
+
+    /// One entry of the route table.
+    public struct Route: Sendable {
+        /// The pattern, used as the metrics label.
+        public let pattern: String
+        /// Which API's error shape applies.
+        public let flavor: APIFlavor
+        /// Whether an API key is required.
+        public let requiresKey: Bool
+        /// The handler.
+        public let handler: Handler
+
+        /// Creates a route.
+        public init(pattern: String, flavor: APIFlavor, requiresKey: Bool = true, handler: @escaping Handler) {
+            self.pattern = pattern
+            self.flavor = flavor
+            self.requiresKey = requiresKey
+            self.handler = handler
+        }
+    }
+
+    private let router: Router<Route>
+    private let authenticator: Authenticator
+    private let limiter: RateLimiter
+    private let metrics: Metrics
+    private let logger: Logger
+
+    /// Creates a gateway from a list of `(method, route)` pairs.
+    public init(
+        routes: [(method: String, route: Route)], authenticator: Authenticator, limiter: RateLimiter,
+        metrics: Metrics, logger: Logger
+    ) {
+        var router = Router<Route>()
+        for (method, route) in routes { router.add(method, route.pattern, route) }
+        self.router = router
+        self.authenticator = authenticator
+        self.limiter = limiter
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Handles one request; never throws — every failure becomes a response in the route's API shape.
+    public func handle(_ request: Request) async -> Response {
+        let started = ContinuousClock.now
+        let (route, response) = await dispatch(request)
+        let label = route?.pattern ?? "unmatched"
+        return observed(response, request: request, route: label, started: started)
+    }
+
+    private func dispatch(_ request: Request) async -> (Route?, Response) {
+        let flavor = Self.flavor(forPath: request.path)
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound:
+            return (nil, APIError.notFound("route \(request.method) \(request.path)").response(for: flavor))
+        case .methodNotAllowed(let allowed):
+            let error = APIError(
+                status: 405, code: "method_not_allowed", message: "method \(request.method) is not allowed here",
+                headers: [APIError.Header(name: "Allow", value: allowed.joined(separator: ", "))])
+            return (nil, error.response(for: flavor))
+        case .found(let route, let parameters):
+            do {
+                if route.requiresKey { try admit(request) }
+                return (route, try await route.handler(request, parameters))
+            } catch {
+                if error.status == 429 { metrics.recordRateLimited() }
+                return (route, error.response(for: route.flavor))
+            }
+        }
+    }
+
+    private func admit(_ request: Request) throws(APIError) {
+        guard let identity = authenticator.authenticate(request.headers) else { throw APIError.unauthorized }
+        if case .limited(let retryAfter) = limiter.take(key: identity) {
+            throw APIError.rateLimited(retryAfter: retryAfter)
+        }
+    }
+
+    /// Records metrics and the access-log line when the response is complete (after the stream for SSE).
+    private func observed(_ response: Response, request: Request, route: String, started: ContinuousClock.Instant)
+        -> Response
+    {
+        let finish: @Sendable () -> Void = { [metrics, logger] in
+            let elapsed = started.duration(to: .now)
+            metrics.recordRequest(route: route, status: response.status, duration: elapsed)
+            logger.info(
+                "\(request.method) \(route) \(response.status)",
+                metadata: [
+                    "request_id": "\(request.id)", "remote": "\(request.remoteAddress)",
+                    "ms": "\(Int(elapsed.seconds * 1000))",
+                ])
+        }
+        guard case .stream(let produce) = response.body else {
+            finish()
+            return response
+        }
+        var wrapped = response
+        wrapped.body = .stream({ writer in
+            defer { finish() }
+            try await produce(writer)
+        })
+        return wrapped
+    }
+
+    /// The API family of a path, for errors on unmatched routes.
+    static func flavor(forPath path: String) -> APIFlavor {
+        if path.hasPrefix("/v1/") { return .openAI }
+        if path.hasPrefix("/api/") { return .cortensor }
+        return .plain
+    }
+}

@@ -1,0 +1,105 @@
+import Synchronization
+
+/// The router's Prometheus metrics: requests by route and status, latencies, and per-miner upstream figures.
+///
+/// Routes are recorded by pattern (`/api/v1/tasks/{sid}`), never by raw path, so label sets stay bounded.
+public final class Metrics: Sendable {
+    private struct RequestKey: Hashable {
+        let route: String
+        let status: Int
+    }
+
+    private struct UpstreamKey: Hashable {
+        let miner: String
+        let outcome: String
+    }
+
+    private struct State {
+        var requests: [RequestKey: UInt64] = [:]
+        var requestLatency: [String: Histogram] = [:]
+        var upstream: [UpstreamKey: UInt64] = [:]
+        var upstreamFirstByte: [String: Histogram] = [:]
+        var rateLimited: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    private let gauges: @Sendable () -> [(name: String, help: String, value: Double)]
+
+    /// Creates a registry; `gauges` is read at each scrape (open connections, active streams, ...).
+    public init(gauges: @escaping @Sendable () -> [(name: String, help: String, value: Double)] = { [] }) {
+        self.gauges = gauges
+    }
+
+    /// Records one finished request.
+    public func recordRequest(route: String, status: Int, duration: Duration) {
+        state.withLock { state in
+            state.requests[RequestKey(route: route, status: status), default: 0] += 1
+            state.requestLatency[route, default: Histogram()].observe(duration.seconds)
+        }
+    }
+
+    /// Records one upstream attempt on a miner: `outcome` is `ok` or a short error class.
+    public func recordUpstream(miner: String, outcome: String, firstByte: Duration?) {
+        state.withLock { state in
+            state.upstream[UpstreamKey(miner: miner, outcome: outcome), default: 0] += 1
+            if let firstByte {
+                state.upstreamFirstByte[miner, default: Histogram()].observe(firstByte.seconds)
+            }
+        }
+    }
+
+    /// Records a request refused by the rate limiter.
+    public func recordRateLimited() {
+        state.withLock { $0.rateLimited += 1 }
+    }
+
+    /// The Prometheus text exposition (version 0.0.4).
+    public func render() -> String {
+        var text = ""
+        let snapshot = state.withLock { $0 }
+        text += "# HELP cortensor_edge_requests_total HTTP requests by route pattern and status.\n"
+        text += "# TYPE cortensor_edge_requests_total counter\n"
+        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.status) < ($1.key.route, $1.key.status) }) {
+            text += "cortensor_edge_requests_total{route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)\n"
+        }
+        text += "# HELP cortensor_edge_request_duration_seconds Time to the end of the response, by route.\n"
+        text += "# TYPE cortensor_edge_request_duration_seconds histogram\n"
+        for (route, histogram) in snapshot.requestLatency.sorted(by: { $0.key < $1.key }) {
+            histogram.render(
+                name: "cortensor_edge_request_duration_seconds", labels: "route=\"\(Self.escape(route))\"", into: &text)
+        }
+        text += "# HELP cortensor_edge_upstream_requests_total Attempts on miners by outcome.\n"
+        text += "# TYPE cortensor_edge_upstream_requests_total counter\n"
+        for (key, count) in snapshot.upstream.sorted(by: { ($0.key.miner, $0.key.outcome) < ($1.key.miner, $1.key.outcome) }) {
+            text += "cortensor_edge_upstream_requests_total{miner=\"\(Self.escape(key.miner))\",outcome=\"\(Self.escape(key.outcome))\"} \(count)\n"
+        }
+        text += "# HELP cortensor_edge_upstream_first_byte_seconds Time from sending to a miner to its first token.\n"
+        text += "# TYPE cortensor_edge_upstream_first_byte_seconds histogram\n"
+        for (miner, histogram) in snapshot.upstreamFirstByte.sorted(by: { $0.key < $1.key }) {
+            histogram.render(
+                name: "cortensor_edge_upstream_first_byte_seconds", labels: "miner=\"\(Self.escape(miner))\"",
+                into: &text)
+        }
+        text += "# HELP cortensor_edge_rate_limited_total Requests refused with 429.\n"
+        text += "# TYPE cortensor_edge_rate_limited_total counter\n"
+        text += "cortensor_edge_rate_limited_total \(snapshot.rateLimited)\n"
+        for gauge in gauges() {
+            text += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n\(gauge.name) \(gauge.value)\n"
+        }
+        return text
+    }
+
+    /// Escapes a label value: backslash, quote and newline.
+    static func escape(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
