@@ -1,0 +1,51 @@
+public import SQLite
+
+extension EdgeStore {
+    /// The schema, oldest first. Append new steps; never edit or reorder a released one.
+    public static let migrations: [Migration] = [
+        Migration(
+            version: 1,
+            sql: """
+                CREATE TABLE tasks (
+                    session_id INTEGER NOT NULL,
+                    task_id INTEGER NOT NULL CHECK (task_id >= 0),
+                    created_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    status INTEGER NOT NULL CHECK (status IN (0, 1, 4, 5)),
+                    prompt_hash TEXT NOT NULL CHECK (length(prompt_hash) = 64),
+                    client_reference TEXT,
+                    error TEXT,
+                    PRIMARY KEY (session_id, task_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE task_assignments (
+                    session_id INTEGER NOT NULL,
+                    task_id INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    miner TEXT NOT NULL,
+                    PRIMARY KEY (session_id, task_id, idx),
+                    FOREIGN KEY (session_id, task_id) REFERENCES tasks (session_id, task_id) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                CREATE TABLE task_results (
+                    session_id INTEGER NOT NULL,
+                    task_id INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    miner TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    PRIMARY KEY (session_id, task_id, idx),
+                    FOREIGN KEY (session_id, task_id) REFERENCES tasks (session_id, task_id) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                """),
+        Migration(
+            version: 2,
+            sql: """
+                CREATE TABLE api_keys (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    prefix TEXT NOT NULL UNIQUE,
+                    key_hash TEXT NOT NULL UNIQUE CHECK (length(key_hash) = 64),
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                );
+                """),
+    ]
+}

@@ -1,0 +1,34 @@
+// The only Storage file that imports Glibc: creating the private state directory and reading the wall clock.
+import Glibc
+
+/// Creates `path` and any missing parents with mode 0700 (like `mkdir -p -m 0700`); an existing directory is kept
+/// as it is.
+func createPrivateDirectory(atPath path: String) throws(EdgeStoreError) {
+    guard !path.isEmpty else { throw EdgeStoreError.cannotCreateDirectory(path: path, errno: EINVAL) }
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+        prefix += component
+        // Sound: `prefix` is bridged to a NUL-terminated C string that lives for the call.
+        if unsafe mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+            throw EdgeStoreError.cannotCreateDirectory(path: prefix, errno: errno)
+        }
+        prefix += "/"
+    }
+    var status = stat()
+    // Sound: `path` is bridged for the call and `status` is a live local the call fills in.
+    guard unsafe stat(path, &status) == 0 else {
+        throw EdgeStoreError.cannotCreateDirectory(path: path, errno: errno)
+    }
+    guard status.st_mode & S_IFMT == S_IFDIR else { throw EdgeStoreError.notADirectory(path: path) }
+}
+
+/// The system's wall clock.
+public enum WallClock {
+    /// Seconds since the Unix epoch, from CLOCK_REALTIME.
+    public static func unixSeconds() -> Int64 {
+        var now = timespec()
+        // Sound: `now` is a live local the call fills in; CLOCK_REALTIME cannot fail on Linux.
+        _ = unsafe clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec)
+    }
+}

@@ -1,0 +1,158 @@
+import Hashing
+public import SQLite
+
+/// Records every completion as a task with a per-session sequence number. Calls block briefly on SQLite; they are
+/// safe from any thread or task.
+public struct TaskStore: Sendable {
+    /// Longest stored failure reason, in characters; longer reasons are cut.
+    public static let maxErrorLength = 1024
+
+    let database: Database
+
+    /// A store over an already migrated database (see `EdgeStore`).
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The value to pass as `promptHash`: lowercase hex SHA-256 of the prompt bytes.
+    public static func promptHash(of prompt: some Sequence<UInt8>) -> String {
+        SHA256.hash(prompt).hexString
+    }
+
+    /// Records a new task with the session's next task id (allocated atomically); it starts `assigned` when
+    /// `assignedMiners` is non-empty, otherwise `queued`.
+    public func createTask(
+        sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64
+    ) throws -> TaskRecord {
+        try Self.verifyPromptHash(promptHash)
+        let status: TaskStatus = assignedMiners.isEmpty ? .queued : .assigned
+        return try database.write { connection in
+            let next = try connection.queryFirst(
+                "SELECT COALESCE(MAX(task_id) + 1, 0) AS next FROM tasks WHERE session_id = ?",
+                [SQLiteValue(sessionID)])
+            let taskID = Int(next?.int("next") ?? 0)
+            try connection.execute(
+                """
+                INSERT INTO tasks (session_id, task_id, created_at, status, prompt_hash, client_reference)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    SQLiteValue(sessionID), SQLiteValue(taskID), .integer(now), SQLiteValue(status.rawValue),
+                    .text(promptHash), SQLiteValue(clientReference),
+                ])
+            try Self.insertAssignments(assignedMiners, sessionID: sessionID, taskID: taskID, connection)
+            return TaskRecord(
+                sessionID: sessionID, taskID: taskID, createdAt: now, finishedAt: nil, status: status,
+                assignedMiners: assignedMiners, resultData: [], resultMiners: [], promptHash: promptHash,
+                clientReference: clientReference, error: nil)
+        }
+    }
+
+    /// Marks a queued or assigned task as sent to `miners`, replacing any earlier assignment.
+    @discardableResult
+    public func markAssigned(sessionID: Int, taskID: Int, miners: [String]) throws -> TaskRecord {
+        try database.write { connection in
+            try Self.requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
+            try connection.execute(
+                "UPDATE tasks SET status = ? WHERE session_id = ? AND task_id = ?",
+                [SQLiteValue(TaskStatus.assigned.rawValue), SQLiteValue(sessionID), SQLiteValue(taskID)])
+            try connection.execute(
+                "DELETE FROM task_assignments WHERE session_id = ? AND task_id = ?",
+                [SQLiteValue(sessionID), SQLiteValue(taskID)])
+            try Self.insertAssignments(miners, sessionID: sessionID, taskID: taskID, connection)
+            return try Self.fetch(sessionID: sessionID, taskID: taskID, connection)
+        }
+    }
+
+    /// Finishes a task as `done` with `resultData[i]` produced by `resultMiners[i]`.
+    @discardableResult
+    public func complete(
+        sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64
+    ) throws -> TaskRecord {
+        guard resultData.count == resultMiners.count else {
+            throw TaskStoreError.resultCountMismatch(resultCount: resultData.count, minerCount: resultMiners.count)
+        }
+        return try database.write { connection in
+            try Self.requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
+            try connection.execute(
+                "UPDATE tasks SET status = ?, finished_at = ?, error = NULL WHERE session_id = ? AND task_id = ?",
+                [SQLiteValue(TaskStatus.done.rawValue), .integer(now), SQLiteValue(sessionID), SQLiteValue(taskID)])
+            for (index, (data, miner)) in zip(resultData, resultMiners).enumerated() {
+                try connection.execute(
+                    "INSERT INTO task_results (session_id, task_id, idx, miner, data) VALUES (?, ?, ?, ?, ?)",
+                    [SQLiteValue(sessionID), SQLiteValue(taskID), SQLiteValue(index), .text(miner), .text(data)])
+            }
+            return try Self.fetch(sessionID: sessionID, taskID: taskID, connection)
+        }
+    }
+
+    /// Finishes a task as `failed` with `reason` (which must not contain prompt or completion text).
+    @discardableResult
+    public func fail(sessionID: Int, taskID: Int, reason: String, now: Int64) throws -> TaskRecord {
+        let stored = String(reason.prefix(Self.maxErrorLength))
+        return try database.write { connection in
+            try Self.requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
+            try connection.execute(
+                "UPDATE tasks SET status = ?, finished_at = ?, error = ? WHERE session_id = ? AND task_id = ?",
+                [
+                    SQLiteValue(TaskStatus.failed.rawValue), .integer(now), .text(stored), SQLiteValue(sessionID),
+                    SQLiteValue(taskID),
+                ])
+            return try Self.fetch(sessionID: sessionID, taskID: taskID, connection)
+        }
+    }
+
+    /// The task, or `nil` when the session has no such task.
+    public func task(sessionID: Int, taskID: Int) throws -> TaskRecord? {
+        try database.read { connection in
+            try Self.records(sessionID: sessionID, "AND task_id = ?", [SQLiteValue(taskID)], connection).first
+        }
+    }
+
+    /// A page of the session's tasks, newest (highest task id) first; negative `limit` or `offset` count as 0.
+    public func tasks(sessionID: Int, limit: Int, offset: Int = 0) throws -> [TaskRecord] {
+        let page = [SQLiteValue(max(0, limit)), SQLiteValue(max(0, offset))]
+        return try database.read { connection in
+            try Self.records(sessionID: sessionID, "ORDER BY task_id DESC LIMIT ? OFFSET ?", page, connection)
+        }
+    }
+
+    /// How many tasks the session has.
+    public func count(sessionID: Int) throws -> Int {
+        try database.read { connection in
+            let row = try connection.queryFirst(
+                "SELECT COUNT(*) AS n FROM tasks WHERE session_id = ?", [SQLiteValue(sessionID)])
+            return Int(row?.int("n") ?? 0)
+        }
+    }
+
+    static func verifyPromptHash(_ hash: String) throws(TaskStoreError) {
+        let isLowercaseHex = hash.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        guard hash.utf8.count == 2 * SHA256.digestLength, isLowercaseHex else {
+            throw TaskStoreError.invalidPromptHash(length: hash.utf8.count)
+        }
+    }
+
+    private static func insertAssignments(
+        _ miners: [String], sessionID: Int, taskID: Int, _ connection: Connection
+    ) throws {
+        for (index, miner) in miners.enumerated() {
+            try connection.execute(
+                "INSERT INTO task_assignments (session_id, task_id, idx, miner) VALUES (?, ?, ?, ?)",
+                [SQLiteValue(sessionID), SQLiteValue(taskID), SQLiteValue(index), .text(miner)])
+        }
+    }
+
+    private static func requireUnfinished(sessionID: Int, taskID: Int, _ connection: Connection) throws {
+        let current = try fetch(sessionID: sessionID, taskID: taskID, connection)
+        guard !current.status.isFinished else {
+            throw TaskStoreError.taskAlreadyFinished(sessionID: sessionID, taskID: taskID, status: current.status)
+        }
+    }
+
+    private static func fetch(sessionID: Int, taskID: Int, _ connection: Connection) throws -> TaskRecord {
+        let found = try records(sessionID: sessionID, "AND task_id = ?", [SQLiteValue(taskID)], connection)
+        guard let record = found.first else { throw TaskStoreError.taskNotFound(sessionID: sessionID, taskID: taskID) }
+        return record
+    }
+}

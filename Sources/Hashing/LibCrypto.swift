@@ -1,0 +1,48 @@
+// The only file that imports COpenSSL: it turns libcrypto calls into plain Swift values.
+import COpenSSL
+
+/// Thin, internal wrappers over the libcrypto primitives the public Hashing API is built on.
+enum LibCrypto {
+    /// Length in bytes of a SHA-256 digest.
+    static let sha256Length = 32
+
+    /// One-shot SHA-256 of a contiguous buffer through the EVP interface.
+    static func sha256(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: sha256Length)
+        var written: UInt32 = 0
+        // Sound: `input` is a live buffer for the duration of the call, `digest` has room for the 32 bytes
+        // EVP_sha256 produces, and `written` outlives the call.
+        let ok = unsafe digest.withUnsafeMutableBytes { out in
+            unsafe EVP_Digest(
+                input.baseAddress, input.count,
+                out.baseAddress?.assumingMemoryBound(to: UInt8.self), &written,
+                EVP_sha256(), nil)
+        }
+        // EVP_Digest only fails on allocation failure or a broken libcrypto build; neither is recoverable.
+        precondition(ok == 1 && written == UInt32(sha256Length), "libcrypto EVP_Digest(SHA-256) failed")
+        return digest
+    }
+
+    /// Fills `buffer` from libcrypto's CSPRNG (seeded from the kernel via getrandom).
+    static func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        // RAND_bytes takes an Int32 length, so large requests are filled in chunks.
+        var offset = 0
+        while offset < buffer.count {
+            let chunk = min(buffer.count - offset, Int(Int32.max))
+            // Sound: [offset, offset + chunk) lies inside `buffer`, which is live for this call.
+            let ok = unsafe RAND_bytes((base + offset).assumingMemoryBound(to: UInt8.self), Int32(chunk))
+            // Without randomness no key or token can be minted safely; stopping is the only honest option.
+            precondition(ok == 1, "libcrypto RAND_bytes failed: the system CSPRNG is unavailable")
+            offset += chunk
+        }
+    }
+
+    /// Compares two equally long buffers in time independent of their contents.
+    static func memoryEquals(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        precondition(a.count == b.count, "memoryEquals needs equal lengths")
+        guard a.count > 0 else { return true }
+        // Sound: both buffers are live for the call and hold at least `a.count` bytes.
+        return unsafe CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0
+    }
+}

@@ -1,0 +1,111 @@
+import Synchronization
+
+/// A SQLite database: one serialized writer connection and a small pool of reader connections.
+///
+/// File databases run in WAL mode, so `read` closures see the last committed state and never wait for a writer.
+/// Calling `write` from inside `write` (or, on an in-memory database, `read` from inside `write`) would wait on a
+/// lock this thread already holds and traps; keep closures short and never await inside them.
+public final class Database: Sendable {
+    /// The file path, or ":memory:".
+    public let path: String
+    private let writer: LockedConnection
+    private let readers: [LockedConnection]
+    private let nextReader: Atomic<UInt>
+
+    /// Opens or creates the database file at `path` with WAL, synchronous=NORMAL, a 5 s busy timeout and foreign
+    /// keys on, plus `readerCount` read-only connections for `read`.
+    public init(path: String, readerCount: Int = 2) throws(SQLiteError) {
+        precondition(readerCount >= 0, "readerCount must not be negative")
+        let writerHandle = try SQLiteHandle(path: path, create: true)
+        try writerHandle.executeScript("PRAGMA busy_timeout = 5000;")
+        let mode = try Connection(handle: writerHandle).queryFirst("PRAGMA journal_mode = WAL")?.text("journal_mode")
+        guard mode == "wal" else {
+            throw SQLiteError(code: .cantOpen, message: "cannot enable WAL: journal_mode is \(mode ?? "unknown")")
+        }
+        try writerHandle.executeScript("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        var readers: [LockedConnection] = []
+        for _ in 0..<readerCount {
+            let readerHandle = try SQLiteHandle(path: path, create: false)
+            try readerHandle.executeScript("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;")
+            readers.append(LockedConnection(readerHandle))
+        }
+        self.path = path
+        self.writer = LockedConnection(writerHandle)
+        self.readers = readers
+        self.nextReader = Atomic(0)
+    }
+
+    private init(inMemoryWith handle: SQLiteHandle) {
+        path = ":memory:"
+        writer = LockedConnection(handle)
+        readers = []
+        nextReader = Atomic(0)
+    }
+
+    /// A private in-memory database (for tests); `read` shares the single connection with `write`.
+    public static func inMemory() throws(SQLiteError) -> Database {
+        let handle = try SQLiteHandle(path: ":memory:", create: true)
+        try handle.executeScript("PRAGMA foreign_keys = ON;")
+        return Database(inMemoryWith: handle)
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection: commits when it returns,
+    /// rolls back when it throws. Writers are serialized.
+    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        try writer.withConnection { connection in
+            try Self.transaction(on: connection, begin: "BEGIN IMMEDIATE", body)
+        }
+    }
+
+    /// Runs `body` in a read-only transaction on a reader connection; it sees one consistent committed snapshot.
+    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        guard !readers.isEmpty else {
+            return try writer.withConnection { connection in
+                try connection.execute("PRAGMA query_only = ON")
+                defer { try? connection.execute("PRAGMA query_only = OFF") }
+                return try Self.transaction(on: connection, begin: "BEGIN DEFERRED", body)
+            }
+        }
+        let ticket = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        let reader = readers[Int(ticket % UInt(readers.count))]
+        return try reader.withConnection { connection in
+            try Self.transaction(on: connection, begin: "BEGIN DEFERRED", body)
+        }
+    }
+
+    private static func transaction<T>(
+        on connection: Connection, begin: String, _ body: (Connection) throws -> T
+    ) throws -> T {
+        try connection.execute(begin)
+        do {
+            let value = try body(connection)
+            try connection.execute("COMMIT")
+            return value
+        } catch {
+            // Some errors (e.g. SQLITE_FULL) already ended the transaction; only roll back one that is still open.
+            if connection.handle.isInTransaction {
+                try? connection.execute("ROLLBACK")
+            }
+            throw error
+        }
+    }
+}
+
+/// One connection and the lock that makes it single-threaded.
+// @unchecked Sendable is sound: `handle` is only touched inside `lock.withLock`, so one thread at a time uses the
+// connection (SQLITE_OPEN_NOMUTEX requires exactly that), and `Connection` cannot leave the closure for another task.
+// (A `Mutex<SQLiteHandle>` cannot express this: lending its `inout sending` value to the caller's closure is
+// rejected by region checking even though the closure is non-escaping.)
+final class LockedConnection: @unchecked Sendable {
+    private let lock = Mutex(())
+    private let handle: SQLiteHandle
+
+    init(_ handle: SQLiteHandle) {
+        self.handle = handle
+    }
+
+    /// Runs `body` with the connection while holding its lock.
+    func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        try lock.withLock { _ in try body(Connection(handle: handle)) }
+    }
+}

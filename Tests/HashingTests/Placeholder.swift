@@ -1,1 +1,0 @@
-// HashingTests: placeholder so the skeleton builds; replaced by the real tests.

@@ -1,1 +1,0 @@
-// SQLiteTests: placeholder so the skeleton builds; replaced by the real tests.
