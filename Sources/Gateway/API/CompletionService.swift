@@ -1,5 +1,3 @@
-import Glibc
-import Hashing
 import JSON
 public import Logging
 
@@ -49,8 +47,8 @@ public final class CompletionService: Sendable {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         let task = try record {
             try tasks.createTask(
-                sessionID: sessionID, assignedMiners: [], promptHash: SHA256.hash(Array(request.promptText.utf8)).hexString,
-                clientReference: request.clientReference, now: UnixTime.now())
+                sessionID: sessionID, assignedMiners: [], promptHash: TaskStore.promptHash(of: request.promptText.utf8),
+                clientReference: request.clientReference, now: WallClock.unixSeconds())
         }
         let upstream = UpstreamRequest(
             endpoint: request.input.isChat ? .chatCompletions : .completions,
@@ -59,14 +57,14 @@ public final class CompletionService: Sendable {
         do {
             reply = try await pool.send(upstream, miners: session.miners.isEmpty ? nil : session.miners, deadline: deadline)
         } catch {
-            _ = try? tasks.fail(sessionID: sessionID, taskID: task.taskID, reason: error.shortDescription, now: UnixTime.now())
+            _ = try? tasks.fail(sessionID: sessionID, taskID: task.taskID, reason: error.shortDescription, now: WallClock.unixSeconds())
             logger.warning("completion failed before the first token", metadata: ["request_id": "\(requestID)", "error": "\(error.shortDescription)"])
             throw error.apiError
         }
         _ = try? tasks.markAssigned(sessionID: sessionID, taskID: task.taskID, miners: [reply.minerID])
         let renderer = CompletionRenderer(
             kind: request.input.isChat && api != .cortensor ? .chatCompletion : .textCompletion,
-            id: (api == .openAIChat ? "chatcmpl-" : "cmpl-") + requestID, created: UnixTime.now(),
+            id: (api == .openAIChat ? "chatcmpl-" : "cmpl-") + requestID, created: Int(WallClock.unixSeconds()),
             model: model ?? reply.minerID,
             extraFields: api == .cortensor
                 ? ["task_id": .int(Int64(task.taskID)), "session_id": .int(Int64(sessionID))] : [:])
@@ -147,18 +145,13 @@ struct TaskFinisher: Sendable {
 
     func complete(_ outcome: CompletionOutcome) {
         _ = try? tasks.complete(
-            sessionID: sessionID, taskID: taskID, resultData: [outcome.text], resultMiners: [minerID], now: UnixTime.now())
+            sessionID: sessionID, taskID: taskID, resultData: [outcome.text], resultMiners: [minerID], now: WallClock.unixSeconds())
     }
 
     func fail(_ error: any Error) {
         let reason = (error as? UpstreamError)?.shortDescription ?? "upstream stream failed"
-        _ = try? tasks.fail(sessionID: sessionID, taskID: taskID, reason: reason, now: UnixTime.now())
+        _ = try? tasks.fail(sessionID: sessionID, taskID: taskID, reason: reason, now: WallClock.unixSeconds())
     }
-}
-
-/// Wall-clock seconds since the Unix epoch, as task records and OpenAI `created` fields use.
-enum UnixTime {
-    static func now() -> Int { Int(time(nil)) }
 }
 
 extension CompletionRequest.Input {

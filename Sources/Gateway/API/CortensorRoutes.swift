@@ -13,7 +13,7 @@ struct CortensorRoutes: Sendable {
         [
             ("GET", route("/api/v1/info") { _, _ in .json(200, info.infoJSON) }),
             ("GET", route("/api/v1/about") { _, _ in .json(200, info.aboutJSON) }),
-            ("GET", route("/api/v1/ping") { _, _ in .json(200, ["status": "ok", "message": "pong", "timestamp": .int(Int64(UnixTime.now()))]) }),
+            ("GET", route("/api/v1/ping") { _, _ in .json(200, ["status": "ok", "message": "pong", "timestamp": .int(WallClock.unixSeconds())]) }),
             ("GET", route("/api/v1/status") { _, _ in await status() }),
             ("GET", route("/api/v1/miners") { _, _ in await miners() }),
             ("GET", route("/api/v1/sessions") { _, _ in .json(200, ["sessions": .array(sessions.map(\.json))]) }),
@@ -126,8 +126,8 @@ extension TaskRecord {
     var json: JSONValue {
         [
             "session_id": .int(Int64(sessionID)), "task_id": .int(Int64(taskID)), "id": .int(Int64(taskID)),
-            "status": .int(Int64(status)), "assigned_miners": .array(assignedMiners.map(JSONValue.string)),
-            "created_at": .int(Int64(createdAt)), "finished_at": finishedAt.map { .int(Int64($0)) } ?? .null,
+            "status": .int(Int64(status.rawValue)), "assigned_miners": .array(assignedMiners.map(JSONValue.string)),
+            "created_at": .int(createdAt), "finished_at": finishedAt.map { .int($0) } ?? .null,
             "results": [
                 "data": .array(resultData.map(JSONValue.string)),
                 "miners": .array(resultMiners.map(JSONValue.string)),

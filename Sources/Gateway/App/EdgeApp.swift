@@ -19,7 +19,7 @@ public final class EdgeApp: Sendable {
     /// Starts everything, serves until a termination signal, then drains and stops; returns the exit code.
     public func run() async throws -> Int32 {
         signal(SIGPIPE, SIG_IGN)
-        let store = try EdgeStore(directory: config.stateDirectory)
+        let store = try EdgeStore(stateDirectory: config.stateDirectory)
         let client = try HTTPClient()
         defer { client.shutdown() }
         let pool = MinerPool(
@@ -61,7 +61,7 @@ public final class EdgeApp: Sendable {
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(
             service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info)
-        let openAI = OpenAIRoutes(service: service, pool: pool, created: UnixTime.now())
+        let openAI = OpenAIRoutes(service: service, pool: pool, created: Int(WallClock.unixSeconds()))
         let authenticator = Authenticator(keys: store.apiKeys, devMode: config.auth.devMode)
         let limiter = RateLimiter(
             requestsPerMinute: config.auth.rateLimitPerMinute, burst: config.auth.rateLimitBurst)
