@@ -40,7 +40,10 @@ struct TOMLParser {
         if isArray { index += 1 }
         let path = try parseKey()
         try expect(UInt8(ascii: "]"), "']' closing the table header")
-        if isArray { try expect(UInt8(ascii: "]"), "']]' closing the array-of-tables header") }
+        if isArray {
+            guard peek() == UInt8(ascii: "]") else { throw unexpected("']]' closing the array-of-tables header") }
+            index += 1
+        }
         current = try openTable(path, isArray: isArray, at: start)
     }
 
