@@ -1,7 +1,7 @@
 /// Building an `EdgeConfig` from TOML text and the environment.
 extension EdgeConfig {
     /// Embedded defaults, overridden by `toml` (if any), then by `CORTENSOR_EDGE_*` variables in `environment`;
-    /// session 0 is added if missing, then the result is validated.
+    /// the result is validated (so messages index sessions as the file does), then session 0 is added if missing.
     public static func load(toml: String?, environment: [String: String]) throws(ConfigError) -> EdgeConfig {
         var config = EdgeConfig()
         if let toml {
@@ -14,8 +14,8 @@ extension EdgeConfig {
             try config.apply(document.root)
         }
         try config.applyEnvironment(environment)
-        config.ensureDefaultSession()
         try config.validate()
+        config.ensureDefaultSession()
         return config
     }
 
