@@ -1,7 +1,7 @@
 /// Building an `EdgeConfig` from TOML text and the environment.
 extension EdgeConfig {
     /// Embedded defaults, overridden by `toml` (if any), then by `CORTENSOR_EDGE_*` variables in `environment`;
-    /// the result is validated (so messages index sessions as the file does), then session 0 is added if missing.
+    /// the result is validated, then session 0 is added if missing.
     public static func load(toml: String?, environment: [String: String]) throws(ConfigError) -> EdgeConfig {
         var config = EdgeConfig()
         if let toml {
@@ -19,9 +19,10 @@ extension EdgeConfig {
         return config
     }
 
-    /// Adds session 0 (every miner, default model) at the front if no session has id 0.
+    /// Adds session 0 (every miner, default model) if no session has id 0. It goes last, so messages
+    /// about `sessions[i]` keep indexing sessions as the file lists them.
     public mutating func ensureDefaultSession() {
-        if !sessions.contains(where: { $0.id == 0 }) { sessions.insert(Self.defaultSession, at: 0) }
+        if !sessions.contains(where: { $0.id == 0 }) { sessions.append(Self.defaultSession) }
     }
 
     /// Applies the keys of a parsed file; unknown keys are errors.

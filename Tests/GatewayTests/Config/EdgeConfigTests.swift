@@ -122,9 +122,10 @@ import Testing
 
     @Test func sessionZeroIsAddedWhenMissing() throws {
         let config = try EdgeConfig.load(toml: "[[sessions]]\nid = 3\nname = \"three\"", environment: [:])
-        #expect(config.sessions.map(\.id) == [0, 3])
-        #expect(config.sessions[0] == EdgeConfig.defaultSession)
-        #expect(config.sessions[1].timeoutSeconds == 300 && config.sessions[1].redundancy == 1)
+        #expect(config.sessions.map(\.id) == [3, 0])
+        #expect(config.sessions[1] == EdgeConfig.defaultSession)
+        #expect(config.sessions[0].timeoutSeconds == 300 && config.sessions[0].redundancy == 1)
+        #expect(config.sessions[0].name == "three" && config.sessions[0].miners.isEmpty)
     }
 
     @Test func describeRoundTripsAndMasksSecrets() throws {
