@@ -33,7 +33,8 @@ public enum CommandLineError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String {
         let scope = path.isEmpty ? "" : " for '\(path.joined(separator: " "))'"
         return switch self {
-        case .missingCommand(let path): path.isEmpty ? "missing command" : "'\(path.joined(separator: " "))' needs a subcommand"
+        case .missingCommand(let path):
+            path.isEmpty ? "missing command" : "'\(path.joined(separator: " "))' needs a subcommand"
         case .unknownCommand(let name, _): "unknown command '\(name)'\(scope)"
         case .unknownOption(let name, _): "unknown option '\(name)'\(scope)"
         case .missingValue(let option, _): "option '--\(option)' needs a value"
@@ -41,7 +42,8 @@ public enum CommandLineError: Error, Sendable, Hashable, CustomStringConvertible
         case .repeatedOption(let option, _): "option '--\(option)' given more than once"
         case .unexpectedArgument(let argument, _): "unexpected argument '\(argument)'\(scope)"
         case .missingArgument(let name, _): "missing argument \(name)\(scope)"
-        case .invalidValue(let option, let value, let expected, _): "option '--\(option)': '\(value)' is not \(expected)"
+        case .invalidValue(let option, let value, let expected, _):
+            "option '--\(option)': '\(value)' is not \(expected)"
         }
     }
 }

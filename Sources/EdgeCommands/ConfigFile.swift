@@ -1,5 +1,5 @@
-import Glibc
 public import Gateway
+import Glibc
 
 /// Reading the configuration file with stdio (no Foundation).
 public enum ConfigFile {

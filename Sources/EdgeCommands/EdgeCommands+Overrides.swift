@@ -9,7 +9,8 @@ extension EdgeCommands {
         var config = target
         if let port = parsed.value("port") {
             guard let number = Int(port), port.first != "+" else {
-                throw CommandLineError.invalidValue(option: "port", value: port, expected: "a port number", path: parsed.path)
+                throw CommandLineError.invalidValue(
+                    option: "port", value: port, expected: "a port number", path: parsed.path)
             }
             config.server.port = number
         }

@@ -97,7 +97,10 @@ import Testing
             (.missingCommand(path: []), "missing command"),
             (.unknownCommand(name: "launch", path: []), "unknown command 'launch'"),
             (.missingArgument(name: "PREFIX", path: ["keys", "revoke"]), "missing argument PREFIX for 'keys revoke'"),
-            (.invalidValue(option: "port", value: "x", expected: "a port number", path: ["serve"]), "option '--port': 'x' is not a port number"),
+            (
+                .invalidValue(option: "port", value: "x", expected: "a port number", path: ["serve"]),
+                "option '--port': 'x' is not a port number"
+            ),
         ]
         for (error, message) in messages {
             #expect(error.description == message)

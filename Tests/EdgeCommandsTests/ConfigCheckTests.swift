@@ -7,7 +7,8 @@ import Testing
     @Test func validFileIsPrintedMasked() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.file(
-            "ok.toml", "[server]\nport = 6001\n[[miners]]\nid = \"m\"\nurl = \"http://m:1\"\napi_key = \"sk-very-secret\"\n")
+            "ok.toml",
+            "[server]\nport = 6001\n[[miners]]\nid = \"m\"\nurl = \"http://m:1\"\napi_key = \"sk-very-secret\"\n")
         let result = ConfigCheck.run(configPath: path, environment: ["CORTENSOR_EDGE_LOG_LEVEL": "debug"])
         #expect(result.exitCode == 0)
         #expect(result.output.contains("port = 6001"))
@@ -28,10 +29,19 @@ import Testing
     @Test func badInputIsOneLineAndExitTwo() throws {
         let directory = try TemporaryDirectory()
         let cases: [(path: String, message: String)] = [
-            (directory.path + "/missing.toml", "config: \(directory.path)/missing.toml: cannot open: No such file or directory"),
+            (
+                directory.path + "/missing.toml",
+                "config: \(directory.path)/missing.toml: cannot open: No such file or directory"
+            ),
             (directory.path, "config: \(directory.path): cannot read: Is a directory"),
-            (try directory.file("bad.toml", "[server]\nport = \"x\"\n"), "config: server.port: expected an integer, found a string"),
-            (try directory.file("syntax.toml", "[server\n"), "config: line 1, column 8: unexpected end of line, expected ']' closing the table header"),
+            (
+                try directory.file("bad.toml", "[server]\nport = \"x\"\n"),
+                "config: server.port: expected an integer, found a string"
+            ),
+            (
+                try directory.file("syntax.toml", "[server\n"),
+                "config: line 1, column 8: unexpected end of line, expected ']' closing the table header"
+            ),
         ]
         for (path, message) in cases {
             let result = ConfigCheck.run(configPath: path, environment: [:])
@@ -39,7 +49,9 @@ import Testing
             #expect(result.output == message + "\n")
         }
         let unknown = ConfigCheck.run(configPath: nil, environment: ["CORTENSOR_EDGE_PORT": "1"])
-        #expect(unknown.exitCode == 2 && unknown.output.hasPrefix("config: CORTENSOR_EDGE_PORT: unknown environment variable"))
+        #expect(
+            unknown.exitCode == 2
+                && unknown.output.hasPrefix("config: CORTENSOR_EDGE_PORT: unknown environment variable"))
     }
 
     @Test func oversizedAndNonUTF8Files() throws {

@@ -76,7 +76,9 @@ final class Recorder: Sendable {
         let path = try directory.file("c.toml", "[server]\nport = 6000\n[auth]\nrate_limit_burst = 5\n")
         let recorder = Recorder()
         let environment = ["CORTENSOR_EDGE_SERVER_PORT": "6500", "CORTENSOR_EDGE_SERVER_HOST": "10.1.1.1"]
-        #expect(await recorder.run(["serve", "--config", path, "--port", "7000", "--miner", "http://m:1"], environment: environment) == 0)
+        #expect(
+            await recorder.run(
+                ["serve", "--config", path, "--port", "7000", "--miner", "http://m:1"], environment: environment) == 0)
         #expect(recorder.calls.withLock { $0 } == ["serve"])
         let config = try #require(recorder.configs.withLock { $0.first })
         #expect(config.server.port == 7000 && config.server.host == "10.1.1.1" && config.auth.rateLimitBurst == 5)

@@ -37,7 +37,9 @@ import Testing
         #expect(config.server.host == "0.0.0.0")
         #expect(config.stateDirectory == "/flags")
         #expect(
-            config.miners == [MinerConfig(id: "miner-1", url: "http://a:1"), MinerConfig(id: "miner-2", url: "https://b/v1")])
+            config.miners == [
+                MinerConfig(id: "miner-1", url: "http://a:1"), MinerConfig(id: "miner-2", url: "https://b/v1"),
+            ])
         #expect(!config.auth.devMode)
     }
 
@@ -50,14 +52,18 @@ import Testing
 
     @Test func badFlagValues() throws {
         var config = EdgeConfig()
-        #expect(throws: CommandLineError.invalidValue(option: "port", value: "http", expected: "a port number", path: ["serve"])) {
+        #expect(
+            throws: CommandLineError.invalidValue(
+                option: "port", value: "http", expected: "a port number", path: ["serve"])
+        ) {
             try EdgeCommands.applyOverrides(try CommandLineParser().parse(["serve", "--port", "http"]), to: &config)
         }
         #expect(throws: ConfigError.invalidValue(key: "server.port", problem: "70000 is out of range 0...65535")) {
             try EdgeCommands.applyOverrides(try CommandLineParser().parse(["serve", "--port", "70000"]), to: &config)
         }
         #expect(throws: ConfigError.invalidValue(key: "miners[0].url", problem: "\"ftp://x\" is not an http(s) URL")) {
-            try EdgeCommands.applyOverrides(try CommandLineParser().parse(["serve", "--miner", "ftp://x"]), to: &config)
+            try EdgeCommands.applyOverrides(
+                try CommandLineParser().parse(["serve", "--miner", "ftp://x"]), to: &config)
         }
         #expect(config == EdgeConfig(), "a failed override leaves the configuration unchanged")
     }

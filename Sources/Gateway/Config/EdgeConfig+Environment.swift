@@ -21,7 +21,7 @@ extension EdgeConfig {
             }
             guard let setting = Self.settings.first(where: { $0.environmentName == name }) else {
                 let suggestion = Spelling.suggestion(for: name, among: Self.environmentNames)
-                throw .unknownEnvironmentVariable(name: name, suggestion: suggestion)
+                throw .unknownEnvironmentVariable(name: TOMLSyntax.key(name), suggestion: suggestion)
             }
             if case .optionalString = setting.kind, text.isEmpty {
                 clear(setting)
@@ -42,14 +42,15 @@ extension EdgeConfig {
         switch kind {
         case .integer:
             guard let number = Int64(trimmed(Substring(text))) else {
-                throw .invalidValue(key: name, problem: "\(quoted(text)) is not an integer")
+                throw .invalidValue(key: name, problem: "\(TOMLSyntax.quoted(text)) is not an integer")
             }
             return .integer(number)
         case .bool:
             switch trimmed(Substring(text)).lowercased() {
             case "true", "1", "yes", "on": return .bool(true)
             case "false", "0", "no", "off": return .bool(false)
-            default: throw .invalidValue(key: name, problem: "\(quoted(text)) is not a boolean (true or false)")
+            default:
+                throw .invalidValue(key: name, problem: "\(TOMLSyntax.quoted(text)) is not a boolean (true or false)")
             }
         case .string, .optionalString, .logLevel:
             return .string(text)

@@ -46,12 +46,14 @@ extension EdgeConfig {
                 for (key, item) in table {
                     guard let setting = known.first(where: { $0.key == key }) else {
                         let suggestion = Spelling.suggestion(for: key, among: known.map(\.key))
-                        throw .unknownKey(key: "\(section).\(key)", suggestion: suggestion.map { "\(section).\($0)" })
+                        throw .unknownKey(
+                            key: "\(section).\(TOMLSyntax.key(key))", suggestion: suggestion.map { "\(section).\($0)" })
                     }
                     try set(setting, to: item, name: setting.path)
                 }
             default:
-                throw .unknownKey(key: section, suggestion: Spelling.suggestion(for: section, among: topLevel))
+                throw .unknownKey(
+                    key: TOMLSyntax.key(section), suggestion: Spelling.suggestion(for: section, among: topLevel))
             }
         }
     }
@@ -104,7 +106,7 @@ struct TableReader {
     func checkKeys(_ known: [String]) throws(ConfigError) {
         for key in table.keys where !known.contains(key) {
             let suggestion = Spelling.suggestion(for: key, among: known)
-            throw .unknownKey(key: "\(path).\(key)", suggestion: suggestion.map { "\(path).\($0)" })
+            throw .unknownKey(key: "\(path).\(TOMLSyntax.key(key))", suggestion: suggestion.map { "\(path).\($0)" })
         }
     }
 

@@ -103,11 +103,12 @@ extension EdgeConfig {
         case (.string, .string(let text)), (.optionalString, .string(let text)):
             setString(setting, text)
         case (.bool, .bool(let flag)):
+            precondition(setting.path == "auth.dev_mode", "boolean setting \(setting.path) is not mapped")
             auth.devMode = flag
         case (.logLevel, .string(let text)):
             guard let level = LogLevel(rawValue: text) else {
                 let names = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
-                throw .invalidValue(key: name, problem: "\(Self.quoted(text)) is not one of \(names)")
+                throw .invalidValue(key: name, problem: "\(TOMLSyntax.quoted(text)) is not one of \(names)")
             }
             logLevel = level
         case (.integer, _):
@@ -151,24 +152,5 @@ extension EdgeConfig {
         case "state.directory": stateDirectory = text
         default: preconditionFailure("string setting \(setting.path) is not mapped")
         }
-    }
-
-    /// `text` as a TOML basic string, with quotes, backslashes and control characters escaped.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

@@ -14,7 +14,8 @@ extension EdgeConfig {
             case (.string, .string(let text)), (.optionalString, .string(let text)):
                 guard !text.isEmpty else { throw .invalidValue(key: setting.path, problem: "must not be empty") }
                 guard !text.unicodeScalars.contains(where: Self.isControl) else {
-                    throw .invalidValue(key: setting.path, problem: "\(Self.quoted(text)) contains a control character")
+                    throw .invalidValue(
+                        key: setting.path, problem: "\(TOMLSyntax.quoted(text)) contains a control character")
                 }
             default:
                 break
@@ -28,13 +29,15 @@ extension EdgeConfig {
     private func validateListeners() throws(ConfigError) {
         for (key, host) in [("server.host", server.host), ("admin.host", admin.host)]
         where host.contains(" ") || host.contains("/") {
-            throw .invalidValue(key: key, problem: "\(Self.quoted(host)) is not a host name or IP address")
+            throw .invalidValue(key: key, problem: "\(TOMLSyntax.quoted(host)) is not a host name or IP address")
         }
         switch (server.tlsCertificatePath, server.tlsKeyPath) {
         case (nil, .some):
-            throw .invalidValue(key: "server.tls_key", problem: "is set but server.tls_cert is not (set both or neither)")
+            throw .invalidValue(
+                key: "server.tls_key", problem: "is set but server.tls_cert is not (set both or neither)")
         case (.some, nil):
-            throw .invalidValue(key: "server.tls_cert", problem: "is set but server.tls_key is not (set both or neither)")
+            throw .invalidValue(
+                key: "server.tls_cert", problem: "is set but server.tls_key is not (set both or neither)")
         default: break
         }
         if admin.port != 0 && admin.port == server.port {
@@ -49,14 +52,17 @@ extension EdgeConfig {
             guard !miner.id.isEmpty else { throw .invalidValue(key: "\(path).id", problem: "must not be empty") }
             guard miner.id.utf8.allSatisfy(Self.isIdentifierByte) else {
                 throw .invalidValue(
-                    key: "\(path).id", problem: "\(Self.quoted(miner.id)) may only use letters, digits, '.', '_' and '-'")
+                    key: "\(path).id",
+                    problem: "\(TOMLSyntax.quoted(miner.id)) may only use letters, digits, '.', '_' and '-'")
             }
             if let first = seen[miner.id] {
-                throw .invalidValue(key: "\(path).id", problem: "\(Self.quoted(miner.id)) is already used by miners[\(first)]")
+                throw .invalidValue(
+                    key: "\(path).id", problem: "\(TOMLSyntax.quoted(miner.id)) is already used by miners[\(first)]")
             }
             seen[miner.id] = index
             guard MinerURL.isValid(miner.url) else {
-                throw .invalidValue(key: "\(path).url", problem: "\(Self.quoted(miner.url)) is not an http(s) URL")
+                throw .invalidValue(
+                    key: "\(path).url", problem: "\(TOMLSyntax.quoted(miner.url)) is not an http(s) URL")
             }
             guard miner.weight.isFinite, miner.weight > 0 else {
                 throw .invalidValue(key: "\(path).weight", problem: "\(miner.weight) must be a positive number")
@@ -83,10 +89,14 @@ extension EdgeConfig {
             guard !session.name.isEmpty else { throw .invalidValue(key: "\(path).name", problem: "must not be empty") }
             for (minerIndex, id) in session.miners.enumerated() {
                 guard miners.contains(where: { $0.id == id }) else {
-                    throw .invalidValue(key: "\(path).miners[\(minerIndex)]", problem: "\(Self.quoted(id)) is not a configured miner id")
+                    throw .invalidValue(
+                        key: "\(path).miners[\(minerIndex)]",
+                        problem: "\(TOMLSyntax.quoted(id)) is not a configured miner id"
+                    )
                 }
                 guard !session.miners[..<minerIndex].contains(id) else {
-                    throw .invalidValue(key: "\(path).miners[\(minerIndex)]", problem: "\(Self.quoted(id)) is listed twice")
+                    throw .invalidValue(
+                        key: "\(path).miners[\(minerIndex)]", problem: "\(TOMLSyntax.quoted(id)) is listed twice")
                 }
             }
             guard (1...16).contains(session.redundancy) else {
@@ -145,7 +155,8 @@ enum MinerURL {
             else { return false }
         }
         if let port {
-            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(port),
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let number = Int(port),
                 (1...65_535).contains(number)
             else { return false }
         }

@@ -55,7 +55,9 @@ extension TOMLParser {
             case quote where hasTriple(quote):
                 var run = 3
                 while peek(run) == quote { run += 1 }
-                guard run <= 5 else { throw error(.unexpectedCharacter(found: "'\(Unicode.Scalar(quote))'", expected: "end of string")) }
+                guard run <= 5 else {
+                    throw error(.unexpectedCharacter(found: "'\(Unicode.Scalar(quote))'", expected: "end of string"))
+                }
                 text.append(contentsOf: repeatElement(quote, count: run - 3))
                 index += run
                 return String(decoding: text, as: UTF8.self)

@@ -68,8 +68,9 @@ extension TOMLParser {
     /// Booleans, integers and floats: a run of bare characters, classified afterwards.
     private mutating func parseBareValue() throws(TOMLError) -> TOMLValue {
         let start = index
-        while let byte = peek(), Self.isBareKeyByte(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
-            || byte == UInt8(ascii: ":")
+        while let byte = peek(),
+            Self.isBareKeyByte(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: ":")
         {
             index += 1
         }

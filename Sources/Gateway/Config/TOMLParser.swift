@@ -147,8 +147,6 @@ struct TOMLParser {
 
     /// Renders a key path for messages, quoting parts that are not bare keys.
     func dotted(_ path: some Collection<String>) -> String {
-        path.map { part in
-            !part.isEmpty && part.utf8.allSatisfy(Self.isBareKeyByte) ? part : "\"\(part)\""
-        }.joined(separator: ".")
+        path.map(TOMLSyntax.key).joined(separator: ".")
     }
 }

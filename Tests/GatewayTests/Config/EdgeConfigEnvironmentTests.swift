@@ -51,7 +51,8 @@ import Testing
             environment: ["CORTENSOR_EDGE_MINERS": "http://a:8080, https://b.example.com/v ,"])
         #expect(
             config.miners == [
-                MinerConfig(id: "miner-1", url: "http://a:8080"), MinerConfig(id: "miner-2", url: "https://b.example.com/v"),
+                MinerConfig(id: "miner-1", url: "http://a:8080"),
+                MinerConfig(id: "miner-2", url: "https://b.example.com/v"),
             ])
         #expect(try EdgeConfig.load(toml: nil, environment: ["CORTENSOR_EDGE_MINERS": ""]).miners.isEmpty)
     }
@@ -64,12 +65,21 @@ import Testing
     }
 
     @Test(arguments: [
-        (["CORTENSOR_EDGE_SERVER_PROT": "1"], "config: CORTENSOR_EDGE_SERVER_PROT: unknown environment variable (did you mean CORTENSOR_EDGE_SERVER_PORT?)"),
+        (
+            ["CORTENSOR_EDGE_SERVER_PROT": "1"],
+            "config: CORTENSOR_EDGE_SERVER_PROT: unknown environment variable (did you mean CORTENSOR_EDGE_SERVER_PORT?)"
+        ),
         (["CORTENSOR_EDGE_BOGUS": "1"], "config: CORTENSOR_EDGE_BOGUS: unknown environment variable"),
         (["CORTENSOR_EDGE_SERVER_PORT": "abc"], "config: CORTENSOR_EDGE_SERVER_PORT: \"abc\" is not an integer"),
         (["CORTENSOR_EDGE_SERVER_PORT": "99999"], "config: server.port: 99999 is out of range 0...65535"),
-        (["CORTENSOR_EDGE_AUTH_DEV_MODE": "maybe"], "config: CORTENSOR_EDGE_AUTH_DEV_MODE: \"maybe\" is not a boolean (true or false)"),
-        (["CORTENSOR_EDGE_LOG_LEVEL": "loud"], "config: CORTENSOR_EDGE_LOG_LEVEL: \"loud\" is not one of trace, debug, info, notice, warning, error, critical"),
+        (
+            ["CORTENSOR_EDGE_AUTH_DEV_MODE": "maybe"],
+            "config: CORTENSOR_EDGE_AUTH_DEV_MODE: \"maybe\" is not a boolean (true or false)"
+        ),
+        (
+            ["CORTENSOR_EDGE_LOG_LEVEL": "loud"],
+            "config: CORTENSOR_EDGE_LOG_LEVEL: \"loud\" is not one of trace, debug, info, notice, warning, error, critical"
+        ),
         (["CORTENSOR_EDGE_MINERS": "ftp://x"], "config: miners[0].url: \"ftp://x\" is not an http(s) URL"),
     ])
     func rejects(environment: [String: String], message: String) {
@@ -84,6 +94,7 @@ import Testing
     @Test func environmentBeatsFile() throws {
         let file = "[server]\nport = 6000"
         #expect(try EdgeConfig.load(toml: file, environment: [:]).server.port == 6000)
-        #expect(try EdgeConfig.load(toml: file, environment: ["CORTENSOR_EDGE_SERVER_PORT": "6001"]).server.port == 6001)
+        #expect(
+            try EdgeConfig.load(toml: file, environment: ["CORTENSOR_EDGE_SERVER_PORT": "6001"]).server.port == 6001)
     }
 }

@@ -116,7 +116,8 @@ import Testing
         #expect(
             config.sessions == [
                 SessionConfig(id: 0, name: "main", model: "llama-3.2-1b", miners: ["gpu-1"]),
-                SessionConfig(id: 7, name: "redundant", miners: ["gpu-1", "miner-2"], redundancy: 2, timeoutSeconds: 60),
+                SessionConfig(
+                    id: 7, name: "redundant", miners: ["gpu-1", "miner-2"], redundancy: 2, timeoutSeconds: 60),
             ])
     }
 

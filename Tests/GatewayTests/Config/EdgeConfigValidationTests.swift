@@ -34,34 +34,61 @@ import Testing
             "config: log.level: \"verbose\" is not one of trace, debug, info, notice, warning, error, critical"
         ),
         ("[pool]\nmax_attempts = 0", "config: pool.max_attempts: 0 is out of range 1...16"),
-        ("[pool]\nfirst_token_timeout_seconds = 1.5", "config: pool.first_token_timeout_seconds: expected an integer, found a float"),
+        (
+            "[pool]\nfirst_token_timeout_seconds = 1.5",
+            "config: pool.first_token_timeout_seconds: expected an integer, found a float"
+        ),
         ("[[miners]]\nid = \"a\"", "config: miners[0].url: missing"),
-        ("[[miners]]\nid = \"a\"\nurl = \"http://a\"\n[[miners]]\nurl = \"ftp://x\"", "config: miners[1].url: \"ftp://x\" is not an http(s) URL"),
+        (
+            "[[miners]]\nid = \"a\"\nurl = \"http://a\"\n[[miners]]\nurl = \"ftp://x\"",
+            "config: miners[1].url: \"ftp://x\" is not an http(s) URL"
+        ),
         ("[[miners]]\nid = \"\"\nurl = \"http://a\"", "config: miners[0].id: must not be empty"),
-        ("[[miners]]\nid = \"a b\"\nurl = \"http://a\"", "config: miners[0].id: \"a b\" may only use letters, digits, '.', '_' and '-'"),
+        (
+            "[[miners]]\nid = \"a b\"\nurl = \"http://a\"",
+            "config: miners[0].id: \"a b\" may only use letters, digits, '.', '_' and '-'"
+        ),
         (
             "[[miners]]\nid = \"a\"\nurl = \"http://a\"\n[[miners]]\nid = \"a\"\nurl = \"http://b\"",
             "config: miners[1].id: \"a\" is already used by miners[0]"
         ),
         ("[[miners]]\nurl = \"http://a\"\nweight = 0", "config: miners[0].weight: 0.0 must be a positive number"),
         ("[[miners]]\nurl = \"http://a\"\nweight = inf", "config: miners[0].weight: inf must be a positive number"),
-        ("[[miners]]\nurl = \"http://a\"\nmodels = \"m\"", "config: miners[0].models: expected an array of strings, found a string"),
-        ("[[miners]]\nurl = \"http://a\"\nmodels = [1]", "config: miners[0].models[0]: expected a string, found an integer"),
+        (
+            "[[miners]]\nurl = \"http://a\"\nmodels = \"m\"",
+            "config: miners[0].models: expected an array of strings, found a string"
+        ),
+        (
+            "[[miners]]\nurl = \"http://a\"\nmodels = [1]",
+            "config: miners[0].models[0]: expected a string, found an integer"
+        ),
         ("[[miners]]\nurl = \"http://a\"\nmodels = [\"\"]", "config: miners[0].models[0]: must not be empty"),
-        ("[[miners]]\nurl = \"http://a\"\napi_key = \"k\\r\\nX: y\"", "config: miners[0].api_key: must be non-empty without control characters"),
-        ("[[miners]]\nurl = \"http://a\"\napikey = \"k\"", "config: miners[0].apikey: unknown key (did you mean miners[0].api_key?)"),
+        (
+            "[[miners]]\nurl = \"http://a\"\napi_key = \"k\\r\\nX: y\"",
+            "config: miners[0].api_key: must be non-empty without control characters"
+        ),
+        (
+            "[[miners]]\nurl = \"http://a\"\napikey = \"k\"",
+            "config: miners[0].apikey: unknown key (did you mean miners[0].api_key?)"
+        ),
         ("miners = [1]", "config: miners[0]: expected a table, found an integer"),
         ("miners = 1", "config: miners: expected an array of tables, found an integer"),
         ("[[sessions]]\nname = \"x\"", "config: sessions[0].id: missing"),
         ("[[sessions]]\nid = -1", "config: sessions[0].id: -1 is negative"),
         ("[[sessions]]\nid = 1\n[[sessions]]\nid = 1", "config: sessions[1].id: 1 is already used by sessions[0]"),
-        ("[[sessions]]\nid = 1\nminers = [\"ghost\"]", "config: sessions[0].miners[0]: \"ghost\" is not a configured miner id"),
+        (
+            "[[sessions]]\nid = 1\nminers = [\"ghost\"]",
+            "config: sessions[0].miners[0]: \"ghost\" is not a configured miner id"
+        ),
         (
             "[[miners]]\nid = \"a\"\nurl = \"http://a\"\n[[sessions]]\nid = 1\nminers = [\"a\", \"a\"]",
             "config: sessions[0].miners[1]: \"a\" is listed twice"
         ),
         ("[[sessions]]\nid = 1\nredundancy = 0", "config: sessions[0].redundancy: 0 is out of range 1...16"),
-        ("[[sessions]]\nid = 1\ntimeout_seconds = 0", "config: sessions[0].timeout_seconds: 0 is out of range 1...86400"),
+        (
+            "[[sessions]]\nid = 1\ntimeout_seconds = 0",
+            "config: sessions[0].timeout_seconds: 0 is out of range 1...86400"
+        ),
         ("[[sessions]]\nid = 1\nname = \"\"", "config: sessions[0].name: must not be empty"),
         ("[server]\nport = 1\nport = 2", "config: line 3, column 1: duplicate key port"),
     ])
@@ -94,10 +121,35 @@ import Testing
 
     @Test func secretsNeverAppearInErrors() {
         do {
-            _ = try EdgeConfig.load(toml: "[[miners]]\nurl = \"http://a\"\napi_key = \"sk-abc\\u0000\"", environment: [:])
+            _ = try EdgeConfig.load(
+                toml: "[[miners]]\nurl = \"http://a\"\napi_key = \"sk-abc\\u0000\"", environment: [:])
             Issue.record("accepted a key with a NUL")
         } catch {
             #expect(!error.description.contains("sk-abc"))
+        }
+    }
+}
+
+@Suite struct ConfigMessageShapeTests {
+    /// Keys with escapes (newlines, quotes) must not break the one-line message.
+    @Test(arguments: [
+        ("[server]\n\"po\\nrt\" = 1", "config: server.\"po\\nrt\": unknown key (did you mean server.port?)"),
+        ("\"a\\u0007\" = 1", "config: \"a\\u0007\": unknown key"),
+        ("\"x\\ny\" = 1\n\"x\\ny\" = 2", "config: line 2, column 1: duplicate key \"x\\ny\""),
+    ])
+    func escapedKeys(toml: String, message: String) {
+        do {
+            _ = try EdgeConfig.load(toml: toml, environment: [:])
+            Issue.record("accepted \(toml)")
+        } catch {
+            #expect(error.description == message)
+            #expect(!error.description.contains("\n"))
+        }
+    }
+
+    @Test func environmentNameIsEscaped() {
+        #expect(throws: ConfigError.unknownEnvironmentVariable(name: "\"CORTENSOR_EDGE_A\\nB\"", suggestion: nil)) {
+            try EdgeConfig.load(toml: nil, environment: ["CORTENSOR_EDGE_A\nB": "1"])
         }
     }
 }

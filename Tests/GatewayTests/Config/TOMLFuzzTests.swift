@@ -43,7 +43,10 @@ struct SplitMix64: RandomNumberGenerator {
         """.utf8)
 
     /// Bytes that steer mutations into interesting parser states.
-    static let tokens: [[UInt8]] = ["[", "]", "[[", "]]", "{", "}", "\"", "'", "\"\"\"", "'''", "\\", "\\u", "=", ".", ",", "#", "\n", "\r", "\r\n", "0x", "_", "e", "+", "-", "inf", "nan", "true", " ", "\t", "\u{0}", "é"].map { Array($0.utf8) }
+    static let tokens: [[UInt8]] = [
+        "[", "]", "[[", "]]", "{", "}", "\"", "'", "\"\"\"", "'''", "\\", "\\u", "=", ".", ",", "#", "\n", "\r", "\r\n",
+        "0x", "_", "e", "+", "-", "inf", "nan", "true", " ", "\t", "\u{0}", "é",
+    ].map { Array($0.utf8) }
 
     @Test func randomBytesNeverCrash() {
         var random = SplitMix64(seed: 0x5EED_0001)
@@ -79,7 +82,7 @@ struct SplitMix64: RandomNumberGenerator {
             if let document = try? TOMLDocument(parsing: bytes) {
                 accepted += 1
                 // Round trip: what we render, we parse back to the same value (NaN never compares equal).
-                let rendered = EdgeConfig.rendered(.table(document.root))
+                let rendered = TOMLSyntax.rendered(.table(document.root))
                 if !rendered.contains("nan") {
                     let reparsed = try? TOMLDocument(parsing: "x = " + rendered)
                     #expect(reparsed?.root["x"] == .table(document.root), "\(rendered)")

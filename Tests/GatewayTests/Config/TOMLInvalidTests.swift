@@ -62,7 +62,8 @@ import Testing
     }
 
     @Test func errorDescriptionIsOneLine() throws {
-        let error = TOMLError(line: 2, column: 9, kind: .unexpectedCharacter(found: "'$'", expected: "'=' after the key"))
+        let error = TOMLError(
+            line: 2, column: 9, kind: .unexpectedCharacter(found: "'$'", expected: "'=' after the key"))
         #expect(error.description == "line 2, column 9: unexpected '$', expected '=' after the key")
         do {
             _ = try TOMLDocument(parsing: "a = 1\nport ! 8080\n")
@@ -86,7 +87,9 @@ import Testing
         #expect(throws: TOMLError.self) { try TOMLDocument(parsing: "a = {b = {c = {d = {}}}}", limits: limits) }
         #expect((try? TOMLDocument(parsing: "a = [[[1]]]", limits: limits)) != nil)
         let deep = String(repeating: "[", count: 100_000)
-        #expect(throws: TOMLError(line: 1, column: 37, kind: .tooDeep(limit: 32))) { try TOMLDocument(parsing: "a = " + deep) }
+        #expect(throws: TOMLError(line: 1, column: 37, kind: .tooDeep(limit: 32))) {
+            try TOMLDocument(parsing: "a = " + deep)
+        }
     }
 
     @Test func invalidUTF8() {

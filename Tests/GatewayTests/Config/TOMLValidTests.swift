@@ -49,7 +49,8 @@ func table(_ pairs: KeyValuePairs<String, TOMLValue>) -> TOMLValue {
     }
 
     @Test func basicStringEscapes() throws {
-        let root = try parseTOML(#"s = "I'm a string. \"You can quote me\". Name\tJos\u00E9\nLocation\tSF. \U0001F600 \b\f\r\\""#)
+        let root = try parseTOML(
+            #"s = "I'm a string. \"You can quote me\". Name\tJos\u00E9\nLocation\tSF. \U0001F600 \b\f\r\\""#)
         #expect(root["s"] == .string("I'm a string. \"You can quote me\". Name\tJosé\nLocation\tSF. 😀 \u{8}\u{C}\r\\"))
     }
 
@@ -81,7 +82,10 @@ func table(_ pairs: KeyValuePairs<String, TOMLValue>) -> TOMLValue {
         #expect(root["b"] == .string("The quick brown fox."))
         #expect(root["c"] == .string("Here are two quotation marks: \"\". Simple enough."))
         #expect(root["d"] == .string("\"This,\" she said, \"is just a pointless statement.\""))
-        #expect(root["e"] == .string("The first newline is\ntrimmed in raw strings.\n   All other whitespace\n   is preserved.\n"))
+        #expect(
+            root["e"]
+                == .string("The first newline is\ntrimmed in raw strings.\n   All other whitespace\n   is preserved.\n")
+        )
         #expect(root["f"] == .string("'That,' she said, 'is still pointless.'"))
         #expect(root["g"] == .string("Here are fifteen quotation marks: " + String(repeating: "\"", count: 15)))
         #expect(root["h"] == .string("x\"\""))
@@ -138,12 +142,19 @@ func table(_ pairs: KeyValuePairs<String, TOMLValue>) -> TOMLValue {
             ]
             """)
         #expect(root["integers"] == .array([.integer(1), .integer(2), .integer(3)]))
-        #expect(root["nested_arrays_of_ints"] == .array([.array([.integer(1), .integer(2)]), .array([.integer(3), .integer(4), .integer(5)])]))
+        #expect(
+            root["nested_arrays_of_ints"]
+                == .array([.array([.integer(1), .integer(2)]), .array([.integer(3), .integer(4), .integer(5)])]))
         #expect(root["empty"] == .array([]))
         #expect(root["trailing"] == .array([.integer(1), .integer(2)]))
         guard case .array(let contributors) = root["contributors"] else { Issue.record("no contributors"); return }
         #expect(contributors.count == 2)
-        #expect(contributors[1] == table(["name": .string("Baz Qux"), "email": .string("bazqux@example.com"), "url": .string("https://example.com/bazqux")]))
+        #expect(
+            contributors[1]
+                == table([
+                    "name": .string("Baz Qux"), "email": .string("bazqux@example.com"),
+                    "url": .string("https://example.com/bazqux"),
+                ]))
     }
 
     @Test func tables() throws {
@@ -227,7 +238,9 @@ func table(_ pairs: KeyValuePairs<String, TOMLValue>) -> TOMLValue {
             return
         }
         #expect(apple["physical"] == table(["color": .string("red")]))
-        #expect(apple["varieties"] == .array([table(["name": .string("red delicious")]), table(["name": .string("granny smith")])]))
+        #expect(
+            apple["varieties"]
+                == .array([table(["name": .string("red delicious")]), table(["name": .string("granny smith")])]))
         #expect(fruits[1] == table(["name": .string("banana")]))
     }
 
