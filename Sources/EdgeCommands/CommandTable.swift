@@ -1,0 +1,130 @@
+/// One `--name [VALUE]` option of a command.
+public struct OptionSpec: Sendable, Hashable {
+    /// Long name without the dashes, e.g. `port`.
+    public var name: String
+    /// Placeholder of the value in help, e.g. `N`; nil for a flag that takes no value.
+    public var valueName: String?
+    /// Whether the option may be given more than once (values are kept in order).
+    public var isRepeatable: Bool
+    /// One-line help text.
+    public var help: String
+
+    /// Creates an option; `valueName` nil makes it a flag.
+    public init(_ name: String, valueName: String? = nil, repeatable: Bool = false, help: String) {
+        self.name = name
+        self.valueName = valueName
+        self.isRepeatable = repeatable
+        self.help = help
+    }
+}
+
+/// A positional argument of a command.
+public struct ArgumentSpec: Sendable, Hashable {
+    /// Placeholder in help, e.g. `PREFIX`.
+    public var name: String
+    /// One-line help text.
+    public var help: String
+    /// Whether it may be left out.
+    public var isOptional: Bool
+    /// Whether it takes every remaining word.
+    public var isVariadic: Bool
+
+    /// Creates a positional argument.
+    public init(_ name: String, help: String, optional: Bool = false, variadic: Bool = false) {
+        self.name = name
+        self.help = help
+        self.isOptional = optional
+        self.isVariadic = variadic
+    }
+}
+
+/// A command or command group, e.g. `["keys", "revoke"]` or the group `["keys"]`.
+public struct CommandSpec: Sendable, Hashable {
+    /// Words that select the command.
+    public var path: [String]
+    /// One-line summary.
+    public var summary: String
+    /// Options besides the global ones.
+    public var options: [OptionSpec]
+    /// Positional arguments, in order.
+    public var arguments: [ArgumentSpec]
+
+    /// Creates a command entry.
+    public init(_ path: [String], summary: String, options: [OptionSpec] = [], arguments: [ArgumentSpec] = []) {
+        self.path = path
+        self.summary = summary
+        self.options = options
+        self.arguments = arguments
+    }
+}
+
+/// The command-line interface declared as data: parsing, help text and a man page all come from it.
+public struct CommandTable: Sendable, Hashable {
+    /// The executable's name in usage lines.
+    public var programName: String
+    /// One-line description of the program.
+    public var summary: String
+    /// Options accepted by every command (`--help` is implicit everywhere).
+    public var globalOptions: [OptionSpec]
+    /// Commands and command groups, in help order.
+    public var commands: [CommandSpec]
+
+    /// Creates a table.
+    public init(programName: String, summary: String, globalOptions: [OptionSpec], commands: [CommandSpec]) {
+        self.programName = programName
+        self.summary = summary
+        self.globalOptions = globalOptions
+        self.commands = commands
+    }
+
+    /// The command or group at `path`.
+    public func command(_ path: [String]) -> CommandSpec? {
+        commands.first { $0.path == path }
+    }
+
+    /// Commands directly below `path` (the top-level commands for `[]`).
+    public func subcommands(of path: [String]) -> [CommandSpec] {
+        commands.filter { $0.path.count == path.count + 1 && Array($0.path.prefix(path.count)) == path }
+    }
+
+    /// Whether `path` names a group that needs a subcommand (or is the empty top level).
+    public func isGroup(_ path: [String]) -> Bool {
+        !subcommands(of: path).isEmpty
+    }
+
+    /// The cortensor-edge commands.
+    public static let edge = CommandTable(
+        programName: "cortensor-edge",
+        summary: "Cortensor router for small Linux boxes: OpenAI and Cortensor APIs over a pool of miners",
+        globalOptions: [
+            OptionSpec("config", valueName: "PATH", help: "Configuration file (TOML); without it, built-in defaults")
+        ],
+        commands: [
+            CommandSpec(
+                ["serve"], summary: "Run the gateway until SIGINT or SIGTERM",
+                options: [
+                    OptionSpec("port", valueName: "N", help: "Port to listen on (server.port)"),
+                    OptionSpec("host", valueName: "HOST", help: "Address to bind (server.host)"),
+                    OptionSpec(
+                        "miner", valueName: "URL", repeatable: true,
+                        help: "Miner base URL; repeat for several (replaces [[miners]] with miner-1...N)"),
+                    OptionSpec("dev", help: "Development mode: accept requests without an API key (auth.dev_mode)"),
+                    OptionSpec("state-dir", valueName: "PATH", help: "State directory (state.directory)"),
+                ]),
+            CommandSpec(["config"], summary: "Inspect the configuration"),
+            CommandSpec(
+                ["config", "check"], summary: "Validate the configuration and print it with secrets masked"),
+            CommandSpec(["keys"], summary: "Manage API keys"),
+            CommandSpec(
+                ["keys", "new"], summary: "Create an API key and print it once",
+                options: [OptionSpec("name", valueName: "NAME", help: "Label stored with the key")]),
+            CommandSpec(["keys", "list"], summary: "List API keys (prefix, name, creation time; never the key)"),
+            CommandSpec(
+                ["keys", "revoke"], summary: "Revoke the API key with the given prefix",
+                arguments: [ArgumentSpec("PREFIX", help: "The key prefix shown by 'keys list'")]),
+            CommandSpec(["version"], summary: "Print the version"),
+            CommandSpec(
+                ["help"], summary: "Show help for a command",
+                arguments: [ArgumentSpec("COMMAND", help: "Command to describe", optional: true, variadic: true)]),
+        ])
+}

@@ -1,0 +1,110 @@
+public import Gateway
+
+/// What `serve` and `keys *` do, supplied by the executable; each returns the process exit code.
+public struct CommandHandlers: Sendable {
+    /// Version string printed by `version`.
+    public var version: String
+    /// Runs the gateway with the effective configuration until shutdown.
+    public var serve: @Sendable (EdgeConfig) async -> Int32
+    /// Creates an API key with an optional name and prints it once.
+    public var keysNew: @Sendable (EdgeConfig, _ name: String?) async -> Int32
+    /// Lists API keys.
+    public var keysList: @Sendable (EdgeConfig) async -> Int32
+    /// Revokes the API key with the given prefix.
+    public var keysRevoke: @Sendable (EdgeConfig, _ prefix: String) async -> Int32
+
+    /// Creates handlers.
+    public init(
+        version: String,
+        serve: @escaping @Sendable (EdgeConfig) async -> Int32,
+        keysNew: @escaping @Sendable (EdgeConfig, _ name: String?) async -> Int32,
+        keysList: @escaping @Sendable (EdgeConfig) async -> Int32,
+        keysRevoke: @escaping @Sendable (EdgeConfig, _ prefix: String) async -> Int32
+    ) {
+        self.version = version
+        self.serve = serve
+        self.keysNew = keysNew
+        self.keysList = keysList
+        self.keysRevoke = keysRevoke
+    }
+}
+
+/// The command-line front end: parses argv, prints help, version and errors, and dispatches.
+public struct EdgeCommands: Sendable {
+    /// Exit code of usage errors and bad configuration.
+    public static let usageExitCode: Int32 = 2
+
+    /// Command implementations supplied by the executable.
+    public var handlers: CommandHandlers
+    /// Where output goes.
+    public var output: CommandOutput
+    /// The accepted commands.
+    public var table: CommandTable
+
+    /// Creates the front end.
+    public init(handlers: CommandHandlers, output: CommandOutput = .standard, table: CommandTable = .edge) {
+        self.handlers = handlers
+        self.output = output
+        self.table = table
+    }
+
+    /// Runs one invocation; `arguments` excludes the program name. Returns the exit code.
+    public func main(arguments: [String], environment: [String: String]) async -> Int32 {
+        let parsed: ParsedCommand
+        do {
+            parsed = try CommandLineParser(table: table).parse(arguments)
+        } catch {
+            return usageError(error)
+        }
+        if parsed.helpRequested {
+            output.standardOutput(table.helpText(for: parsed.path))
+            return 0
+        }
+        switch parsed.path {
+        case ["help"]:
+            guard table.command(parsed.arguments) != nil || parsed.arguments.isEmpty else {
+                return usageError(.unknownCommand(name: parsed.arguments.joined(separator: " "), path: []))
+            }
+            output.standardOutput(table.helpText(for: parsed.arguments))
+            return 0
+        case ["version"]:
+            output.standardOutput("\(table.programName) \(handlers.version)\n")
+            return 0
+        case ["config", "check"]:
+            let result = ConfigCheck.run(configPath: parsed.value("config"), environment: environment)
+            (result.exitCode == 0 ? output.standardOutput : output.standardError)(result.output)
+            return result.exitCode
+        default:
+            break
+        }
+        let config: EdgeConfig
+        do {
+            config = try Self.effectiveConfig(for: parsed, environment: environment)
+        } catch let error as CommandLineError {
+            return usageError(error)
+        } catch {
+            output.standardError("\(error)\n")
+            return Self.usageExitCode
+        }
+        switch parsed.path {
+        case ["serve"]: return await handlers.serve(config)
+        case ["keys", "new"]: return await handlers.keysNew(config, parsed.value("name"))
+        case ["keys", "list"]: return await handlers.keysList(config)
+        case ["keys", "revoke"]: return await handlers.keysRevoke(config, parsed.arguments[0])
+        default: return usageError(.unknownCommand(name: parsed.path.joined(separator: " "), path: []))
+        }
+    }
+
+    /// Defaults, then the `--config` file, then the environment, then flags; validated.
+    public static func effectiveConfig(for parsed: ParsedCommand, environment: [String: String]) throws -> EdgeConfig {
+        let text = try parsed.value("config").map { path throws(ConfigError) in try ConfigFile.read(path) }
+        var config = try EdgeConfig.load(toml: text, environment: environment)
+        try applyOverrides(parsed, to: &config)
+        return config
+    }
+
+    private func usageError(_ error: CommandLineError) -> Int32 {
+        output.standardError("\(table.programName): \(error)\n\(table.hint(for: error.path))\n")
+        return Self.usageExitCode
+    }
+}

@@ -1,0 +1,96 @@
+/// The documented configuration file shipped by packages (`/etc/cortensor-edge/config.toml`).
+extension EdgeConfig {
+    /// A commented configuration file: every setting is present, commented out, with its default value.
+    /// Lines starting with `#` directly followed by a key or `[` are the defaults; uncommenting them changes nothing.
+    public static let commentedDefaultTOML = """
+        # cortensor-edge configuration.
+        #
+        # Every setting below is commented out and shows its built-in default. Environment variables
+        # CORTENSOR_EDGE_<SECTION>_<KEY> (e.g. CORTENSOR_EDGE_SERVER_PORT) override this file, and
+        # command-line flags (e.g. `serve --port`) override both. Check the result with:
+        #   cortensor-edge config check --config /etc/cortensor-edge/config.toml
+
+        # Public HTTP listener (OpenAI /v1 API, Cortensor /api/v1 API, /ipfs gateway).
+        #[server]
+        # Address to bind; use 0.0.0.0 to accept connections from other machines.
+        #host = "127.0.0.1"
+        # TCP port (0 picks a free port).
+        #port = 5010
+        # Request worker threads; 0 uses the HTTP daemon's polling thread only.
+        #worker_threads = 0
+        # Most simultaneous connections.
+        #connection_limit = 1024
+        # Most simultaneous connections from one IP address (0 = unlimited).
+        #per_ip_connection_limit = 0
+        # Seconds before an idle connection is closed.
+        #idle_timeout_seconds = 60
+        # Largest accepted request body, in bytes.
+        #max_body_bytes = 1048576
+        # Longest time one request may take end to end, in seconds.
+        #request_deadline_seconds = 930
+        # Seconds in-flight requests get to finish on shutdown.
+        #shutdown_grace_seconds = 10
+        # HTTPS: PEM certificate chain and private key (set both or neither; unset = plain HTTP).
+        #   tls_cert = "/etc/cortensor-edge/tls/cert.pem"
+        #   tls_key = "/etc/cortensor-edge/tls/key.pem"
+
+        # Optional separate listener for /metrics, e.g. on a management network.
+        #[admin]
+        #host = "127.0.0.1"
+        # 0 disables it (metrics are then served on the public listener).
+        #port = 0
+
+        # Where the database (blocks, sessions, tasks, API keys) lives.
+        #[state]
+        #directory = "./.cortensor-edge"
+
+        # API keys and per-key rate limits.
+        #[auth]
+        # Accept requests without an API key. Never enable this on a reachable address.
+        #dev_mode = false
+        # Sustained requests per minute per key (0 disables rate limiting).
+        #rate_limit_per_minute = 600
+        # Extra requests a key may send in a burst.
+        #rate_limit_burst = 60
+
+        #[log]
+        # One of trace, debug, info, notice, warning, error, critical.
+        #level = "info"
+
+        # How requests are spread over miners.
+        #[pool]
+        # Miners tried per request (retries happen only before the first token).
+        #max_attempts = 3
+        # Seconds to wait for a miner's first token before trying the next one.
+        #first_token_timeout_seconds = 30
+        # Seconds to wait for a connection to a miner.
+        #connect_timeout_seconds = 5
+        # Seconds between health probes (GET /v1/models) of each miner.
+        #probe_interval_seconds = 15
+        # Consecutive failures that take a miner out of rotation.
+        #breaker_failure_threshold = 3
+        # Seconds a failed miner stays out before one trial request.
+        #breaker_open_seconds = 30
+
+        # Miners: OpenAI-compatible servers (llama.cpp server, vLLM, Ollama). None by default;
+        # CORTENSOR_EDGE_MINERS="http://a:8080,http://b:8080" or `serve --miner URL` replace this list.
+        # One table per miner, for example:
+        #   [[miners]]
+        #   id = "local-llama"                # unique; letters, digits, '.', '_', '-'
+        #   url = "http://127.0.0.1:8080"     # base URL; /v1/... is appended
+        #   models = ["llama-3.2-1b"]         # empty = any model
+        #   weight = 1.0                      # relative share of traffic
+        #   api_key = "secret"                # sent as a bearer token, if the miner needs one
+
+        # Sessions: numbered groups of miners, as Cortensor clients address them (/api/v1/completions/{id}).
+        # Session 0 "default" (every miner, their default model) exists unless you define id 0 yourself.
+        #   [[sessions]]
+        #   id = 1
+        #   name = "fast"
+        #   model = "llama-3.2-1b"            # empty = the miner's default model
+        #   miners = ["local-llama"]          # miner ids; empty = every miner
+        #   redundancy = 1                    # miners answering each task
+        #   timeout_seconds = 300             # default task deadline
+
+        """
+}

@@ -1,0 +1,156 @@
+/// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]` and `[pool]` sections,
+/// declared once as data: file keys, environment variables, validation ranges and `describe` all use it.
+extension EdgeConfig {
+    /// The type and accepted values of a scalar setting.
+    enum SettingKind: Sendable {
+        /// An integer within `range`.
+        case integer(ClosedRange<Int>)
+        /// A non-empty string.
+        case string
+        /// A non-empty string, or unset.
+        case optionalString
+        /// A boolean.
+        case bool
+        /// One of `LogLevel`'s names.
+        case logLevel
+    }
+
+    /// One scalar setting, addressed as `section.key` in the file.
+    struct Setting: Sendable {
+        let section: String
+        let key: String
+        let kind: SettingKind
+
+        /// `section.key`.
+        var path: String { "\(section).\(key)" }
+        /// `CORTENSOR_EDGE_SECTION_KEY`.
+        var environmentName: String { "CORTENSOR_EDGE_\(section.uppercased())_\(key.uppercased())" }
+    }
+
+    private static let day = 86_400
+
+    /// Every scalar setting, in the order `describe` renders them.
+    static let settings: [Setting] = [
+        Setting(section: "server", key: "host", kind: .string),
+        Setting(section: "server", key: "port", kind: .integer(0...65_535)),
+        Setting(section: "server", key: "worker_threads", kind: .integer(0...1024)),
+        Setting(section: "server", key: "connection_limit", kind: .integer(1...1_000_000)),
+        Setting(section: "server", key: "per_ip_connection_limit", kind: .integer(0...1_000_000)),
+        Setting(section: "server", key: "idle_timeout_seconds", kind: .integer(1...day)),
+        Setting(section: "server", key: "max_body_bytes", kind: .integer(1...(1 << 30))),
+        Setting(section: "server", key: "request_deadline_seconds", kind: .integer(1...day)),
+        Setting(section: "server", key: "shutdown_grace_seconds", kind: .integer(0...3600)),
+        Setting(section: "server", key: "tls_cert", kind: .optionalString),
+        Setting(section: "server", key: "tls_key", kind: .optionalString),
+        Setting(section: "admin", key: "host", kind: .string),
+        Setting(section: "admin", key: "port", kind: .integer(0...65_535)),
+        Setting(section: "state", key: "directory", kind: .string),
+        Setting(section: "auth", key: "dev_mode", kind: .bool),
+        Setting(section: "auth", key: "rate_limit_per_minute", kind: .integer(0...1_000_000)),
+        Setting(section: "auth", key: "rate_limit_burst", kind: .integer(1...1_000_000)),
+        Setting(section: "log", key: "level", kind: .logLevel),
+        Setting(section: "pool", key: "max_attempts", kind: .integer(1...16)),
+        Setting(section: "pool", key: "first_token_timeout_seconds", kind: .integer(1...day)),
+        Setting(section: "pool", key: "connect_timeout_seconds", kind: .integer(1...600)),
+        Setting(section: "pool", key: "probe_interval_seconds", kind: .integer(1...day)),
+        Setting(section: "pool", key: "breaker_failure_threshold", kind: .integer(1...1000)),
+        Setting(section: "pool", key: "breaker_open_seconds", kind: .integer(1...day)),
+    ]
+
+    /// The sections holding scalar settings, in order.
+    static let scalarSections = ["server", "admin", "state", "auth", "log", "pool"]
+
+    /// The current value of `setting` (nil for an unset optional string).
+    func value(of setting: Setting) -> TOMLValue? {
+        switch setting.path {
+        case "server.host": .string(server.host)
+        case "server.port": .integer(Int64(server.port))
+        case "server.worker_threads": .integer(Int64(server.workerThreads))
+        case "server.connection_limit": .integer(Int64(server.connectionLimit))
+        case "server.per_ip_connection_limit": .integer(Int64(server.perIPConnectionLimit))
+        case "server.idle_timeout_seconds": .integer(Int64(server.idleTimeoutSeconds))
+        case "server.max_body_bytes": .integer(Int64(server.maxBodyBytes))
+        case "server.request_deadline_seconds": .integer(Int64(server.requestDeadlineSeconds))
+        case "server.shutdown_grace_seconds": .integer(Int64(server.shutdownGraceSeconds))
+        case "server.tls_cert": server.tlsCertificatePath.map(TOMLValue.string)
+        case "server.tls_key": server.tlsKeyPath.map(TOMLValue.string)
+        case "admin.host": .string(admin.host)
+        case "admin.port": .integer(Int64(admin.port))
+        case "state.directory": .string(stateDirectory)
+        case "auth.dev_mode": .bool(auth.devMode)
+        case "auth.rate_limit_per_minute": .integer(Int64(auth.rateLimitPerMinute))
+        case "auth.rate_limit_burst": .integer(Int64(auth.rateLimitBurst))
+        case "log.level": .string(logLevel.rawValue)
+        case "pool.max_attempts": .integer(Int64(minerPool.maxAttempts))
+        case "pool.first_token_timeout_seconds": .integer(minerPool.firstTokenTimeout.components.seconds)
+        case "pool.connect_timeout_seconds": .integer(minerPool.connectTimeout.components.seconds)
+        case "pool.probe_interval_seconds": .integer(minerPool.probeInterval.components.seconds)
+        case "pool.breaker_failure_threshold": .integer(Int64(minerPool.breakerFailureThreshold))
+        case "pool.breaker_open_seconds": .integer(minerPool.breakerOpenDuration.components.seconds)
+        default: preconditionFailure("setting \(setting.path) is not mapped")
+        }
+    }
+
+    /// Stores `value` into `setting` after checking its type; `name` is the key or variable named in errors.
+    /// Ranges are checked later by `validate()`, so values set in code are checked the same way.
+    mutating func set(_ setting: Setting, to value: TOMLValue, name: String) throws(ConfigError) {
+        switch (setting.kind, value) {
+        case (.integer, .integer(let number)):
+            guard let number = Int(exactly: number) else {
+                throw .invalidValue(key: name, problem: "\(number) is out of range")
+            }
+            setInteger(setting, number)
+        case (.string, .string(let text)), (.optionalString, .string(let text)):
+            setString(setting, text)
+        case (.bool, .bool(let flag)):
+            precondition(setting.path == "auth.dev_mode", "boolean setting \(setting.path) is not mapped")
+            auth.devMode = flag
+        case (.logLevel, .string(let text)):
+            guard let level = LogLevel(rawValue: text) else {
+                let names = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalidValue(key: name, problem: "\(TOMLSyntax.quoted(text)) is not one of \(names)")
+            }
+            logLevel = level
+        case (.integer, _):
+            throw .wrongType(key: name, expected: "an integer", found: value.typeDescription)
+        case (.string, _), (.optionalString, _), (.logLevel, _):
+            throw .wrongType(key: name, expected: "a string", found: value.typeDescription)
+        case (.bool, _):
+            throw .wrongType(key: name, expected: "a boolean", found: value.typeDescription)
+        }
+    }
+
+    private mutating func setInteger(_ setting: Setting, _ number: Int) {
+        switch setting.path {
+        case "server.port": server.port = number
+        case "server.worker_threads": server.workerThreads = number
+        case "server.connection_limit": server.connectionLimit = number
+        case "server.per_ip_connection_limit": server.perIPConnectionLimit = number
+        case "server.idle_timeout_seconds": server.idleTimeoutSeconds = number
+        case "server.max_body_bytes": server.maxBodyBytes = number
+        case "server.request_deadline_seconds": server.requestDeadlineSeconds = number
+        case "server.shutdown_grace_seconds": server.shutdownGraceSeconds = number
+        case "admin.port": admin.port = number
+        case "auth.rate_limit_per_minute": auth.rateLimitPerMinute = number
+        case "auth.rate_limit_burst": auth.rateLimitBurst = number
+        case "pool.max_attempts": minerPool.maxAttempts = number
+        case "pool.first_token_timeout_seconds": minerPool.firstTokenTimeout = .seconds(number)
+        case "pool.connect_timeout_seconds": minerPool.connectTimeout = .seconds(number)
+        case "pool.probe_interval_seconds": minerPool.probeInterval = .seconds(number)
+        case "pool.breaker_failure_threshold": minerPool.breakerFailureThreshold = number
+        case "pool.breaker_open_seconds": minerPool.breakerOpenDuration = .seconds(number)
+        default: preconditionFailure("integer setting \(setting.path) is not mapped")
+        }
+    }
+
+    private mutating func setString(_ setting: Setting, _ text: String) {
+        switch setting.path {
+        case "server.host": server.host = text
+        case "server.tls_cert": server.tlsCertificatePath = text
+        case "server.tls_key": server.tlsKeyPath = text
+        case "admin.host": admin.host = text
+        case "state.directory": stateDirectory = text
+        default: preconditionFailure("string setting \(setting.path) is not mapped")
+        }
+    }
+}

@@ -1,0 +1,165 @@
+/// Checks of a whole configuration: ranges, cross-field rules, miner URLs and session references.
+extension EdgeConfig {
+    /// Throws the first problem found, naming its key.
+    public func validate() throws(ConfigError) {
+        for setting in Self.settings {
+            guard let value = value(of: setting) else { continue }
+            switch (setting.kind, value) {
+            case (.integer(let range), .integer(let number)):
+                guard range.contains(Int(number)) else {
+                    throw .invalidValue(
+                        key: setting.path,
+                        problem: "\(number) is out of range \(range.lowerBound)...\(range.upperBound)")
+                }
+            case (.string, .string(let text)), (.optionalString, .string(let text)):
+                guard !text.isEmpty else { throw .invalidValue(key: setting.path, problem: "must not be empty") }
+                guard !text.unicodeScalars.contains(where: Self.isControl) else {
+                    throw .invalidValue(
+                        key: setting.path, problem: "\(TOMLSyntax.quoted(text)) contains a control character")
+                }
+            default:
+                break
+            }
+        }
+        try validateListeners()
+        try validateMiners()
+        try validateSessions()
+    }
+
+    private func validateListeners() throws(ConfigError) {
+        for (key, host) in [("server.host", server.host), ("admin.host", admin.host)]
+        where host.contains(" ") || host.contains("/") {
+            throw .invalidValue(key: key, problem: "\(TOMLSyntax.quoted(host)) is not a host name or IP address")
+        }
+        switch (server.tlsCertificatePath, server.tlsKeyPath) {
+        case (nil, .some):
+            throw .invalidValue(
+                key: "server.tls_key", problem: "is set but server.tls_cert is not (set both or neither)")
+        case (.some, nil):
+            throw .invalidValue(
+                key: "server.tls_cert", problem: "is set but server.tls_key is not (set both or neither)")
+        default: break
+        }
+        if admin.port != 0 && admin.port == server.port {
+            throw .invalidValue(key: "admin.port", problem: "\(admin.port) is already used by server.port")
+        }
+    }
+
+    private func validateMiners() throws(ConfigError) {
+        var seen: [String: Int] = [:]
+        for (index, miner) in miners.enumerated() {
+            let path = "miners[\(index)]"
+            guard !miner.id.isEmpty else { throw .invalidValue(key: "\(path).id", problem: "must not be empty") }
+            guard miner.id.utf8.allSatisfy(Self.isIdentifierByte) else {
+                throw .invalidValue(
+                    key: "\(path).id",
+                    problem: "\(TOMLSyntax.quoted(miner.id)) may only use letters, digits, '.', '_' and '-'")
+            }
+            if let first = seen[miner.id] {
+                throw .invalidValue(
+                    key: "\(path).id", problem: "\(TOMLSyntax.quoted(miner.id)) is already used by miners[\(first)]")
+            }
+            seen[miner.id] = index
+            guard MinerURL.isValid(miner.url) else {
+                throw .invalidValue(
+                    key: "\(path).url", problem: "\(TOMLSyntax.quoted(miner.url)) is not an http(s) URL")
+            }
+            guard miner.weight.isFinite, miner.weight > 0 else {
+                throw .invalidValue(key: "\(path).weight", problem: "\(miner.weight) must be a positive number")
+            }
+            for (modelIndex, model) in miner.models.enumerated() where model.isEmpty {
+                throw .invalidValue(key: "\(path).models[\(modelIndex)]", problem: "must not be empty")
+            }
+            // The key goes into an HTTP header: a control character would split it. Never echo the key itself.
+            if let key = miner.apiKey, key.isEmpty || key.unicodeScalars.contains(where: Self.isControl) {
+                throw .invalidValue(key: "\(path).api_key", problem: "must be non-empty without control characters")
+            }
+        }
+    }
+
+    private func validateSessions() throws(ConfigError) {
+        var seen: [Int: Int] = [:]
+        for (index, session) in sessions.enumerated() {
+            let path = "sessions[\(index)]"
+            guard session.id >= 0 else { throw .invalidValue(key: "\(path).id", problem: "\(session.id) is negative") }
+            if let first = seen[session.id] {
+                throw .invalidValue(key: "\(path).id", problem: "\(session.id) is already used by sessions[\(first)]")
+            }
+            seen[session.id] = index
+            guard !session.name.isEmpty else { throw .invalidValue(key: "\(path).name", problem: "must not be empty") }
+            for (minerIndex, id) in session.miners.enumerated() {
+                guard miners.contains(where: { $0.id == id }) else {
+                    throw .invalidValue(
+                        key: "\(path).miners[\(minerIndex)]",
+                        problem: "\(TOMLSyntax.quoted(id)) is not a configured miner id"
+                    )
+                }
+                guard !session.miners[..<minerIndex].contains(id) else {
+                    throw .invalidValue(
+                        key: "\(path).miners[\(minerIndex)]", problem: "\(TOMLSyntax.quoted(id)) is listed twice")
+                }
+            }
+            guard (1...16).contains(session.redundancy) else {
+                throw .invalidValue(key: "\(path).redundancy", problem: "\(session.redundancy) is out of range 1...16")
+            }
+            guard (1...86_400).contains(session.timeoutSeconds) else {
+                throw .invalidValue(
+                    key: "\(path).timeout_seconds", problem: "\(session.timeoutSeconds) is out of range 1...86400")
+            }
+        }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F
+    }
+
+    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        TOMLParser.isBareKeyByte(byte) || byte == UInt8(ascii: ".")
+    }
+}
+
+/// The accepted shape of a miner base URL: `http(s)://host[:port][/path]`.
+enum MinerURL {
+    /// Whether `url` is `http://` or `https://`, a host name, IPv4 or bracketed IPv6 address, an optional port
+    /// 1–65535 and an optional path without query, fragment, user info or spaces.
+    static func isValid(_ url: String) -> Bool {
+        let rest: Substring
+        if url.hasPrefix("http://") {
+            rest = url.dropFirst(7)
+        } else if url.hasPrefix("https://") {
+            rest = url.dropFirst(8)
+        } else {
+            return false
+        }
+        let authority = rest.prefix { $0 != "/" }
+        let path = rest.dropFirst(authority.count)
+        guard path.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "?" && $0 != "#" && $0 != "\\" }),
+            path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+        else { return false }
+        var host = authority
+        var port: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return false }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            guard after.isEmpty || after.hasPrefix(":") else { return false }
+            port = after.isEmpty ? nil : after.dropFirst()
+            guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+        } else {
+            if let colon = authority.firstIndex(of: ":") {
+                host = authority[..<colon]
+                port = authority[authority.index(after: colon)...]
+            }
+            guard !host.isEmpty, host.utf8.allSatisfy({ TOMLParser.isBareKeyByte($0) || $0 == UInt8(ascii: ".") }),
+                host.first != "-", host.first != "."
+            else { return false }
+        }
+        if let port {
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let number = Int(port),
+                (1...65_535).contains(number)
+            else { return false }
+        }
+        return true
+    }
+}

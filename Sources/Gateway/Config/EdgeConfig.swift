@@ -1,0 +1,97 @@
+/// The effective configuration of the edge router: embedded defaults, then the TOML file, then
+/// `CORTENSOR_EDGE_*` environment variables (and command-line flags, applied by the CLI).
+public struct EdgeConfig: Sendable, Hashable {
+    /// The public HTTP listener (`[server]`).
+    public var server = Server()
+    /// The optional separate admin listener for `/metrics` (`[admin]`).
+    public var admin = Admin()
+    /// Directory holding the database and other state (`[state] directory`).
+    public var stateDirectory = "./.cortensor-edge"
+    /// API keys and rate limits (`[auth]`).
+    public var auth = Auth()
+    /// Minimum level of log lines written (`[log] level`).
+    public var logLevel = LogLevel.info
+    /// Retries, timeouts, probes and breakers of the miner pool (`[pool]`).
+    public var minerPool = MinerPoolSettings()
+    /// Statically configured miners (`[[miners]]`); none by default.
+    public var miners: [MinerConfig] = []
+    /// Local sessions (`[[sessions]]`); session 0 is always present.
+    public var sessions: [SessionConfig] = [EdgeConfig.defaultSession]
+
+    /// The embedded defaults: `127.0.0.1:5010`, state in `./.cortensor-edge`, no miners, session 0.
+    public init() {}
+
+    /// Session 0, added when the file does not define it: routes to every miner with their default model.
+    public static let defaultSession = SessionConfig(id: 0, name: "default")
+
+    /// Settings of the public HTTP listener.
+    public struct Server: Sendable, Hashable {
+        /// Address to bind.
+        public var host = "127.0.0.1"
+        /// TCP port to bind; 0 picks a free port (tests).
+        public var port = 5010
+        /// Request worker threads of the HTTP daemon; 0 uses its polling thread only.
+        public var workerThreads = 0
+        /// Most simultaneous connections.
+        public var connectionLimit = 1024
+        /// Most simultaneous connections from one IP address; 0 is unlimited.
+        public var perIPConnectionLimit = 0
+        /// Seconds an idle connection is kept open.
+        public var idleTimeoutSeconds = 60
+        /// Largest accepted request body, in bytes.
+        public var maxBodyBytes = 1 << 20
+        /// Longest time one request may take end to end, in seconds.
+        public var requestDeadlineSeconds = 930
+        /// Seconds in-flight requests get to finish on shutdown.
+        public var shutdownGraceSeconds = 10
+        /// PEM certificate chain for HTTPS; set together with `tlsKeyPath`.
+        public var tlsCertificatePath: String?
+        /// PEM private key for HTTPS; set together with `tlsCertificatePath`.
+        public var tlsKeyPath: String?
+
+        /// Creates the default server settings.
+        public init() {}
+    }
+
+    /// Settings of the optional admin listener (metrics), separate from the public one.
+    public struct Admin: Sendable, Hashable {
+        /// Address to bind.
+        public var host = "127.0.0.1"
+        /// TCP port to bind; 0 disables the admin listener (metrics are then served on the public one).
+        public var port = 0
+
+        /// Creates the default admin settings.
+        public init() {}
+    }
+
+    /// API key and rate-limit settings.
+    public struct Auth: Sendable, Hashable {
+        /// Accept requests without an API key (development only).
+        public var devMode = false
+        /// Sustained requests per minute allowed per API key; 0 disables rate limiting.
+        public var rateLimitPerMinute = 600
+        /// Requests a key may send in a burst above the sustained rate.
+        public var rateLimitBurst = 60
+
+        /// Creates the default auth settings.
+        public init() {}
+    }
+
+    /// Log levels, from most to least verbose (the names swift-log uses).
+    public enum LogLevel: String, Sendable, Hashable, CaseIterable {
+        /// Everything, including per-byte tracing.
+        case trace
+        /// Diagnostics for developers.
+        case debug
+        /// Normal operation.
+        case info
+        /// Noteworthy events.
+        case notice
+        /// Something unexpected that was handled.
+        case warning
+        /// An operation failed.
+        case error
+        /// The process cannot continue.
+        case critical
+    }
+}

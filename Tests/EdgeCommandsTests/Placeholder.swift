@@ -1,1 +1,0 @@
-// EdgeCommandsTests: placeholder so the skeleton builds; replaced by the real tests.
