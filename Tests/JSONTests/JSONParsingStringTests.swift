@@ -43,7 +43,8 @@ struct JSONParsingStringTests {
         #expect(parseError(text) == expected)
     }
 
-    @Test(arguments: [
+    /// Malformed UTF-8 inside strings, with the offset of the first bad sequence.
+    static let malformedUTF8: [([UInt8], Int)] = [
         ([0x22, 0x61, 0xFF, 0x22], 2),  // never valid
         ([0x22, 0xC0, 0x80, 0x22], 1),  // overlong NUL
         ([0x22, 0xE0, 0x80, 0xAF, 0x22], 1),  // overlong "/"
@@ -53,8 +54,10 @@ struct JSONParsingStringTests {
         ([0x22, 0x80, 0x22], 1),  // lone continuation byte
         ([0x22, 0xE9, 0x22], 1),  // ISO-8859-1 "é"
         ([0x22, 0x5C, 0x6E, 0xC3, 0xA9, 0xFE, 0x22], 5),  // after an escape and a valid "é"
-        ([0x5B, 0x22, 0xC3, 0xA9, 0x22, 0x2C, 0x22, 0xC3, 0x22, 0x5D], 7),
-    ] as [([UInt8], Int)])
+        ([0x5B, 0x22, 0xC3, 0xA9, 0x22, 0x2C, 0x22, 0xC3, 0x22, 0x5D], 7),  // in the second string
+    ]
+
+    @Test(arguments: malformedUTF8)
     func rejectsMalformedUTF8WithItsOffset(_ bytes: [UInt8], _ offset: Int) {
         #expect(parseError(bytes) == .invalidUTF8(offset: offset))
     }

@@ -42,7 +42,9 @@ enum RandomJSON {
     }
 
     static func string(using generator: inout SplitMix64) -> String {
-        let pool: [Unicode.Scalar] = ["a", "\"", "\\", "/", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "€", "😀", "\u{2028}"]
+        let pool: [Unicode.Scalar] = [
+            "a", "\"", "\\", "/", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "€", "😀", "\u{2028}",
+        ]
         var scalars = String.UnicodeScalarView()
         for _ in 0..<Int.random(in: 0..<8, using: &generator) {
             if Bool.random(using: &generator), let scalar = pool.randomElement(using: &generator) {
