@@ -24,6 +24,18 @@ struct JSONParsingStructureTests {
         #expect(value.serialized() == #"{"a":3,"b":2}"#)
     }
 
+    @Test func duplicateKeysInLargeObjects() throws {
+        let members = (0..<12).map { #""k\#($0)":\#($0)"# } + [#""k3":"last""#, #""k11":null"#]
+        let value = try JSONValue.parse("{" + members.joined(separator: ",") + "}")
+        let object = try #require(value.objectValue)
+        #expect(object.keys == (0..<12).map { "k\($0)" })
+        #expect(object["k3"] == "last")
+        #expect(object["k11"] == .null)
+        #expect(object["k10"] == 10)
+        let unique = try JSONValue.parse("{" + members.prefix(12).joined(separator: ",") + "}")
+        #expect(unique["k11"] == 11)
+    }
+
     @Test(arguments: [
         ("", JSONError.unexpectedEnd),
         (" \n ", .unexpectedEnd),
