@@ -34,8 +34,24 @@ func checkInvariants(of bytes: [UInt8]) {
         }
         precondition(reparsed == value, "round trip changed the value")
         precondition(reparsed.serialized() == once, "serialization is not stable")
+        checkNumber(value, parsedFrom: bytes)
     case .failure(let error):
         checkErrorOffset(error, in: bytes)
+    }
+}
+
+/// A top-level number must match the standard library's correctly rounded reading of the same lexeme
+/// (this checks the parser's fast path and its Int64 accumulation).
+func checkNumber(_ value: JSONValue, parsedFrom bytes: [UInt8]) {
+    let lexeme = String(decoding: bytes.filter { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }, as: UTF8.self)
+    switch value {
+    case .double(let double):
+        precondition(Double(lexeme)?.bitPattern == double.bitPattern, "double differs from Double(String)")
+    case .int(let int):
+        precondition(Double(lexeme) == Double(int), "integer differs from Double(String)")
+        precondition(Int64(lexeme) == int || lexeme == "-0", "integer differs from Int64(String)")
+    default:
+        break
     }
 }
 

@@ -38,6 +38,30 @@ struct JSONParsingNumberTests {
         #expect(try JSONValue.parse(aboveMidpoint) == .double(.leastNormalMagnitude))
     }
 
+    @Test func fastPathAgreesWithTheStandardLibrary() throws {
+        // Random lexemes around the fast-path bounds (<= 19 digits, significand <= 2^53, |exponent| <= 22).
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<20_000 {
+            let integer = String(
+                UInt64.random(in: 0...(1 << 54), using: &generator) >> Int.random(in: 0..<54, using: &generator))
+            let fraction =
+                String(repeating: "0", count: Int.random(in: 0..<4, using: &generator))
+                + String(UInt64.random(in: 0..<1_000_000_000, using: &generator))
+            var lexeme = Bool.random(using: &generator) ? integer + "." + fraction : integer
+            if Bool.random(using: &generator) {
+                lexeme += "e" + String(Int.random(in: -40...40, using: &generator))
+            }
+            if Bool.random(using: &generator) { lexeme = "-" + lexeme }
+            let expected = try #require(Double(lexeme))
+            let parsed = try JSONValue.parse(lexeme)
+            if case .double(let double) = parsed {
+                #expect(double.bitPattern == expected.bitPattern, "\(lexeme)")
+            } else {
+                #expect(parsed.doubleValue == expected, "\(lexeme)")  // An integer; `-0` reads as `.int(0)`.
+            }
+        }
+    }
+
     @Test func negativeZeroDoubleKeepsItsSign() throws {
         let value = try JSONValue.parse("-0.0")
         #expect(value.doubleValue?.sign == .minus)
