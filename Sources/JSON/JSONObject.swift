@@ -21,6 +21,41 @@ public struct JSONObject: Sendable {
         index = [:]
     }
 
+    private init(keys: [String], values: [JSONValue], index: [String: Int]) {
+        self.keys = keys
+        self.values = values
+        self.index = index
+    }
+
+    /// An object from parallel key and value arrays in document order; a repeated key keeps its first position
+    /// and takes its last value, as if the members were assigned one by one.
+    init(members keys: [String], _ values: [JSONValue]) {
+        if let index = Self.uniqueIndex(of: keys) {
+            self.init(keys: keys, values: values, index: index)
+        } else {
+            self.init()
+            for (key, value) in zip(keys, values) {
+                self[key] = value
+            }
+        }
+    }
+
+    /// The lookup index for `keys` (empty at or below the threshold), or `nil` if a key repeats.
+    private static func uniqueIndex(of keys: [String]) -> [String: Int]? {
+        guard keys.count > indexThreshold else {
+            for later in keys.indices.dropFirst() where keys[..<later].contains(keys[later]) {
+                return nil
+            }
+            return [:]
+        }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(keys.count)
+        for (position, key) in keys.enumerated() where index.updateValue(position, forKey: key) != nil {
+            return nil
+        }
+        return index
+    }
+
     /// The number of members.
     public var count: Int { keys.count }
 

@@ -92,10 +92,10 @@ extension JSONParser {
         let scalar: UInt32
         switch unit {
         case 0xD800...0xDBFF:
+            guard next < bytes.count else { throw .unexpectedEnd }
+            guard bytes[next] == UInt8(ascii: "\\") else { throw .invalidEscape(offset: escapeStart) }
             guard next + 1 < bytes.count else { throw .unexpectedEnd }
-            guard bytes[next] == UInt8(ascii: "\\"), bytes[next + 1] == UInt8(ascii: "u") else {
-                throw .invalidEscape(offset: escapeStart)
-            }
+            guard bytes[next + 1] == UInt8(ascii: "u") else { throw .invalidEscape(offset: escapeStart) }
             let low = try hexQuad(at: next + 2, escapeStart: next)
             guard (0xDC00...0xDFFF).contains(low) else { throw .invalidEscape(offset: escapeStart) }
             scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)

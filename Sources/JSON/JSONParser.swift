@@ -9,6 +9,11 @@ struct JSONParser {
     var offset = 0
     /// The deepest nesting of arrays and objects allowed.
     let maxDepth: Int
+    /// Elements of the containers being parsed, innermost last; each container's are moved out into an exactly
+    /// sized array when it closes, which saves the repeated growth of appending to a fresh array.
+    private var pendingValues: [JSONValue] = []
+    /// Keys of the objects being parsed, innermost last, parallel to their values in `pendingValues`.
+    private var pendingKeys: [String] = []
 
     init(bytes: [UInt8], maxDepth: Int) {
         self.bytes = bytes
@@ -54,31 +59,32 @@ struct JSONParser {
     private mutating func parseArray(depth: Int) throws(JSONError) -> [JSONValue] {
         guard depth <= maxDepth else { throw .depthLimitExceeded(offset: offset) }
         offset += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
             offset += 1
-            return elements
+            return []
         }
-        while true {
-            elements.append(try parseValue(depth: depth))
-            if try consumeSeparator(closing: UInt8(ascii: "]")) {
-                return elements
-            }
-        }
+        let base = pendingValues.count
+        repeat {
+            pendingValues.append(try parseValue(depth: depth))
+        } while try !consumeSeparator(closing: UInt8(ascii: "]"))
+        let elements = Array(pendingValues[base...])
+        pendingValues.removeSubrange(base...)
+        return elements
     }
 
     /// Parses `{ "key": value, ... }` starting at the `{`.
     private mutating func parseObject(depth: Int) throws(JSONError) -> JSONObject {
         guard depth <= maxDepth else { throw .depthLimitExceeded(offset: offset) }
         offset += 1
-        var object = JSONObject()
         skipWhitespace()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
             offset += 1
-            return object
+            return JSONObject()
         }
-        while true {
+        let keyBase = pendingKeys.count
+        let valueBase = pendingValues.count
+        repeat {
             skipWhitespace()
             guard offset < bytes.count else { throw .unexpectedEnd }
             guard bytes[offset] == UInt8(ascii: "\"") else { throw .unexpectedByte(offset: offset) }
@@ -87,11 +93,13 @@ struct JSONParser {
             guard offset < bytes.count else { throw .unexpectedEnd }
             guard bytes[offset] == UInt8(ascii: ":") else { throw .unexpectedByte(offset: offset) }
             offset += 1
-            object[key] = try parseValue(depth: depth)
-            if try consumeSeparator(closing: UInt8(ascii: "}")) {
-                return object
-            }
-        }
+            pendingKeys.append(key)
+            pendingValues.append(try parseValue(depth: depth))
+        } while try !consumeSeparator(closing: UInt8(ascii: "}"))
+        let object = JSONObject(members: Array(pendingKeys[keyBase...]), Array(pendingValues[valueBase...]))
+        pendingKeys.removeSubrange(keyBase...)
+        pendingValues.removeSubrange(valueBase...)
+        return object
     }
 
     /// After an element: consumes `,` (returns `false`, another element follows) or `closing` (returns `true`).

@@ -35,9 +35,17 @@ extension JSONValue {
     public var intValue: Int64? {
         switch self {
         case .int(let int): int
-        case .double(let double): Int64(exactly: double)
+        case .double(let double): Self.exactInt64(double)
         default: nil
         }
+    }
+
+    /// `Int64(exactly:)` without its call to libm's `trunc` (the JSON module links nothing but the stdlib):
+    /// within range, truncating and converting back is lossless exactly when `double` is integral.
+    private static func exactInt64(_ double: Double) -> Int64? {
+        guard double >= -0x1p63, double < 0x1p63 else { return nil }  // Also rejects NaN.
+        let truncated = Int64(double)
+        return Double(truncated) == double ? truncated : nil
     }
 
     /// The numeric payload as a `Double`; an `.int` converts (rounding beyond 2^53).
