@@ -244,8 +244,12 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         }
         try configureMethod(request)
         var lines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
-        // No "Expect: 100-continue" round trip for large bodies unless the caller asks for one.
-        if !request.headers.contains(where: { $0.name.lowercased() == "expect" }) { lines.append("Expect:") }
+        // "Name:" removes a header libcurl would add on its own: no 100-continue round trip for large bodies,
+        // no invented form Content-Type for POST bodies; the caller's own fields win.
+        for implicit in ["Expect", "Content-Type"]
+        where !request.headers.contains(where: { $0.name.lowercased() == implicit.lowercased() }) {
+            lines.append("\(implicit):")
+        }
         for line in lines {
             guard let appended = unsafe curl_slist_append(headerList, line) else {
                 throw .setupFailed("curl_slist_append failed")

@@ -10,10 +10,12 @@ struct ResponseHeadParser {
     var partialHead: HTTPResponseHead { HTTPResponseHead(status: status, headers: headers) }
 
     /// Consumes one header line; returns the head when the final block ends.
-    mutating func consume(_ untrustedLine: some Collection<UInt8>) -> HTTPResponseHead? {
+    mutating func consume(_ untrustedLine: some BidirectionalCollection<UInt8>) -> HTTPResponseHead? {
         guard !isComplete else { return nil }
-        var line = Substring(String(decoding: untrustedLine, as: UTF8.self))
-        while let last = line.last, last == "\r" || last == "\n" { line.removeLast() }
+        var bytes = untrustedLine[...]
+        while let last = bytes.last, last == 0x0D || last == 0x0A { bytes = bytes.dropLast() }
+        // Decoded only after the line break is gone: "\r\n" is a single Character.
+        let line = Substring(String(decoding: bytes, as: UTF8.self))
 
         if line.isEmpty {
             guard status < 100 || status >= 200 else {
