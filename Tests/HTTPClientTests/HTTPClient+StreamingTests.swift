@@ -88,7 +88,7 @@ struct HTTPClientStreamingTests {
         #expect(try await server.waitFor(id, client: client) { $0.flag("disconnected") })
     }
 
-    @Test func alreadyCancelledTaskNeverSends() async throws {
+    @Test func alreadyCancelledTaskThrowsCancelled() async throws {
         let client = try HTTPClient()
         defer { client.shutdown() }
         let id = TestServer.uniqueID()
