@@ -103,8 +103,11 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
             guard !isClosed else { return transfer.finish(.failure(.shutdown), head: HTTPResponseHead(status: 0)) }
             do {
                 let entry = try ActiveTransfer(transfer, configuration: configuration)
+                guard unsafe curl_multi_add_handle(multi, entry.easy) == CURLM_OK else {
+                    transfer.finish(.failure(.setupFailed("curl_multi_add_handle failed")), head: entry.fallbackHead)
+                    return entry.close()
+                }
                 active[ObjectIdentifier(transfer)] = entry
-                _ = unsafe curl_multi_add_handle(multi, entry.easy)
             } catch {
                 transfer.finish(.failure(error), head: HTTPResponseHead(status: 0))
             }
@@ -114,8 +117,10 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
             guard let entry = active[ObjectIdentifier(transfer)], entry.isPaused else { return }
             entry.isPaused = false
             entry.lastActivity = .now
-            // May call the write callback right here with the bytes held back while paused.
-            _ = unsafe curl_easy_pause(entry.easy, ccurl_pause_cont())
+            // May call the write callback right here with the bytes held back while paused; if that write
+            // fails, libcurl leaves ending the transfer to us.
+            let code = unsafe curl_easy_pause(entry.easy, ccurl_pause_cont())
+            if code != CURLE_OK { remove(entry, outcome: .failure(entry.error(for: code))) }
         }
     }
 
@@ -147,8 +152,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
                 wait = min(wait, left)
             }
         }
-        let (seconds, attoseconds) = wait.components
-        return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        return wait.curlMilliseconds
     }
 
     private func remove(_ entry: ActiveTransfer, outcome: Result<Void, HTTPClientError>) {
@@ -175,7 +179,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
 
     init(_ transfer: Transfer, configuration: HTTPClient.Configuration) throws(HTTPClientError) {
         let request = transfer.request
-        try Self.validate(request)
+        try request.validate()
         guard let easy = unsafe curl_easy_init() else { throw .setupFailed("curl_easy_init failed") }
         self.transfer = transfer
         unsafe self.easy = easy
@@ -217,7 +221,9 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
 
     // MARK: Setup
 
-    private func configure(_ request: HTTPClientRequest, configuration: HTTPClient.Configuration) throws(HTTPClientError) {
+    private func configure(_ request: HTTPClientRequest, configuration: HTTPClient.Configuration)
+        throws(HTTPClientError)
+    {
         let reference = unsafe retainReference()
         unsafe cReference = reference
         try set(CURLOPT_PRIVATE, unsafe ccurl_easy_setopt_ptr(easy, CURLOPT_PRIVATE, reference))
@@ -228,14 +234,14 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         try set(CURLOPT_ERRORBUFFER, unsafe ccurl_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer))
         try set(CURLOPT_URL, unsafe ccurl_easy_setopt_string(easy, CURLOPT_URL, request.url))
         try set(CURLOPT_PROTOCOLS_STR, unsafe ccurl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-        try setLong(CURLOPT_NOSIGNAL, 1)
-        try setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
-        try setLong(CURLOPT_TCP_KEEPALIVE, 1)
-        try setLong(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
-        try setLong(CURLOPT_SSL_VERIFYPEER, request.verifyTLS ? 1 : 0)
-        try setLong(CURLOPT_SSL_VERIFYHOST, request.verifyTLS ? 2 : 0)
-        try setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.timeouts.connect))
-        try setLong(CURLOPT_TIMEOUT_MS, request.timeouts.total.map(Self.milliseconds) ?? 0)
+        let longOptions = [
+            (CURLOPT_NOSIGNAL, 1), (CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), (CURLOPT_TCP_KEEPALIVE, 1),
+            (CURLOPT_SUPPRESS_CONNECT_HEADERS, 1), (CURLOPT_SSL_VERIFYPEER, request.verifyTLS ? 1 : 0),
+            (CURLOPT_SSL_VERIFYHOST, request.verifyTLS ? 2 : 0),
+            (CURLOPT_CONNECTTIMEOUT_MS, request.timeouts.connect.curlMilliseconds),
+            (CURLOPT_TIMEOUT_MS, request.timeouts.total?.curlMilliseconds ?? 0),
+        ]
+        for (option, value) in longOptions { try setLong(option, value) }
         if !configuration.usesEnvironmentProxy {
             try set(CURLOPT_PROXY, unsafe ccurl_easy_setopt_string(easy, CURLOPT_PROXY, ""))
         }
@@ -243,14 +249,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
             try set(CURLOPT_USERAGENT, unsafe ccurl_easy_setopt_string(easy, CURLOPT_USERAGENT, agent))
         }
         try configureMethod(request)
-        var lines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
-        // "Name:" removes a header libcurl would add on its own: no 100-continue round trip for large bodies,
-        // no invented form Content-Type for POST bodies; the caller's own fields win.
-        for implicit in ["Expect", "Content-Type"]
-        where !request.headers.contains(where: { $0.name.lowercased() == implicit.lowercased() }) {
-            lines.append("\(implicit):")
-        }
-        for line in lines {
+        for line in request.headerLines {
             guard let appended = unsafe curl_slist_append(headerList, line) else {
                 throw .setupFailed("curl_slist_append failed")
             }
@@ -266,11 +265,13 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
             try setLong(CURLOPT_POST, 1)
             let size = curl_off_t(request.body.count)
-            try set(CURLOPT_POSTFIELDSIZE_LARGE, unsafe ccurl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, size))
+            try set(
+                CURLOPT_POSTFIELDSIZE_LARGE, unsafe ccurl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, size))
             // COPYPOSTFIELDS copies `size` bytes now, so the array need not outlive this call.
             let body = request.body.isEmpty ? [0] : request.body
             let code = unsafe body.withUnsafeBytes { bytes in
-                unsafe ccurl_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                unsafe ccurl_easy_setopt_ptr(
+                    easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
             try set(CURLOPT_COPYPOSTFIELDS, code)
             if method == "POST" { return }
@@ -283,25 +284,9 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
     }
 
     private func set(_ option: CURLoption, _ code: CURLcode) throws(HTTPClientError) {
-        guard code == CURLE_OK else { throw .setupFailed("curl_easy_setopt(\(option.rawValue)) failed: \(code.rawValue)") }
-    }
-
-    private static func validate(_ request: HTTPClientRequest) throws(HTTPClientError) {
-        let token = request.method.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains($0) }
-        guard !request.method.isEmpty, token else { throw .invalidRequest("method is not an HTTP token") }
-        guard request.url.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
-            throw .invalidRequest("URL contains spaces or control characters")
+        guard code == CURLE_OK else {
+            throw .setupFailed("curl_easy_setopt(\(option.rawValue)) failed: \(code.rawValue)")
         }
-        for (name, value) in request.headers {
-            let badName = name.isEmpty || name.utf8.contains { $0 <= 0x20 || $0 == 0x3A || $0 == 0x7F }
-            let badValue = value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
-            guard !badName, !badValue else { throw .invalidRequest("header field \(badName ? "name" : "value") is invalid") }
-        }
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
     }
 
     // MARK: Event thread callbacks
@@ -334,10 +319,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY:
             return .connectFailed(message)
         case CURLE_OPERATION_TIMEDOUT:
-            let timeouts = transfer.request.timeouts
-            guard let total = timeouts.total else { return .timedOut(.connect) }
-            let connectEndedFirst = timeouts.connect < total && ContinuousClock.now - startedAt < total
-            return .timedOut(connectEndedFirst ? .connect : .total)
+            return .timedOut(HTTPTimeoutPhase(curlTimeoutAfter: .now - startedAt, timeouts: transfer.request.timeouts))
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .tlsFailed(message)

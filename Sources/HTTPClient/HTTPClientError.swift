@@ -29,3 +29,15 @@ public enum HTTPTimeoutPhase: Sendable, Equatable {
     /// No byte arrived for longer than `HTTPTimeouts.idle`.
     case idle
 }
+
+extension HTTPTimeoutPhase {
+    /// Which limit libcurl's CURLE_OPERATION_TIMEDOUT stands for, `elapsed` after the transfer started.
+    /// libcurl enforces connect and total; idle is ours and never reported through libcurl.
+    init(curlTimeoutAfter elapsed: Duration, timeouts: HTTPTimeouts) {
+        guard let total = timeouts.total else {
+            self = .connect
+            return
+        }
+        self = timeouts.connect < total && elapsed < total ? .connect : .total
+    }
+}

@@ -33,7 +33,9 @@ struct ResponseHeadParserTests {
     }
 
     @Test func joinsFoldedLinesAndSkipsJunk() {
-        let (heads, _) = feed(["HTTP/2 204\r\n", "X-Long: a\r\n", "\t b\r\n", "no colon here\r\n", ": nameless\r\n", "\n"])
+        let (heads, _) = feed([
+            "HTTP/2 204\r\n", "X-Long: a\r\n", "\t b\r\n", "no colon here\r\n", ": nameless\r\n", "\n",
+        ])
         #expect(heads.first?.status == 204)
         #expect(heads.first?.headers.count == 1)
         #expect(heads.first?.header("x-long") == "a b")
