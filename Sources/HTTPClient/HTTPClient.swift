@@ -49,7 +49,10 @@ public final class HTTPClient: Sendable {
         maxBodyBytes: Int = 16 << 20
     ) async throws(HTTPClientError) -> (head: HTTPResponseHead, body: [UInt8]) {
         let response = try await stream(request)
-        if let declared = response.head.header("Content-Length").flatMap({ Int($0) }), declared > maxBodyBytes {
+        // A HEAD response announces the length of a body it does not carry.
+        if request.method != "HEAD", let declared = response.head.header("Content-Length").flatMap({ Int($0) }),
+            declared > maxBodyBytes
+        {
             response.body.cancel()
             throw .bodyTooLarge(limit: maxBodyBytes)
         }

@@ -37,7 +37,8 @@ public struct HTTPTimeouts: Sendable, Equatable {
     public var connect: Duration = .seconds(10)
     /// Longest time for the whole transfer, from start to the last body byte.
     public var total: Duration?
-    /// Longest gap between received bytes (not counted while the consumer has paused the body).
+    /// Longest gap between received bytes, counted from the start (so it also bounds the wait for the head and
+    /// for a pooled connection) and not while a slow consumer has paused the body.
     public var idle: Duration?
 
     /// Creates limits; by default only the connect phase is bounded.

@@ -88,7 +88,7 @@ struct TransferState<HeadWaiter, BodyWaiter> {
             isPaused = true
             return .pause
         }
-        buffer.append(contentsOf: bytes)
+        if buffer.isEmpty { buffer = bytes } else { buffer.append(contentsOf: bytes) }
         return .accepted
     }
 

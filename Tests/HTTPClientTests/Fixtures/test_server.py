@@ -48,8 +48,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.key = self.query.get("id")
         length = int(self.headers.get("Content-Length") or 0)
         self.body = self.rfile.read(length) if length else b""
-        record(self.key, received=True)
         name = url.path.strip("/").split("/")[0]
+        if name != "stats":
+            record(self.key, received=True)
         getattr(self, "h_" + name, self.h_missing)()
 
     def send_json(self, status, value):
