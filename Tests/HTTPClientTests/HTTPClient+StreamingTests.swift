@@ -57,6 +57,21 @@ struct HTTPClientStreamingTests {
         #expect(received == total)
     }
 
+    @Test func pausedTransferDoesNotCountAsIdle() async throws {
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        let total = 16 << 20
+        let request = HTTPClientRequest(
+            url: server.url("/large?bytes=\(total)"), timeouts: HTTPTimeouts(idle: .milliseconds(200)))
+        let response = try await client.stream(request)
+        var iterator = response.body.makeAsyncIterator()
+        var received = try await iterator.next()?.count ?? 0
+        // A consumer busy for much longer than the idle limit: the buffer fills and the transfer pauses.
+        try await Task.sleep(for: .seconds(1))
+        while let chunk = try await iterator.next() { received += chunk.count }
+        #expect(received == total)
+    }
+
     @Test func cancellingTheConsumerAbortsTheTransfer() async throws {
         let client = try HTTPClient()
         defer { client.shutdown() }
