@@ -1,0 +1,347 @@
+import CCurl
+import Glibc
+import Synchronization
+
+/// libcurl's process-wide setup, run once on first use (Swift globals initialize lazily and thread-safely).
+private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue)
+
+/// Runs libcurl's multi interface on one event thread. Other threads only queue commands and wake the thread;
+/// every easy handle is created, driven and cleaned up on that thread. The only file that imports CCurl.
+@safe final class CurlEventLoop: @unchecked Sendable {
+    // Safe: the multi handle never leaves this type and lives until deinit.
+    // Sound: `active` is touched only on the event thread; `inbox` and `thread` are mutex-guarded;
+    // `multi` is shared only through curl_multi_wakeup, which libcurl documents as callable from any thread.
+
+    /// Work for the event thread.
+    enum Command {
+        /// Create the easy handle and add it to the multi handle.
+        case start(Transfer)
+        /// Remove the transfer (its awaiters were already failed).
+        case abort(Transfer)
+        /// The consumer drained the buffer: resume a paused transfer.
+        case unpause(Transfer)
+    }
+
+    private struct Inbox {
+        var commands: [Command] = []
+        var isClosed = false
+    }
+
+    private let multi: UnsafeMutableRawPointer
+    private let configuration: HTTPClient.Configuration
+    private let inbox = Mutex(Inbox())
+    private let thread = Mutex<EventThread?>(nil)
+    private var active: [ObjectIdentifier: ActiveTransfer] = [:]
+
+    init(configuration: HTTPClient.Configuration) throws(HTTPClientError) {
+        guard curlGlobalInitCode == 0 else { throw .setupFailed("curl_global_init failed (\(curlGlobalInitCode))") }
+        guard let multi = unsafe curl_multi_init() else { throw .setupFailed("curl_multi_init failed") }
+        unsafe self.multi = multi
+        self.configuration = configuration
+        _ = unsafe ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, configuration.maxCachedConnections))
+        _ = unsafe ccurl_multi_setopt_long(
+            multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(0, configuration.maxConnectionsPerHost))
+        guard let thread = EventThread.spawn({ self.run() }) else {
+            throw .setupFailed("could not start the event thread")
+        }
+        self.thread.withLock { $0 = thread }
+    }
+
+    deinit {
+        // The thread holds `self` until it returns, so no handle is left on the multi handle here.
+        _ = unsafe curl_multi_cleanup(multi)
+    }
+
+    /// Queues a command and wakes the thread; `false` once the loop shut down.
+    @discardableResult
+    func submit(_ command: Command) -> Bool {
+        let accepted = inbox.withLock { inbox in
+            guard !inbox.isClosed else { return false }
+            inbox.commands.append(command)
+            return true
+        }
+        if accepted { _ = unsafe curl_multi_wakeup(multi) }
+        return accepted
+    }
+
+    /// Fails every transfer with `.shutdown`, then waits for the thread to end. Idempotent.
+    func shutdown() {
+        inbox.withLock { $0.isClosed = true }
+        _ = unsafe curl_multi_wakeup(multi)
+        thread.withLock { thread in
+            guard let running = thread else { return }
+            thread = nil
+            if running.isCurrent { running.detach() } else { running.join() }
+        }
+    }
+
+    // MARK: Event thread
+
+    private func run() {
+        var runningHandles: Int32 = 0
+        while true {
+            let (commands, isClosed) = inbox.withLock { inbox in
+                defer { inbox.commands = [] }
+                return (inbox.commands, inbox.isClosed)
+            }
+            for command in commands { apply(command, isClosed: isClosed) }
+            if isClosed {
+                for transfer in Array(active.values) { remove(transfer, outcome: .failure(.shutdown)) }
+                return
+            }
+            _ = unsafe curl_multi_perform(multi, &runningHandles)
+            collectFinished()
+            let wait = expireIdle(now: .now)
+            _ = unsafe curl_multi_poll(multi, nil, 0, Int32(wait), nil)
+        }
+    }
+
+    private func apply(_ command: Command, isClosed: Bool) {
+        switch command {
+        case .start(let transfer):
+            guard transfer.isPending else { return }
+            guard !isClosed else { return transfer.finish(.failure(.shutdown), head: HTTPResponseHead(status: 0)) }
+            do {
+                let entry = try ActiveTransfer(transfer, configuration: configuration)
+                guard unsafe curl_multi_add_handle(multi, entry.easy) == CURLM_OK else {
+                    transfer.finish(.failure(.setupFailed("curl_multi_add_handle failed")), head: entry.fallbackHead)
+                    return entry.close()
+                }
+                active[ObjectIdentifier(transfer)] = entry
+            } catch {
+                transfer.finish(.failure(error), head: HTTPResponseHead(status: 0))
+            }
+        case .abort(let transfer):
+            if let entry = active[ObjectIdentifier(transfer)] { remove(entry, outcome: .failure(.cancelled)) }
+        case .unpause(let transfer):
+            guard let entry = active[ObjectIdentifier(transfer)], entry.isPaused else { return }
+            entry.isPaused = false
+            entry.lastActivity = .now
+            // May call the write callback right here with the bytes held back while paused; if that write
+            // fails, libcurl leaves ending the transfer to us.
+            let code = unsafe curl_easy_pause(entry.easy, ccurl_pause_cont())
+            if code != CURLE_OK { remove(entry, outcome: .failure(entry.error(for: code))) }
+        }
+    }
+
+    /// Takes finished transfers off the multi handle and reports their outcome.
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = unsafe curl_multi_info_read(multi, &remaining) {
+            guard unsafe message.pointee.msg == CURLMSG_DONE, let easy = unsafe message.pointee.easy_handle else {
+                continue
+            }
+            let code = unsafe message.pointee.data.result
+            var opaque: UnsafeMutableRawPointer?
+            _ = unsafe ccurl_easy_getinfo_ptr(easy, CURLINFO_PRIVATE, &opaque)
+            guard let opaque = unsafe opaque else { continue }
+            let entry = unsafe ActiveTransfer.fromOpaque(opaque)
+            remove(entry, outcome: code == CURLE_OK ? .success(()) : .failure(entry.error(for: code)))
+        }
+    }
+
+    /// Fails transfers that received nothing for longer than their idle limit; returns the poll timeout in ms.
+    private func expireIdle(now: ContinuousClock.Instant) -> Int {
+        var wait = Duration.seconds(1)
+        for entry in Array(active.values) {
+            guard let idle = entry.transfer.request.timeouts.idle, !entry.isPaused else { continue }
+            let left = entry.lastActivity + idle - now
+            if left <= .zero {
+                remove(entry, outcome: .failure(.timedOut(.idle)))
+            } else {
+                wait = min(wait, left)
+            }
+        }
+        return wait.curlMilliseconds
+    }
+
+    private func remove(_ entry: ActiveTransfer, outcome: Result<Void, HTTPClientError>) {
+        active[ObjectIdentifier(entry.transfer)] = nil
+        _ = unsafe curl_multi_remove_handle(multi, entry.easy)
+        entry.transfer.finish(outcome, head: entry.fallbackHead)
+        entry.close()
+    }
+}
+
+/// One transfer's easy handle and event-thread-only bookkeeping.
+// Safe: the handle, header list and error buffer are owned here and freed once, in `close()`.
+@safe private final class ActiveTransfer {
+    let transfer: Transfer
+    let easy: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// libcurl writes its message for a failure here.  // (CURL_ERROR_SIZE) C string
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var cReference: UnsafeMutableRawPointer?
+    private var headParser = ResponseHeadParser()
+    private let startedAt = ContinuousClock.now
+    var lastActivity = ContinuousClock.now
+    var isPaused = false
+
+    init(_ transfer: Transfer, configuration: HTTPClient.Configuration) throws(HTTPClientError) {
+        let request = transfer.request
+        try request.validate()
+        guard let easy = unsafe curl_easy_init() else { throw .setupFailed("curl_easy_init failed") }
+        self.transfer = transfer
+        unsafe self.easy = easy
+        unsafe errorBuffer = .allocate(capacity: ccurl_error_size())
+        unsafe errorBuffer.initialize(to: 0)
+        do {
+            try configure(request, configuration: configuration)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// Undoes everything `init` and `configure` set up; the handle must be off the multi handle.
+    func close() {
+        unsafe curl_easy_cleanup(easy)
+        unsafe curl_slist_free_all(headerList)
+        unsafe headerList = nil
+        unsafe errorBuffer.deallocate()
+        if let reference = unsafe cReference { unsafe Self.releaseReference(reference) }
+        unsafe cReference = nil
+    }
+
+    // MARK: C callbacks' view of `self`
+
+    /// The reference handed to libcurl (PRIVATE, WRITEDATA, HEADERDATA); balanced by `releaseReference`.
+    private func retainReference() -> UnsafeMutableRawPointer {
+        unsafe Unmanaged.passRetained(self).toOpaque()
+    }
+
+    private static func releaseReference(_ opaque: UnsafeMutableRawPointer) {
+        unsafe Unmanaged<ActiveTransfer>.fromOpaque(opaque).release()
+    }
+
+    /// `self` back from libcurl's user pointer.
+    static func fromOpaque(_ opaque: UnsafeMutableRawPointer) -> ActiveTransfer {
+        unsafe Unmanaged<ActiveTransfer>.fromOpaque(opaque).takeUnretainedValue()
+    }
+
+    // MARK: Setup
+
+    private func configure(_ request: HTTPClientRequest, configuration: HTTPClient.Configuration)
+        throws(HTTPClientError)
+    {
+        let reference = unsafe retainReference()
+        unsafe cReference = reference
+        try set(CURLOPT_PRIVATE, unsafe ccurl_easy_setopt_ptr(easy, CURLOPT_PRIVATE, reference))
+        try set(CURLOPT_WRITEFUNCTION, unsafe ccurl_easy_setopt_func(easy, CURLOPT_WRITEFUNCTION, writeCallback))
+        try set(CURLOPT_WRITEDATA, unsafe ccurl_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, reference))
+        try set(CURLOPT_HEADERFUNCTION, unsafe ccurl_easy_setopt_func(easy, CURLOPT_HEADERFUNCTION, headerCallback))
+        try set(CURLOPT_HEADERDATA, unsafe ccurl_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, reference))
+        try set(CURLOPT_ERRORBUFFER, unsafe ccurl_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        try set(CURLOPT_URL, unsafe ccurl_easy_setopt_string(easy, CURLOPT_URL, request.url))
+        try set(CURLOPT_PROTOCOLS_STR, unsafe ccurl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        let longOptions = [
+            (CURLOPT_NOSIGNAL, 1), (CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), (CURLOPT_TCP_KEEPALIVE, 1),
+            (CURLOPT_SUPPRESS_CONNECT_HEADERS, 1), (CURLOPT_SSL_VERIFYPEER, request.verifyTLS ? 1 : 0),
+            (CURLOPT_SSL_VERIFYHOST, request.verifyTLS ? 2 : 0),
+            (CURLOPT_CONNECTTIMEOUT_MS, request.timeouts.connect.curlMilliseconds),
+            (CURLOPT_TIMEOUT_MS, request.timeouts.total?.curlMilliseconds ?? 0),
+        ]
+        for (option, value) in longOptions { try setLong(option, value) }
+        if !configuration.usesEnvironmentProxy {
+            try set(CURLOPT_PROXY, unsafe ccurl_easy_setopt_string(easy, CURLOPT_PROXY, ""))
+        }
+        if let agent = configuration.userAgent {
+            try set(CURLOPT_USERAGENT, unsafe ccurl_easy_setopt_string(easy, CURLOPT_USERAGENT, agent))
+        }
+        try configureMethod(request)
+        for line in request.headerLines {
+            guard let appended = unsafe curl_slist_append(headerList, line) else {
+                throw .setupFailed("curl_slist_append failed")
+            }
+            unsafe headerList = appended
+        }
+        try set(CURLOPT_HTTPHEADER, unsafe ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
+    }
+
+    private func configureMethod(_ request: HTTPClientRequest) throws(HTTPClientError) {
+        let method = request.method
+        if method == "GET" && request.body.isEmpty { return try setLong(CURLOPT_HTTPGET, 1) }
+        if method == "HEAD" && request.body.isEmpty { return try setLong(CURLOPT_NOBODY, 1) }
+        if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
+            try setLong(CURLOPT_POST, 1)
+            let size = curl_off_t(request.body.count)
+            try set(
+                CURLOPT_POSTFIELDSIZE_LARGE, unsafe ccurl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, size))
+            // COPYPOSTFIELDS copies `size` bytes now, so the array need not outlive this call.
+            let body = request.body.isEmpty ? [0] : request.body
+            let code = unsafe body.withUnsafeBytes { bytes in
+                unsafe ccurl_easy_setopt_ptr(
+                    easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            }
+            try set(CURLOPT_COPYPOSTFIELDS, code)
+            if method == "POST" { return }
+        }
+        try set(CURLOPT_CUSTOMREQUEST, unsafe ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method))
+    }
+
+    private func setLong(_ option: CURLoption, _ value: Int) throws(HTTPClientError) {
+        try set(option, unsafe ccurl_easy_setopt_long(easy, option, value))
+    }
+
+    private func set(_ option: CURLoption, _ code: CURLcode) throws(HTTPClientError) {
+        guard code == CURLE_OK else {
+            throw .setupFailed("curl_easy_setopt(\(option.rawValue)) failed: \(code.rawValue)")
+        }
+    }
+
+    // MARK: Event thread callbacks
+
+    /// The head parsed so far, for transfers that end without a complete header block.
+    var fallbackHead: HTTPResponseHead { headParser.partialHead }
+
+    fileprivate func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
+        lastActivity = .now
+        if let head = unsafe headParser.consume(line) { transfer.receiveHead(head) }
+    }
+
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        lastActivity = .now
+        if !headParser.isComplete, let head = headParser.consume([0x0D, 0x0A]) { transfer.receiveHead(head) }
+        switch transfer.receiveBody(unsafe Array(bytes)) {
+        case .accepted: return bytes.count
+        case .pause:
+            isPaused = true
+            return ccurl_writefunc_pause()
+        case .abort: return 0
+        }
+    }
+
+    /// Maps a libcurl result to the error the caller sees.
+    func error(for code: CURLcode) -> HTTPClientError {
+        let detail = unsafe String(cString: errorBuffer)
+        let message = detail.isEmpty ? unsafe String(cString: curl_easy_strerror(code)) : detail
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY:
+            return .connectFailed(message)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timedOut(HTTPTimeoutPhase(curlTimeoutAfter: .now - startedAt, timeouts: transfer.request.timeouts))
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .tlsFailed(message)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .invalidRequest(message)
+        default:
+            return .transport(code: Int(code.rawValue), message: message)
+        }
+    }
+}
+
+/// CURLOPT_WRITEFUNCTION: body bytes for the transfer behind `userdata`.
+private let writeCallback: ccurl_data_callback = { data, size, count, userdata in
+    // Sound: userdata is the reference retained in `configure`, released only after the handle is cleaned up.
+    let entry = unsafe ActiveTransfer.fromOpaque(userdata!)
+    return unsafe entry.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+}
+
+/// CURLOPT_HEADERFUNCTION: one header line for the transfer behind `userdata`.
+private let headerCallback: ccurl_data_callback = { data, size, count, userdata in
+    // Sound: as in `writeCallback`; libcurl hands over exactly one complete line.
+    let entry = unsafe ActiveTransfer.fromOpaque(userdata!)
+    unsafe entry.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}

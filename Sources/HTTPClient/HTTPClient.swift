@@ -1,0 +1,84 @@
+/// An HTTP/1.1 client over libcurl's multi interface: one event thread, connection reuse, streaming bodies
+/// with backpressure, typed errors. Safe to share between tasks.
+public final class HTTPClient: Sendable {
+    /// Settings shared by every request of one client.
+    public struct Configuration: Sendable {
+        /// Most simultaneous connections to one host; further requests queue inside libcurl.
+        public var maxConnectionsPerHost: Int
+        /// Most idle connections kept open for reuse.
+        public var maxCachedConnections: Int
+        /// Body bytes buffered per streaming response before the transfer pauses.
+        public var streamBufferBytes: Int
+        /// The User-Agent header sent unless a request sets its own; `nil` sends none.
+        public var userAgent: String?
+        /// Whether the http_proxy / https_proxy / no_proxy environment variables apply.
+        public var usesEnvironmentProxy: Bool
+
+        /// Creates settings; the defaults suit a router talking to a handful of upstream hosts.
+        public init(
+            maxConnectionsPerHost: Int = 256,
+            maxCachedConnections: Int = 64,
+            streamBufferBytes: Int = 256 << 10,
+            userAgent: String? = "cortensor-edge",
+            usesEnvironmentProxy: Bool = false
+        ) {
+            self.maxConnectionsPerHost = maxConnectionsPerHost
+            self.maxCachedConnections = maxCachedConnections
+            self.streamBufferBytes = streamBufferBytes
+            self.userAgent = userAgent
+            self.usesEnvironmentProxy = usesEnvironmentProxy
+        }
+    }
+
+    private let configuration: Configuration
+    private let loop: CurlEventLoop
+
+    /// Creates a client and starts its event thread.
+    public init(configuration: Configuration = Configuration()) throws(HTTPClientError) {
+        self.configuration = configuration
+        self.loop = try CurlEventLoop(configuration: configuration)
+    }
+
+    deinit {
+        loop.shutdown()
+    }
+
+    /// Sends `request` and collects the whole body; throws `.bodyTooLarge` beyond `maxBodyBytes`.
+    public func execute(
+        _ request: HTTPClientRequest,
+        maxBodyBytes: Int = 16 << 20
+    ) async throws(HTTPClientError) -> (head: HTTPResponseHead, body: [UInt8]) {
+        let response = try await stream(request)
+        // A HEAD response announces the length of a body it does not carry.
+        if request.method != "HEAD", let declared = response.head.header("Content-Length").flatMap({ Int($0) }),
+            declared > maxBodyBytes
+        {
+            response.body.cancel()
+            throw .bodyTooLarge(limit: maxBodyBytes)
+        }
+        var body: [UInt8] = []
+        var iterator = response.body.makeAsyncIterator()
+        while let chunk = try await iterator.next() {
+            guard body.count + chunk.count <= maxBodyBytes else {
+                response.body.cancel()
+                throw .bodyTooLarge(limit: maxBodyBytes)
+            }
+            body += chunk
+        }
+        return (head: response.head, body: body)
+    }
+
+    /// Sends `request` and returns once the response head has arrived; the body follows as a stream.
+    public func stream(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPStreamingResponse {
+        let transfer = Transfer(request: request, bufferLimit: configuration.streamBufferBytes, loop: loop)
+        // The body owner exists before the transfer starts, so a throw below also aborts the transfer.
+        let body = HTTPBodyStream(transfer: transfer)
+        let head = try await transfer.responseHead().get()
+        return HTTPStreamingResponse(head: head, body: body)
+    }
+
+    /// Aborts every transfer (their awaiters throw `.shutdown`) and joins the event thread. Idempotent.
+    public func shutdown() {
+        loop.shutdown()
+    }
+}

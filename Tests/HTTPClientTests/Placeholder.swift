@@ -1,1 +1,0 @@
-// HTTPClientTests: placeholder so the skeleton builds; replaced by the real tests.
