@@ -105,8 +105,8 @@ public final class HTTPServer: Sendable {
         var key: [CChar] = []
         var certificate: [CChar] = []
         if let certificatePath = config.tlsCertificatePath, let keyPath = config.tlsKeyPath {
-            key = try SocketText.readNulTerminatedFile(keyPath)
-            certificate = try SocketText.readNulTerminatedFile(certificatePath)
+            key = try PEMFile.read(keyPath)
+            certificate = try PEMFile.read(certificatePath)
             flags |= MHD_USE_TLS.rawValue
         }
         let retained = unsafe Unmanaged.passRetained(core)
@@ -228,7 +228,9 @@ private func accessHandler(
     return .YES
 }
 
-private func requestCompleted(_ cls: UnsafeMutableRawPointer?, _ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+private func requestCompleted(
+    _ cls: UnsafeMutableRawPointer?, _ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) {
     guard let cls = unsafe cls, let slot = unsafe slot, let raw = unsafe slot.pointee else { return }
     unsafe slot.pointee = nil
     let context = unsafe Unmanaged<RequestContext>.fromOpaque(raw).takeRetainedValue()  // retained in accessHandler

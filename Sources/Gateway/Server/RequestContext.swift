@@ -71,8 +71,9 @@ final class RequestContext: Sendable {
     }
 
     /// Records the tasks working on the request; cancels them if the request is already over.
-    func attach(handler: Task<Void, Never>? = nil, deadline: Task<Void, Never>? = nil, producer: Task<Void, Never>? = nil)
-    {
+    func attach(
+        handler: Task<Void, Never>? = nil, deadline: Task<Void, Never>? = nil, producer: Task<Void, Never>? = nil
+    ) {
         let over = state.withLock { state in
             if let handler { state.handlerTask = handler }
             if let deadline { state.deadlineTask = deadline }

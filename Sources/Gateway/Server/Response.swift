@@ -55,7 +55,9 @@ enum ServerErrorResponse {
 
     /// The server is shutting down and takes no new work.
     static func shuttingDown() -> Response {
-        json(503, type: "shutting_down", message: "server is shutting down")
+        var response = json(503, type: "shutting_down", message: "server is shutting down")
+        response.headers.add(name: "Connection", value: "close")
+        return response
     }
 
     /// `{"error":{"message":…,"type":…,"code":…}}`; callers pass fixed ASCII text without quotes.

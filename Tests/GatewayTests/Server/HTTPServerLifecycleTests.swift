@@ -24,7 +24,8 @@ private func sleepyHandler(started: TestGate, cancelled: TestGate) -> @Sendable 
         try await withServer(
             { $0.requestDeadline = .milliseconds(200) }, handler: sleepyHandler(started: started, cancelled: cancelled)
         ) { server in
-            let response = try await exchange(port: server.port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            let response = try await exchange(
+                port: server.port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
             #expect(response.status == 504)
             #expect(response.text.contains("\"type\":\"deadline_exceeded\""))
             #expect(response.head.header("X-Request-Id")?.count == 32)

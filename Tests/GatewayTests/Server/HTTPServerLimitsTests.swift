@@ -47,7 +47,8 @@ import Testing
                 port: server.port, "GET / HTTP/1.1\r\nHost: t\r\nX-Huge: \(huge)\r\nConnection: close\r\n\r\n")
             #expect([413, 414, 431].contains(response.status))
             #expect(recorder.all.isEmpty)
-            let next = try await exchange(port: server.port, "GET /fine HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            let next = try await exchange(
+                port: server.port, "GET /fine HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
             #expect(next.status == 200)
         }
     }
@@ -121,7 +122,11 @@ private func openStream(port: Int) throws -> TestConnection {
     return connection
 }
 
-/// Threads in this process.
+/// Threads in this process, not counting the test client's own socket threads.
 private func threadCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    return tasks.filter { task in
+        let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+        return name?.trimmingCharacters(in: .whitespacesAndNewlines) != testClientThreadName
+    }.count
 }

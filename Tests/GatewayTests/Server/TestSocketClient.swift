@@ -1,7 +1,7 @@
-@testable import Gateway
-import Dispatch
 import Foundation
 import Synchronization
+
+@testable import Gateway
 
 #if canImport(Glibc)
     import Glibc
@@ -209,10 +209,17 @@ final class TestConnection: @unchecked Sendable {  // used from one task at a ti
     }
 }
 
-/// Runs blocking socket work off the cooperative pool.
+/// Name of the threads `blocking` starts.
+let testClientThreadName = "test-client"
+
+/// Runs blocking socket work on a thread of its own: never on the cooperative pool, nor on dispatch's
+/// global queues (on Linux the concurrency runtime shares those threads, so blocking them starves tasks).
 func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        Thread {
+            Thread.current.name = testClientThreadName  // excluded from thread counts
+            continuation.resume(with: Result { try body() })
+        }.start()
     }
 }
 
