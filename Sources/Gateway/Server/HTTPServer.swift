@@ -204,8 +204,8 @@ private func accessHandler(
         unsafe size.pointee = 0
         return .YES
     }
-    if let ready = context.takeReadyResponse() {
-        return unsafe queue(ready, on: connection, context, core)
+    if let ready = context.takeReadyResponse(streamBufferBytes: core.configuration.streamBufferBytes) {
+        return unsafe queue(ready.response, streamingThrough: ready.writer, on: connection, context, core)
     }
     guard context.isReceiving else { return .NO }  // called back without an answer: protocol violation
     if context.bodyTooLarge {
@@ -257,9 +257,11 @@ private func contentReader(_ cls: UnsafeMutableRawPointer?, _ buffer: UnsafeMuta
 
 // MARK: - Queueing responses
 
-/// Queues `response` (in memory, or a stream whose producer starts now) on an unsuspended connection.
+/// Queues `response` on an unsuspended connection: in memory, or a stream fed through `writer` by a
+/// producer that starts now.
 private func queue(
-    _ response: Response, on connection: OpaquePointer, _ context: RequestContext, _ core: ServerCore
+    _ response: Response, streamingThrough writer: ResponseBodyWriter? = nil, on connection: OpaquePointer,
+    _ context: RequestContext, _ core: ServerCore
 ) -> MHD_Result {
     let status = UInt32((100...999).contains(response.status) ? response.status : 500)
     let mhdResponse: OpaquePointer?
@@ -272,7 +274,7 @@ private func queue(
                 bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
         }
     case .stream(let produce):
-        let writer = ResponseBodyWriter(capacity: core.configuration.streamBufferBytes, control: context.control)
+        guard let writer else { preconditionFailure("a streaming response is queued with its writer") }
         let cls = unsafe Unmanaged.passRetained(writer).toOpaque()  // released by the free callback below
         unsafe mhdResponse = unsafe MHD_create_response_from_callback(
             cmhd_size_unknown, 32 * 1024, { cls, _, buffer, max in unsafe contentReader(cls, buffer, max) }, cls,
@@ -290,7 +292,6 @@ private func queue(
     }
     let result = unsafe MHD_queue_response(connection, status, mhdResponse)
     if let (produce, writer) = producer, result == .YES {
-        context.startStreaming(writer)
         core.startProducer(produce, writer: writer, context: context)
     }
     return result

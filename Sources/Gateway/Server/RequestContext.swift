@@ -112,14 +112,13 @@ final class RequestContext: Sendable {
         tasks.forEach { $0.cancel() }
     }
 
-    /// After a resume: the response to queue now, if any.
-    func takeReadyResponse() -> Response? {
-        state.withLock { $0.lifecycle.takeReadyResponse() }
-    }
-
-    /// The queued response streams through `writer`.
-    func startStreaming(_ writer: ResponseBodyWriter) {
-        state.withLock { $0.lifecycle.startStreaming(writer) }
+    /// After a resume: the response to queue now, if any, with a fresh writer when it streams.
+    func takeReadyResponse(streamBufferBytes: Int) -> (response: Response, writer: ResponseBodyWriter?)? {
+        state.withLock { state in
+            state.lifecycle.takeReadyResponse {
+                ResponseBodyWriter(capacity: streamBufferBytes, control: control)
+            }
+        }
     }
 
     /// libmicrohttpd completed the request: cancel every task, tell the writer; true if it was streaming.

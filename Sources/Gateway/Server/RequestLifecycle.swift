@@ -61,16 +61,19 @@ struct RequestLifecycle {
         }
     }
 
-    /// libmicrohttpd called back after a resume: the answer to queue, if one is ready.
-    mutating func takeReadyResponse() -> Response? {
+    /// libmicrohttpd called back after a resume: the answer to queue, if one is ready, and for a stream
+    /// its writer. A stream goes straight to `streaming`, so an interruption can always reach its writer.
+    mutating func takeReadyResponse(
+        makeWriter: () -> ResponseBodyWriter
+    ) -> (response: Response, writer: ResponseBodyWriter?)? {
         guard case .ready(let response) = phase else { return nil }
-        phase = .sending
-        return response
-    }
-
-    /// The ready response was a stream and is now queued.
-    mutating func startStreaming(_ writer: ResponseBodyWriter) {
+        guard case .stream = response.body else {
+            phase = .sending
+            return (response, nil)
+        }
+        let writer = makeWriter()
         phase = .streaming(writer)
+        return (response, writer)
     }
 
     /// libmicrohttpd completed the request; returns the stream writer if one was active.

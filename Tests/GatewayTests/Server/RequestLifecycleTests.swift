@@ -3,6 +3,10 @@ import Testing
 @testable import Gateway
 
 @Suite struct RequestLifecycleTests {
+    private func makeWriter() -> ResponseBodyWriter {
+        ResponseBodyWriter(capacity: 8, control: ConnectionControl(suspend: {}, resume: {}))
+    }
+
     private func isReady(_ lifecycle: RequestLifecycle, status: Int) -> Bool {
         if case .ready(let response) = lifecycle.phase { response.status == status } else { false }
     }
@@ -13,9 +17,10 @@ import Testing
         let first = lifecycle.handlerReturned(.text(200, "ok"))
         let second = lifecycle.handlerReturned(.text(201, "late"))
         #expect(first && !second)
-        let ready = lifecycle.takeReadyResponse()
-        let again = lifecycle.takeReadyResponse()
-        #expect(ready?.status == 200)
+        let ready = lifecycle.takeReadyResponse(makeWriter: makeWriter)
+        let again = lifecycle.takeReadyResponse(makeWriter: makeWriter)
+        #expect(ready?.response.status == 200)
+        #expect(ready?.writer == nil)
         #expect(again == nil)
         let writer = lifecycle.complete()
         #expect(writer == nil)
@@ -52,13 +57,12 @@ import Testing
         #expect(isReady(lifecycle, status: 503))
     }
 
-    @Test func interruptAbortsARunningStream() {
+    @Test func interruptAbortsARunningStream() throws {
         var lifecycle = RequestLifecycle()
-        let writer = ResponseBodyWriter(capacity: 8, control: ConnectionControl(suspend: {}, resume: {}))
         lifecycle.startHandling()
         _ = lifecycle.handlerReturned(.stream(200, contentType: "text/plain") { _ in })
-        _ = lifecycle.takeReadyResponse()
-        lifecycle.startStreaming(writer)
+        let taken = lifecycle.takeReadyResponse(makeWriter: makeWriter)
+        let writer = try #require(taken?.writer)
         guard case .abortStream(let aborted) = lifecycle.interrupt(answering: .text(504, "late")) else {
             Issue.record("expected abort")
             return
@@ -74,7 +78,7 @@ import Testing
             Issue.record("expected nothing to do")
             return
         }
-        let ready = lifecycle.takeReadyResponse()
+        let ready = lifecycle.takeReadyResponse(makeWriter: makeWriter)
         #expect(ready == nil)
     }
 }
