@@ -20,6 +20,28 @@ import Testing
         }
     }
 
+    @Test(arguments: [(1 << 20, 200), ((1 << 20) + 1, 413)])
+    func bodyLimitBoundary(_ size: Int, _ status: Int) async throws {
+        let handler: @Sendable (Request) async -> Response = { request in
+            .text(200, "\(request.body.count) \(request.body.allSatisfy { $0 == 0x7A })")
+        }
+        try await withServer(handler: handler) { server in
+            let response = try await blocking {
+                let connection = try TestConnection(port: server.port)
+                defer { connection.close() }
+                let head = "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: \(size)\r\nExpect: 100-continue\r\n\r\n"
+                try connection.send(head)
+                // A polite client waits for 100 Continue; an over-limit body is refused before it is sent.
+                let interim = try connection.readHead()
+                guard interim.status == 100 else { return TestResponse(head: interim, body: []) }
+                try connection.send([UInt8](repeating: 0x7A, count: size))
+                return try connection.readResponse()
+            }
+            #expect(response.status == status)
+            if status == 200 { #expect(response.text == "\(size) true") }
+        }
+    }
+
     @Test func chunkedBodyOverLimitIsDrainedThen413() async throws {
         let recorder = RequestRecorder()
         try await withServer({ $0.maxBodyBytes = 1024 }, handler: echoHandler(recorder)) { server in
