@@ -166,6 +166,12 @@ public final class HTTPServer: Sendable {
 }
 
 // MARK: - Callbacks (libmicrohttpd threads; they never block or await)
+//
+// Sound (every `unsafe` below): libmicrohttpd keeps each pointer argument valid for the duration of the
+// callback and we keep none past it; `cls` is the ServerCore retained in `Daemon.start` until after
+// MHD_stop_daemon; `*con_cls` is a RequestContext retained on the first access-handler call and released
+// in `requestCompleted`; a content reader's `cls` is the writer retained in `queue` and released by the
+// response's free callback. Suspend/resume go through the request's lock-guarded state (see RequestContext).
 
 /// The object behind a `void *` handed to libmicrohttpd (retained elsewhere; borrowed here).
 private func object<T: AnyObject>(_ pointer: UnsafeMutableRawPointer, as type: T.Type) -> T {
