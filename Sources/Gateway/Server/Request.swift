@@ -1,0 +1,77 @@
+/// One HTTP request as the handler sees it: fully received, body in memory.
+public struct Request: Sendable {
+    /// Request id: the client's `X-Request-Id` when sane, else generated.
+    public let id: String
+    /// Method token, e.g. "GET".
+    public let method: String
+    /// Percent-decoded path without the query string.
+    public let path: String
+    /// Decoded query arguments in order (a key without `=` has an empty value).
+    public let query: [(name: String, value: String)]
+    /// Request header fields in arrival order.
+    public let headers: HTTPHeaders
+    /// The request body (at most `maxBodyBytes`).
+    public let body: [UInt8]
+    /// The client's IP address, e.g. "127.0.0.1" or "::1".
+    public let remoteAddress: String
+
+    /// A request from its parts (the server builds these; tests and routers may too).
+    public init(
+        id: String, method: String, path: String, query: [(name: String, value: String)] = [],
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], remoteAddress: String = "127.0.0.1"
+    ) {
+        self.id = id
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The first query value named `name` (exact match), or nil.
+    public func queryValue(_ name: String) -> String? {
+        query.first { $0.name == name }?.value
+    }
+}
+
+/// Request ids: accept a client's id only when it is short and plain, else mint one.
+enum RequestID {
+    /// Longest client-supplied id we echo back.
+    static let maxLength = 128
+
+    /// `untrusted` if it is 1...128 characters of `[A-Za-z0-9._:-]`, else a fresh random id.
+    static func accept(_ untrusted: String?) -> String {
+        if let untrusted, isSane(untrusted) { return untrusted }
+        return generate()
+    }
+
+    /// Whether a client-supplied id is safe to log and echo.
+    static func isSane(_ untrusted: String) -> Bool {
+        let bytes = untrusted.utf8
+        guard !bytes.isEmpty, bytes.count <= maxLength else { return false }
+        return bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: ":"), UInt8(ascii: "-"):
+                true
+            default:
+                false
+            }
+        }
+    }
+
+    /// 128 random bits as 32 lowercase hex digits (the system generator reads getrandom).
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

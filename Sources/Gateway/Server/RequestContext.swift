@@ -1,0 +1,135 @@
+import Synchronization
+
+/// Per-request state shared by libmicrohttpd callbacks and the tasks working on the request.
+///
+/// libmicrohttpd keeps it (retained) in the request's `con_cls` slot from the first access-handler
+/// call until the completed callback releases it.
+final class RequestContext: Sendable {
+    private struct State {
+        var lifecycle = RequestLifecycle()
+        var body: [UInt8] = []
+        var requestID: String?
+        var bodyTooLarge = false
+        var handlerTask: Task<Void, Never>?
+        var producerTask: Task<Void, Never>?
+        var deadlineTask: Task<Void, Never>?
+    }
+
+    /// Suspends / resumes this request's connection.
+    let control: ConnectionControl
+    private let maxBodyBytes: Int
+    private let state = Mutex(State())
+
+    init(control: ConnectionControl, maxBodyBytes: Int, expectedBodyBytes: Int) {
+        self.control = control
+        self.maxBodyBytes = maxBodyBytes
+        if expectedBodyBytes > 0 {
+            state.withLock { $0.body.reserveCapacity(min(expectedBodyBytes, maxBodyBytes)) }
+        }
+    }
+
+    /// Appends an upload chunk; past `maxBodyBytes` the body is dropped and the rest ignored.
+    func appendBody(_ chunk: UnsafeRawBufferPointer) {
+        state.withLock { state in
+            guard !state.bodyTooLarge else { return }
+            if state.body.count + chunk.count > maxBodyBytes {
+                state.bodyTooLarge = true
+                state.body = []
+            } else {
+                // Sound: libmicrohttpd keeps `chunk` valid for the duration of the access-handler call.
+                unsafe state.body.append(contentsOf: chunk)
+            }
+        }
+    }
+
+    /// Marks the body as too large without reading it (the Content-Length said so).
+    func rejectBody() {
+        state.withLock { $0.bodyTooLarge = true }
+    }
+
+    /// Whether the upload went past `maxBodyBytes`.
+    var bodyTooLarge: Bool { state.withLock { $0.bodyTooLarge } }
+
+    /// Whether the request has not yet been handed to the handler.
+    var isReceiving: Bool {
+        state.withLock { if case .receiving = $0.lifecycle.phase { true } else { false } }
+    }
+
+    /// The id of the request once it went to the handler (echoed as X-Request-Id).
+    var requestID: String? { state.withLock { $0.requestID } }
+
+    /// Suspends the connection for the handler and hands over the body; nil (no suspend) once draining.
+    func suspendForHandler(requestID: String, unlessDraining core: ServerCore) -> [UInt8]? {
+        state.withLock { state in
+            guard !core.isDraining else { return nil }
+            state.requestID = requestID
+            state.lifecycle.startHandling()
+            control.suspend()
+            defer { state.body = [] }
+            return state.body
+        }
+    }
+
+    /// Records the tasks working on the request; cancels them if the request is already over.
+    func attach(
+        handler: Task<Void, Never>? = nil, deadline: Task<Void, Never>? = nil, producer: Task<Void, Never>? = nil
+    ) {
+        let over = state.withLock { state in
+            if let handler { state.handlerTask = handler }
+            if let deadline { state.deadlineTask = deadline }
+            if let producer { state.producerTask = producer }
+            if case .completed = state.lifecycle.phase { return true }
+            return false
+        }
+        if over {
+            handler?.cancel()
+            deadline?.cancel()
+            producer?.cancel()
+        }
+    }
+
+    /// The handler's answer; resumes the connection if it still waits for one.
+    func handlerReturned(_ response: Response) {
+        state.withLock { state in
+            if state.lifecycle.handlerReturned(response) { control.resume() }
+        }
+    }
+
+    /// Deadline or shutdown: answer `response` now if the handler has not, or cut the stream short.
+    func interrupt(answering response: Response) {
+        let tasks = state.withLock { state -> [Task<Void, Never>] in
+            switch state.lifecycle.interrupt(answering: response) {
+            case .none:
+                return []
+            case .resumeAndCancelHandler:
+                control.resume()
+                return [state.handlerTask].compactMap { $0 }
+            case .abortStream(let writer):
+                writer.abort()
+                return [state.producerTask].compactMap { $0 }
+            }
+        }
+        tasks.forEach { $0.cancel() }
+    }
+
+    /// After a resume: the response to queue now, if any, with a fresh writer when it streams.
+    func takeReadyResponse(streamBufferBytes: Int) -> (response: Response, writer: ResponseBodyWriter?)? {
+        state.withLock { state in
+            state.lifecycle.takeReadyResponse {
+                ResponseBodyWriter(capacity: streamBufferBytes, control: control)
+            }
+        }
+    }
+
+    /// libmicrohttpd completed the request: cancel every task, tell the writer; true if it was streaming.
+    func complete() -> Bool {
+        let (writer, tasks) = state.withLock { state in
+            let writer = state.lifecycle.complete()
+            let tasks = [state.handlerTask, state.producerTask, state.deadlineTask].compactMap { $0 }
+            return (writer, tasks)
+        }
+        writer?.clientDisconnected()
+        tasks.forEach { $0.cancel() }
+        return writer != nil
+    }
+}

@@ -1,0 +1,84 @@
+import Synchronization
+
+/// What libmicrohttpd's callbacks share: settings, the handler, live requests and counters.
+///
+/// Retained by the daemon (its callback closure) from start until `MHD_stop_daemon` returns.
+final class ServerCore: Sendable {
+    let configuration: HTTPServerConfiguration
+    let handler: @Sendable (Request) async -> Response
+    /// Set when shutdown starts: new requests get 503 and no connection is suspended for a handler.
+    let draining = Atomic<Bool>(false)
+    /// Connections libmicrohttpd holds open.
+    let openConnections = Atomic<Int>(0)
+    /// Streaming responses being sent.
+    let activeStreams = Atomic<Int>(0)
+    private let requests = Mutex<[ObjectIdentifier: RequestContext]>([:])
+
+    init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (Request) async -> Response) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    var isDraining: Bool { draining.load(ordering: .sequentiallyConsistent) }
+
+    /// Requests between their first access-handler call and their completed callback.
+    var inFlightCount: Int { requests.withLock { $0.count } }
+
+    func register(_ context: RequestContext) {
+        requests.withLock { $0[ObjectIdentifier(context)] = context }
+    }
+
+    func unregister(_ context: RequestContext) {
+        _ = requests.withLock { $0.removeValue(forKey: ObjectIdentifier(context)) }
+    }
+
+    /// Runs the handler for a suspended request, with a task that enforces the request deadline.
+    func dispatch(_ request: Request, context: RequestContext) {
+        let handler = handler
+        let handlerTask = Task {
+            let response = await handler(request)
+            context.handlerReturned(response)
+        }
+        let deadline = configuration.requestDeadline
+        let deadlineTask = Task {
+            do {
+                try await Task.sleep(for: deadline)
+            } catch {
+                return  // cancelled: the request completed first
+            }
+            context.interrupt(answering: ServerErrorResponse.deadlineExceeded())
+        }
+        context.attach(handler: handlerTask, deadline: deadlineTask)
+    }
+
+    /// Starts the producer of a queued streaming response.
+    func startProducer(
+        _ producer: @escaping @Sendable (ResponseBodyWriter) async throws -> Void, writer: ResponseBodyWriter,
+        context: RequestContext
+    ) {
+        activeStreams.add(1, ordering: .relaxed)
+        let task = Task {
+            do {
+                try await producer(writer)
+                writer.finish()
+            } catch {
+                writer.fail()
+            }
+        }
+        context.attach(producer: task)
+    }
+
+    /// libmicrohttpd completed a request.
+    func completed(_ context: RequestContext) {
+        unregister(context)
+        if context.complete() { activeStreams.subtract(1, ordering: .relaxed) }
+    }
+
+    /// Shutdown after grace: answer 503 to waiting handlers, abort streams, resume every suspended connection.
+    func interruptAll() {
+        let contexts = requests.withLock { Array($0.values) }
+        for context in contexts {
+            context.interrupt(answering: ServerErrorResponse.shuttingDown())
+        }
+    }
+}
