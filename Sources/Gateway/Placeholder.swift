@@ -1,1 +1,0 @@
-// Gateway: placeholder so the skeleton builds; replaced by the real module sources.
