@@ -53,6 +53,7 @@ final class AttemptGate: Sendable {
         var start: AttemptStart?
         var waiter: CheckedContinuation<AttemptStart, Never>?
         var stopRequested = false
+        var hasStarted = false
         var tasks: [Task<Void, Never>] = []
     }
 
@@ -95,6 +96,11 @@ final class AttemptGate: Sendable {
         if isClosed { task.cancel() }
     }
 
+    /// Whether the first events were delivered.
+    var hasStarted: Bool {
+        state.withLock { $0.hasStarted }
+    }
+
     /// Whether a caller or consumer asked the attempt to stop.
     var stopRequested: Bool { state.withLock { $0.stopRequested } }
 
@@ -121,6 +127,7 @@ final class AttemptGate: Sendable {
                 return (true, nil, nil)
             case .awaitingFirst:
                 state.phase = .streaming
+                state.hasStarted = true
                 let start = AttemptStart.started(firstEventAfter: now - startedAt)
                 guard let waiter = state.waiter else {
                     state.start = start

@@ -116,6 +116,7 @@ extension MinerPool {
             contentType.contains("text/event-stream") ? true : contentType.contains("json") ? false : nil
         var sse = SSEDecoder()
         var json: [UInt8] = []
+        var sawFinish = false
         for try await chunk in response.body {
             try Task.checkCancellation()
             if isSSE == nil, let first = chunk.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
@@ -134,24 +135,27 @@ extension MinerPool {
             } catch {
                 throw RelayFailure(reason: .invalidResponse("SSE line over \(sse.maxLineBytes) bytes"))
             }
-            for event in events where try relaySSEData(event.data, gate: gate) { return }
+            for event in events where try relaySSEData(event.data, gate: gate, sawFinish: &sawFinish) { return }
         }
         if isSSE == false {
-            try relayJSON(json, gate: gate)
-        } else if let event = sse.finish() {
-            _ = try relaySSEData(event.data, gate: gate)
+            try relayJSON(json, gate: gate, sawFinish: &sawFinish)
+            return
         }
+        if let event = sse.finish(), try relaySSEData(event.data, gate: gate, sawFinish: &sawFinish) { return }
+        // A stream cut before `[DONE]` and before any finish reason was truncated, unless it had no events at all
+        // (then the gate reports an empty reply).
+        if !sawFinish && gate.hasStarted { throw RelayFailure(reason: .connectionLost("stream ended before finish")) }
     }
 
     /// Decodes one payload and delivers its events; true at `[DONE]`.
-    static func relaySSEData(_ data: String, gate: AttemptGate) throws -> Bool {
+    static func relaySSEData(_ data: String, gate: AttemptGate, sawFinish: inout Bool) throws -> Bool {
         if UpstreamDecoder.isDone(data) { return true }
-        try relayJSON(Array(data.utf8), gate: gate)
+        try relayJSON(Array(data.utf8), gate: gate, sawFinish: &sawFinish)
         return false
     }
 
     /// Decodes one JSON payload (an SSE chunk or a whole reply) and delivers its events.
-    static func relayJSON(_ payload: [UInt8], gate: AttemptGate) throws {
+    static func relayJSON(_ payload: [UInt8], gate: AttemptGate, sawFinish: inout Bool) throws {
         let events: [UpstreamEvent]
         do {
             events = try UpstreamDecoder.events(from: payload)
@@ -162,6 +166,7 @@ extension MinerPool {
         } catch .minerError(let message) {
             throw RelayFailure(reason: .minerError(message))
         }
+        if events.contains(where: { if case .finish = $0 { true } else { false } }) { sawFinish = true }
         guard gate.deliver(events, now: .now) else { throw CancellationError() }
     }
 

@@ -1,1 +1,0 @@
-// GatewayTests: placeholder so the skeleton builds; replaced by the real tests.
