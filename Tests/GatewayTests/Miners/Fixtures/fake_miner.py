@@ -37,6 +37,7 @@ import argparse
 import json
 import os
 import select
+import signal
 import socket
 import struct
 import sys
@@ -280,6 +281,9 @@ def main():
     parser.add_argument("--api-key", default=env("FAKE_MINER_API_KEY"))
     parser.add_argument("--model", default=env("FAKE_MINER_MODEL", "fake-model"))
     args = parser.parse_args()
+    # A parent may spawn us from a thread that blocks signals (e.g. a libdispatch worker): unblock them so
+    # SIGTERM/SIGINT stop the server.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     SETTINGS.update(mode=args.mode, tokens=args.tokens, pace_ms=args.pace_ms, n=args.n,
                     delay_ms=args.delay_ms, api_key=args.api_key, model=args.model)
     reset_stats()

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Glibc
 import Synchronization
 
 /// A running `Fixtures/fake_miner.py` process on a free loopback port, with its control endpoints.
@@ -65,7 +66,8 @@ final class FakeMiner: Sendable {
         process.withLock { process in
             guard let running = process else { return }
             if running.isRunning {
-                running.terminate()
+                // SIGKILL: the child may inherit a mask blocking SIGTERM from the (dispatch) thread that spawned it.
+                _ = Glibc.kill(running.processIdentifier, SIGKILL)
                 running.waitUntilExit()
             }
             process = nil
