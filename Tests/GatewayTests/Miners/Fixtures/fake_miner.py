@@ -17,6 +17,8 @@ string, e.g. POST /v1/completions?mode=reset_after&n=2):
   hang         never send response headers (the connection stays open until the client leaves)
   hang_after   stream `n` tokens, then stall forever without closing
   reset_after  stream `n` tokens, then reset the TCP connection (RST)
+  garbage_after   stream `n` tokens, then a data line that is not JSON
+  truncate_after  stream `n` tokens, then close the connection cleanly without finish_reason or [DONE]
   status500    answer HTTP 500 with an OpenAI error object
   garbage      answer 200 text/event-stream whose data lines are not JSON
   slow_first   send headers and the role chunk at once, wait `delay_ms`, then stream normally
@@ -248,6 +250,11 @@ class Handler(BaseHTTPRequestHandler):
             if mode == "hang_after" and index == settings["n"]:
                 self.wait(600)
                 return
+            if mode == "garbage_after" and index == settings["n"]:
+                self.write(b"data: {broken\n\n")
+                return
+            if mode == "truncate_after" and index == settings["n"]:
+                return  # a clean close (FIN) without a finish reason or [DONE]
             if mode == "reset_after" and index == settings["n"]:
                 self.reset_connection()
                 raise ClientGone()  # counted as a disconnect: the reply was not completed
