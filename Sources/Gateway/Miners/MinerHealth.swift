@@ -72,4 +72,3 @@ public struct MinerHealth: Sendable, Hashable {
         return average + smoothing * (sample - average)
     }
 }
-

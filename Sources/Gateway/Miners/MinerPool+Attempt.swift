@@ -22,7 +22,9 @@ extension MinerPool {
             minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, continuation: continuation)
         let httpRequest = Self.httpRequest(for: request, miner: config, connectTimeout: settings.connectTimeout)
         let transport = transport
-        let relay = Task { await Self.relay(httpRequest, transport: transport, gate: gate, pool: self, isProbe: isProbe) }
+        let relay = Task {
+            await Self.relay(httpRequest, transport: transport, gate: gate, pool: self, isProbe: isProbe)
+        }
         gate.register(relay)
         let firstDeadline = min(startedAt + settings.firstTokenTimeout, deadline)
         let watchdog = Task {
@@ -98,7 +100,9 @@ extension MinerPool {
             } catch {
                 throw RelayFailure(reason: .connectFailed(describe(error)))
             }
-            guard (200..<300).contains(response.status) else { throw RelayFailure(reason: .httpStatus(response.status)) }
+            guard (200..<300).contains(response.status) else {
+                throw RelayFailure(reason: .httpStatus(response.status))
+            }
             try await relayBody(of: response, gate: gate)
             end = .completed
         } catch let failure as RelayFailure {

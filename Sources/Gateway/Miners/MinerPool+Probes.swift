@@ -13,8 +13,11 @@ extension MinerPool {
         let interval = settings.probeInterval
         probeTask = Task { [weak self] in
             while !Task.isCancelled {
-                guard let self else { return }
-                await self.probeAllMiners()
+                do {
+                    // Hold the pool only for the round, not during the sleep, so it can be released.
+                    guard let self else { return }
+                    await self.probeAllMiners()
+                }
                 try? await Task.sleep(for: interval)
             }
         }
@@ -59,6 +62,11 @@ extension MinerPool {
                 }
             }
             for await (minerID, isProbe, failure) in group {
+                if Task.isCancelled {
+                    // Stopped mid-round: the result says nothing about the miner.
+                    if isProbe, let index = index(of: minerID) { miners[index].breaker.releaseProbe() }
+                    continue
+                }
                 recordProbe(minerID: minerID, isProbe: isProbe, failure: failure)
             }
         }
@@ -92,7 +100,9 @@ extension MinerPool {
         }
     }
 
-    private static func probeOnce(_ request: MinerHTTPRequest, transport: any MinerTransport) async -> UpstreamFailure? {
+    private static func probeOnce(
+        _ request: MinerHTTPRequest, transport: any MinerTransport
+    ) async -> UpstreamFailure? {
         let response: MinerHTTPStream
         do {
             response = try await transport.open(request)
@@ -104,7 +114,9 @@ extension MinerPool {
         do {
             for try await chunk in response.body {
                 received += chunk.count
-                if received > maxProbeBodyBytes { return .invalidResponse("models list over \(maxProbeBodyBytes) bytes") }
+                if received > maxProbeBodyBytes {
+                    return .invalidResponse("models list over \(maxProbeBodyBytes) bytes")
+                }
             }
         } catch {
             return .connectionLost(describe(error))

@@ -107,7 +107,8 @@ public actor MinerPool {
     ) -> (index: Int, isProbe: Bool)? {
         let candidates = miners.map { miner in
             MinerSelector.Candidate(
-                id: miner.config.id, models: miner.config.models, score: miner.health.score(weight: miner.config.weight),
+                id: miner.config.id, models: miner.config.models,
+                score: miner.health.score(weight: miner.config.weight),
                 breaker: miner.breaker)
         }
         let ordered = MinerSelector.order(candidates, model: model, allowed: allowed, excluding: tried, now: now)

@@ -36,7 +36,8 @@ public enum UpstreamDecoder {
         }
         var events: [UpstreamEvent] = []
         if let choice = value["choices"]?.array?.first {
-            let text = choice["text"]?.string ?? choice["delta"]?["content"]?.string
+            let text =
+                choice["text"]?.string ?? choice["delta"]?["content"]?.string
                 ?? choice["message"]?["content"]?.string
             if let text, !text.isEmpty { events.append(.text(text)) }
             if let reason = choice["finish_reason"]?.string { events.append(.finish(reason: reason)) }
@@ -250,15 +251,21 @@ enum ScannedJSON: Sendable, Hashable {
             }
         }
 
+        static func hexValue(_ byte: UInt8) -> UInt32? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+            default: nil
+            }
+        }
+
         mutating func hex4() throws(ParseError) -> UInt32 {
             guard index + 4 <= bytes.count else { throw fail() }
             var unit: UInt32 = 0
             for byte in bytes[index..<index + 4] {
-                guard let digit = UInt8(ascii: "0") <= byte && byte <= UInt8(ascii: "9") ? byte - 48
-                        : UInt8(ascii: "a") <= (byte | 0x20) && (byte | 0x20) <= UInt8(ascii: "f") ? (byte | 0x20) - 87
-                        : nil
-                else { throw fail() }
-                unit = unit << 4 | UInt32(digit)
+                guard let digit = Self.hexValue(byte) else { throw fail() }
+                unit = unit << 4 | digit
             }
             index += 4
             return unit

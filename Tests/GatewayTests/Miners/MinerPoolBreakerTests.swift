@@ -6,7 +6,8 @@ import Testing
     @Test func breakerOpensAfterThresholdAndHalfOpensLater() async throws {
         try await PoolTesting.withMiners([["--mode", "status500"]]) { miners in
             let openDuration = Duration.milliseconds(500)
-            let pool = PoolTesting.pool(miners, settings: PoolTesting.settings(threshold: 2, openDuration: openDuration))
+            let pool = PoolTesting.pool(
+                miners, settings: PoolTesting.settings(threshold: 2, openDuration: openDuration))
             let failed = UpstreamError.allMinersFailed(attempts: [
                 UpstreamAttemptFailure(minerID: "a", reason: .httpStatus(500))
             ])
@@ -37,7 +38,9 @@ import Testing
         try await PoolTesting.withMiners([["--mode", "status500"], []]) { miners in
             let openDuration = Duration.milliseconds(400)
             let pool = PoolTesting.pool(
-                miners, settings: PoolTesting.settings(firstTokenTimeout: .seconds(1), threshold: 1, openDuration: openDuration))
+                miners,
+                settings: PoolTesting.settings(firstTokenTimeout: .seconds(1), threshold: 1, openDuration: openDuration)
+            )
             #expect(await PoolTesting.sendError(pool, miners: ["a"]) != nil)
             #expect(await PoolTesting.status(pool, "a")?.state == "open")
             try await Task.sleep(for: openDuration + .milliseconds(50))

@@ -32,7 +32,8 @@ import Testing
             #expect(await PoolTesting.collect(reply).events == PoolTesting.expectedEvents())
             #expect(try await miners[0].stats().lastAuthorization == "Bearer sekrit")
             let error = await PoolTesting.sendError(pool, miners: ["b"])
-            #expect(error == .allMinersFailed(attempts: [UpstreamAttemptFailure(minerID: "b", reason: .httpStatus(401))]))
+            #expect(
+                error == .allMinersFailed(attempts: [UpstreamAttemptFailure(minerID: "b", reason: .httpStatus(401))]))
             #expect(try await miners[1].stats().lastAuthorization == nil)
         }
     }
@@ -48,15 +49,18 @@ import Testing
                 PoolTesting.request(model: "qwen"), miners: nil, deadline: PoolTesting.deadline())
             #expect(reply.minerID == "b")
             _ = await PoolTesting.collect(reply)
-            #expect(await PoolTesting.sendError(pool, PoolTesting.request(model: "qwen"), miners: ["a"])
-                == .noHealthyMiner(model: "qwen"))
+            #expect(
+                await PoolTesting.sendError(pool, PoolTesting.request(model: "qwen"), miners: ["a"])
+                    == .noHealthyMiner(model: "qwen"))
             #expect(await PoolTesting.sendError(pool, miners: []) == .noHealthyMiner(model: nil))
             #expect(try await miners[0].stats().started == 0)
         }
     }
 
     @Test func concurrentRequestsSpreadOverEqualMiners() async throws {
-        try await PoolTesting.withMiners([["--tokens", "20", "--pace-ms", "20"], ["--tokens", "20", "--pace-ms", "20"]]) {
+        try await PoolTesting.withMiners([
+            ["--tokens", "20", "--pace-ms", "20"], ["--tokens", "20", "--pace-ms", "20"],
+        ]) {
             miners in
             let pool = PoolTesting.pool(miners)
             let first = try await pool.send(PoolTesting.request(), miners: nil, deadline: PoolTesting.deadline())

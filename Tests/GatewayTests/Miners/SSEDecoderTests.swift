@@ -40,9 +40,10 @@ import Testing
     }
 
     @Test func acceptsBareCarriageReturnsEvenAcrossChunks() throws {
-        #expect(try decode([Array("data: a\r".utf8), Array("\rdata: b\r\r".utf8)]) == [
-            SSEEvent(data: "a"), SSEEvent(data: "b"),
-        ])
+        #expect(
+            try decode([Array("data: a\r".utf8), Array("\rdata: b\r\r".utf8)]) == [
+                SSEEvent(data: "a"), SSEEvent(data: "b"),
+            ])
         #expect(try decode([Array("data: a\r".utf8), Array("\n\r\n".utf8)]) == [SSEEvent(data: "a")])
     }
 

@@ -31,7 +31,8 @@ enum PoolTesting {
 
     /// A pool over `miners` named a, b, c… in order.
     static func pool(
-        _ miners: [FakeMiner], settings: MinerPoolSettings = settings(), configure: (inout [MinerConfig]) -> Void = { _ in }
+        _ miners: [FakeMiner], settings: MinerPoolSettings = settings(),
+        configure: (inout [MinerConfig]) -> Void = { _ in }
     ) -> MinerPool {
         var configs = miners.enumerated().map { index, miner in
             MinerConfig(id: String(UnicodeScalar(UInt8(ascii: "a") + UInt8(index))), url: miner.url)

@@ -32,7 +32,9 @@ struct SocketMinerTransport: MinerTransport {
                 let thread = Thread {
                     socket.run(
                         host: target.host, port: target.port, timeout: request.connectTimeout, message: message,
-                        head: { result in head.resume(with: result.map { MinerHTTPStream(status: $0.0, headers: $0.1, body: body) }) },
+                        head: { result in
+                            head.resume(with: result.map { MinerHTTPStream(status: $0.0, headers: $0.1, body: body) })
+                        },
                         body: bodyContinuation)
                 }
                 thread.start()
