@@ -1,0 +1,216 @@
+import Synchronization
+
+/// How one attempt ended, as reported by whoever noticed first (the relay, the watchdog, a cancellation).
+enum AttemptEnd: Sendable {
+    /// The miner's reply ended normally.
+    case completed
+    /// The miner failed.
+    case failed(UpstreamFailure)
+    /// The first-token timer fired; ignored once the first event arrived.
+    case firstTokenTimeout
+    /// The request deadline passed.
+    case deadline
+    /// The caller (before the first event) or the consumer (after it) went away.
+    case cancelled
+}
+
+/// What the caller of `MinerPool.send` learns about an attempt before the reply starts.
+enum AttemptStart: Sendable {
+    /// The first event arrived after the given time.
+    case started(firstEventAfter: Duration)
+    /// The miner failed before its first event.
+    case failed(UpstreamFailure)
+    /// The request deadline passed before the first event.
+    case deadline
+    /// The caller was cancelled.
+    case cancelled
+}
+
+/// How the pool should account an ended attempt.
+enum AttemptVerdict: Sendable {
+    /// Counts as a success of the miner.
+    case success
+    /// Counts as a failure of the miner.
+    case failure(UpstreamFailure)
+    /// Not the miner's fault (deadline, cancellation): neither.
+    case neutral
+}
+
+/// The rendezvous of one attempt: the relay task, the watchdog task, the waiting `send` call and the reply
+/// consumer all meet here, and exactly one of them closes it. A small lock-protected state machine;
+/// `close` hands back what the closer must do after releasing the lock (cancel, account, resolve).
+final class AttemptGate: Sendable {
+    private enum Phase {
+        case awaitingFirst
+        case streaming
+        case closed
+    }
+
+    private typealias Waiter = CheckedContinuation<AttemptStart, Never>
+
+    private struct State {
+        var phase = Phase.awaitingFirst
+        var start: AttemptStart?
+        var waiter: CheckedContinuation<AttemptStart, Never>?
+        var stopRequested = false
+        var hasStarted = false
+        var tasks: [Task<Void, Never>] = []
+    }
+
+    /// Work for the closer, to be done outside the lock.
+    struct Closing: Sendable {
+        /// Tasks of the attempt to cancel (relay, watchdog).
+        let tasks: [Task<Void, Never>]
+        /// How to account the attempt.
+        let verdict: AttemptVerdict
+        /// Resumes the waiting `send` call, if it was still waiting.
+        let resolveWaiter: (@Sendable () -> Void)?
+        /// Ends the reply stream, if it had started.
+        let finishStream: (@Sendable () -> Void)?
+    }
+
+    let minerID: String
+    let startedAt: ContinuousClock.Instant
+    /// Failures of earlier attempts of the same request, reported with a deadline error.
+    let priorFailures: [UpstreamAttemptFailure]
+    private let continuation: AsyncThrowingStream<UpstreamEvent, any Error>.Continuation
+    private let state = Mutex(State())
+
+    init(
+        minerID: String, startedAt: ContinuousClock.Instant, priorFailures: [UpstreamAttemptFailure],
+        continuation: AsyncThrowingStream<UpstreamEvent, any Error>.Continuation
+    ) {
+        self.minerID = minerID
+        self.startedAt = startedAt
+        self.priorFailures = priorFailures
+        self.continuation = continuation
+    }
+
+    /// Registers a task to cancel when the attempt closes (cancelled at once if it already closed).
+    func register(_ task: Task<Void, Never>) {
+        let isClosed = state.withLock { state in
+            if state.phase == .closed { return true }
+            state.tasks.append(task)
+            return false
+        }
+        if isClosed { task.cancel() }
+    }
+
+    /// Whether the first events were delivered.
+    var hasStarted: Bool {
+        state.withLock { $0.hasStarted }
+    }
+
+    /// Whether a caller or consumer asked the attempt to stop.
+    var stopRequested: Bool { state.withLock { $0.stopRequested } }
+
+    /// Marks the attempt as abandoned by its caller or consumer and cancels its tasks; the relay then closes
+    /// it as `.cancelled`.
+    func requestStop() {
+        let tasks = state.withLock { state -> [Task<Void, Never>] in
+            guard state.phase != .closed else { return [] }
+            state.stopRequested = true
+            return state.tasks
+        }
+        for task in tasks { task.cancel() }
+    }
+
+    /// Relays events; the first ones start the reply. Returns false once the attempt is closed.
+    func deliver(_ events: [UpstreamEvent], now: ContinuousClock.Instant) -> Bool {
+        guard !events.isEmpty else { return true }
+        let (isOpen, waiter, start) = state.withLock {
+            state -> (Bool, CheckedContinuation<AttemptStart, Never>?, AttemptStart?) in
+            switch state.phase {
+            case .closed:
+                return (false, nil, nil)
+            case .streaming:
+                return (true, nil, nil)
+            case .awaitingFirst:
+                state.phase = .streaming
+                state.hasStarted = true
+                let start = AttemptStart.started(firstEventAfter: now - startedAt)
+                guard let waiter = state.waiter else {
+                    state.start = start
+                    return (true, nil, nil)
+                }
+                state.waiter = nil
+                return (true, waiter, start)
+            }
+        }
+        guard isOpen else { return false }
+        for event in events { continuation.yield(event) }
+        if let waiter, let start { waiter.resume(returning: start) }
+        return true
+    }
+
+    /// Suspends until the attempt started or failed before its first event.
+    func waitForStart() async -> AttemptStart {
+        await withCheckedContinuation { (waiter: CheckedContinuation<AttemptStart, Never>) in
+            let ready = state.withLock { state -> AttemptStart? in
+                if let start = state.start { return start }
+                state.waiter = waiter
+                return nil
+            }
+            if let ready { waiter.resume(returning: ready) }
+        }
+    }
+
+    /// Closes the attempt with `end`; nil when it is already closed (or `end` is a first-token timeout
+    /// arriving after the first event).
+    func close(_ end: AttemptEnd) -> Closing? {
+        let isFirstTokenTimeout = if case .firstTokenTimeout = end { true } else { false }
+        let startOutcome = Self.startOutcome(end)
+        let taken = state.withLock { state -> (tasks: [Task<Void, Never>], wasStreaming: Bool, waiter: Waiter?)? in
+            switch state.phase {
+            case .closed:
+                return nil
+            case .streaming:
+                if isFirstTokenTimeout { return nil }
+                state.phase = .closed
+                defer { state.tasks = [] }
+                return (state.tasks, true, nil)
+            case .awaitingFirst:
+                state.phase = .closed
+                defer {
+                    state.tasks = []
+                    state.waiter = nil
+                }
+                if state.waiter == nil { state.start = startOutcome.1 }
+                return (state.tasks, false, state.waiter)
+            }
+        }
+        guard let taken else { return nil }
+        let continuation = continuation
+        if taken.wasStreaming {
+            let (verdict, error) = Self.streamingOutcome(end, minerID: minerID, priorFailures: priorFailures)
+            let finish: @Sendable () -> Void = { continuation.finish(throwing: error) }
+            return Closing(tasks: taken.tasks, verdict: verdict, resolveWaiter: nil, finishStream: finish)
+        }
+        let start = startOutcome.1
+        var resolve: (@Sendable () -> Void)?
+        if let waiter = taken.waiter { resolve = { waiter.resume(returning: start) } }
+        let finish: @Sendable () -> Void = { continuation.finish() }
+        return Closing(tasks: taken.tasks, verdict: startOutcome.0, resolveWaiter: resolve, finishStream: finish)
+    }
+
+    private static func startOutcome(_ end: AttemptEnd) -> (AttemptVerdict, AttemptStart) {
+        switch end {
+        case .completed: (.failure(.emptyReply), .failed(.emptyReply))
+        case .failed(let failure): (.failure(failure), .failed(failure))
+        case .firstTokenTimeout: (.failure(.firstTokenTimeout), .failed(.firstTokenTimeout))
+        case .deadline: (.neutral, .deadline)
+        case .cancelled: (.neutral, .cancelled)
+        }
+    }
+
+    private static func streamingOutcome(
+        _ end: AttemptEnd, minerID: String, priorFailures: [UpstreamAttemptFailure]
+    ) -> (AttemptVerdict, UpstreamError?) {
+        switch end {
+        case .completed, .firstTokenTimeout: (.success, nil)
+        case .failed(let failure): (.failure(failure), .streamInterrupted(miner: minerID, reason: failure))
+        case .deadline: (.neutral, .deadlineExceeded(miner: minerID, attempts: priorFailures))
+        case .cancelled: (.neutral, nil)
+        }
+    }
+}

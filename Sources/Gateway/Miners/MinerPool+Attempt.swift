@@ -1,0 +1,181 @@
+/// One attempt: a relay task reads the miner, a watchdog enforces the first-token timeout and the deadline,
+/// and `AttemptGate` decides which of them (or a cancellation) ends it.
+extension MinerPool {
+    /// Largest non-stream JSON reply accepted from a miner.
+    static let maxJSONReplyBytes = 8 << 20
+
+    /// A failure of the relay with its accounting reason.
+    struct RelayFailure: Error {
+        let reason: UpstreamFailure
+    }
+
+    /// Starts an attempt on miner `index` and waits until it started or failed before its first event.
+    func attempt(
+        index: Int, request: UpstreamRequest, isProbe: Bool, deadline: ContinuousClock.Instant,
+        priorFailures: [UpstreamAttemptFailure]
+    ) async -> (AttemptStart, AsyncThrowingStream<UpstreamEvent, any Error>) {
+        let config = miners[index].config
+        miners[index].health.beginRequest()
+        let (events, continuation) = AsyncThrowingStream.makeStream(of: UpstreamEvent.self)
+        let startedAt = ContinuousClock.now
+        let gate = AttemptGate(
+            minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, continuation: continuation)
+        let httpRequest = Self.httpRequest(for: request, miner: config, connectTimeout: settings.connectTimeout)
+        let transport = transport
+        let relay = Task {
+            await Self.relay(httpRequest, transport: transport, gate: gate, pool: self, isProbe: isProbe)
+        }
+        gate.register(relay)
+        let firstDeadline = min(startedAt + settings.firstTokenTimeout, deadline)
+        let watchdog = Task {
+            await Self.watch(gate: gate, firstDeadline: firstDeadline, deadline: deadline, pool: self, isProbe: isProbe)
+        }
+        gate.register(watchdog)
+        continuation.onTermination = { termination in
+            if case .cancelled = termination { gate.requestStop() }
+        }
+        let start = await withTaskCancellationHandler {
+            await gate.waitForStart()
+        } onCancel: {
+            gate.requestStop()
+        }
+        return (start, events)
+    }
+
+    /// The HTTP request for `request` on `miner`.
+    static func httpRequest(
+        for request: UpstreamRequest, miner: MinerConfig, connectTimeout: Duration
+    ) -> MinerHTTPRequest {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"),
+            ("Accept", request.stream ? "text/event-stream" : "application/json"),
+        ]
+        if let apiKey = miner.apiKey, !apiKey.isEmpty { headers.append(("Authorization", "Bearer \(apiKey)")) }
+        return MinerHTTPRequest(
+            method: "POST", url: baseURL(miner.url) + request.endpoint.path, headers: headers, body: request.body,
+            connectTimeout: connectTimeout)
+    }
+
+    /// The miner's base URL without trailing slashes.
+    static func baseURL(_ url: String) -> String {
+        var base = Substring(url)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return String(base)
+    }
+
+    /// Closes the attempt with `end` if nobody did yet: cancels its tasks, accounts it, resolves waiter/stream.
+    @discardableResult
+    static func conclude(_ end: AttemptEnd, gate: AttemptGate, pool: MinerPool, isProbe: Bool) async -> Bool {
+        guard let closing = gate.close(end) else { return false }
+        for task in closing.tasks { task.cancel() }
+        await pool.record(
+            minerID: gate.minerID, verdict: closing.verdict, isProbe: isProbe, total: .now - gate.startedAt)
+        closing.resolveWaiter?()
+        closing.finishStream?()
+        return true
+    }
+
+    /// Fires the first-token timeout, then the deadline, unless the attempt closed first.
+    static func watch(
+        gate: AttemptGate, firstDeadline: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        pool: MinerPool, isProbe: Bool
+    ) async {
+        do { try await Task.sleep(until: firstDeadline, clock: .continuous) } catch { return }
+        let firstEnd: AttemptEnd = firstDeadline < deadline ? .firstTokenTimeout : .deadline
+        if await conclude(firstEnd, gate: gate, pool: pool, isProbe: isProbe) { return }
+        do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
+        await conclude(.deadline, gate: gate, pool: pool, isProbe: isProbe)
+    }
+
+    /// Reads the miner's reply and feeds its events through the gate, then closes the attempt.
+    static func relay(
+        _ request: MinerHTTPRequest, transport: any MinerTransport, gate: AttemptGate, pool: MinerPool, isProbe: Bool
+    ) async {
+        let end: AttemptEnd
+        do {
+            try Task.checkCancellation()
+            let response: MinerHTTPStream
+            do {
+                response = try await transport.open(request)
+            } catch {
+                throw RelayFailure(reason: .connectFailed(describe(error)))
+            }
+            guard (200..<300).contains(response.status) else {
+                throw RelayFailure(reason: .httpStatus(response.status))
+            }
+            try await relayBody(of: response, gate: gate)
+            end = .completed
+        } catch let failure as RelayFailure {
+            end = gate.stopRequested ? .cancelled : .failed(failure.reason)
+        } catch {
+            end = gate.stopRequested || Task.isCancelled ? .cancelled : .failed(.connectionLost(describe(error)))
+        }
+        await conclude(end, gate: gate, pool: pool, isProbe: isProbe)
+    }
+
+    /// Decodes an SSE or JSON body into events; returns at `[DONE]` or the end of the body.
+    static func relayBody(of response: MinerHTTPStream, gate: AttemptGate) async throws {
+        let contentType = MinerHTTPStream.asciiLowercased(response.header("Content-Type") ?? "")
+        var isSSE: Bool? =
+            contentType.contains("text/event-stream") ? true : contentType.contains("json") ? false : nil
+        var sse = SSEDecoder()
+        var json: [UInt8] = []
+        var sawFinish = false
+        for try await chunk in response.body {
+            try Task.checkCancellation()
+            if isSSE == nil, let first = chunk.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+                isSSE = first != UInt8(ascii: "{")
+            }
+            if isSSE == false {
+                json += chunk
+                guard json.count <= maxJSONReplyBytes else {
+                    throw RelayFailure(reason: .invalidResponse("JSON reply over \(maxJSONReplyBytes) bytes"))
+                }
+                continue
+            }
+            let events: [SSEEvent]
+            do {
+                events = try sse.feed(chunk)
+            } catch {
+                throw RelayFailure(reason: .invalidResponse("SSE line over \(sse.maxLineBytes) bytes"))
+            }
+            for event in events where try relaySSEData(event.data, gate: gate, sawFinish: &sawFinish) { return }
+        }
+        if isSSE == false {
+            try relayJSON(json, gate: gate, sawFinish: &sawFinish)
+            return
+        }
+        if let event = sse.finish(), try relaySSEData(event.data, gate: gate, sawFinish: &sawFinish) { return }
+        // A stream cut before `[DONE]` and before any finish reason was truncated, unless it had no events at all
+        // (then the gate reports an empty reply).
+        if !sawFinish && gate.hasStarted { throw RelayFailure(reason: .connectionLost("stream ended before finish")) }
+    }
+
+    /// Decodes one payload and delivers its events; true at `[DONE]`.
+    static func relaySSEData(_ data: String, gate: AttemptGate, sawFinish: inout Bool) throws -> Bool {
+        if UpstreamDecoder.isDone(data) { return true }
+        try relayJSON(Array(data.utf8), gate: gate, sawFinish: &sawFinish)
+        return false
+    }
+
+    /// Decodes one JSON payload (an SSE chunk or a whole reply) and delivers its events.
+    static func relayJSON(_ payload: [UInt8], gate: AttemptGate, sawFinish: inout Bool) throws {
+        let events: [UpstreamEvent]
+        do {
+            events = try UpstreamDecoder.events(from: payload)
+        } catch .invalidJSON(let offset) {
+            throw RelayFailure(reason: .invalidResponse("invalid JSON at byte \(offset)"))
+        } catch .notAnObject {
+            throw RelayFailure(reason: .invalidResponse("payload is not a JSON object"))
+        } catch .minerError(let message) {
+            throw RelayFailure(reason: .minerError(message))
+        }
+        if events.contains(where: { if case .finish = $0 { true } else { false } }) { sawFinish = true }
+        guard gate.deliver(events, now: .now) else { throw CancellationError() }
+    }
+
+    /// A transport error as a short line (transport errors carry codes and messages, never request bodies).
+    static func describe(_ error: any Error) -> String {
+        String(String(describing: error).prefix(200))
+    }
+}

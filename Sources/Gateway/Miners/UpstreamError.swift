@@ -1,0 +1,62 @@
+/// Why one miner failed one attempt. Carries codes and miner-provided diagnostics, never prompt text.
+public enum UpstreamFailure: Sendable, Hashable {
+    /// The connection could not be made, or the request not sent (transport description).
+    case connectFailed(String)
+    /// The miner answered with a non-2xx status.
+    case httpStatus(Int)
+    /// No event arrived within the first-token timeout.
+    case firstTokenTimeout
+    /// The miner's output is not OpenAI SSE/JSON (what was wrong, no payload text).
+    case invalidResponse(String)
+    /// The reply ended before any text, finish or usage event.
+    case emptyReply
+    /// The miner sent an OpenAI `error` object (its message, truncated).
+    case minerError(String)
+    /// The connection broke while reading the reply (transport description).
+    case connectionLost(String)
+    /// A health probe got no complete answer in time.
+    case probeTimeout
+
+    /// A one-line description for logs and status pages.
+    public var summary: String {
+        switch self {
+        case .connectFailed(let detail): "connect failed: \(detail)"
+        case .httpStatus(let status): "HTTP status \(status)"
+        case .firstTokenTimeout: "no first token in time"
+        case .invalidResponse(let detail): "invalid response: \(detail)"
+        case .emptyReply: "reply ended without content"
+        case .minerError(let message): "miner error: \(message)"
+        case .connectionLost(let detail): "connection lost: \(detail)"
+        case .probeTimeout: "health probe timed out"
+        }
+    }
+}
+
+/// One failed attempt of a request: which miner and why.
+public struct UpstreamAttemptFailure: Sendable, Hashable {
+    /// Miner id.
+    public var minerID: String
+    /// What went wrong.
+    public var reason: UpstreamFailure
+
+    /// Creates a record.
+    public init(minerID: String, reason: UpstreamFailure) {
+        self.minerID = minerID
+        self.reason = reason
+    }
+}
+
+/// Errors of the miner pool, thrown by `MinerPool.send` or ending a reply's event stream.
+public enum UpstreamError: Error, Sendable, Hashable {
+    /// No miner may take the request: none is allowed and serves the model, or all their breakers are open.
+    case noHealthyMiner(model: String?)
+    /// Every attempted miner failed before its first event (attempts in order).
+    case allMinersFailed(attempts: [UpstreamAttemptFailure])
+    /// The request deadline passed; `miner` is the one being waited on or streaming, `attempts` the failures
+    /// before it.
+    case deadlineExceeded(miner: String?, attempts: [UpstreamAttemptFailure])
+    /// The miner failed after events were relayed; the reply cannot be retried.
+    case streamInterrupted(miner: String, reason: UpstreamFailure)
+    /// The caller's task was cancelled while waiting for a miner.
+    case cancelled
+}

@@ -1,0 +1,70 @@
+import Gateway
+import Testing
+
+@Suite struct MinerSelectorTests {
+    let now = ContinuousClock.now
+
+    func closed() -> CircuitBreaker { CircuitBreaker(failureThreshold: 1, openDuration: .seconds(10)) }
+
+    func open(expired: Bool) -> CircuitBreaker {
+        var breaker = closed()
+        _ = breaker.recordFailure(now: expired ? now - .seconds(20) : now)
+        return breaker
+    }
+
+    func halfOpenWithProbeInFlight() -> CircuitBreaker {
+        var breaker = open(expired: true)
+        _ = breaker.admit(now: now)
+        return breaker
+    }
+
+    func candidate(_ id: String, score: Double, models: [String] = [], breaker: CircuitBreaker? = nil)
+        -> MinerSelector.Candidate
+    {
+        MinerSelector.Candidate(id: id, models: models, score: score, breaker: breaker ?? closed())
+    }
+
+    @Test func ordersByScoreThenId() {
+        let order = MinerSelector.order(
+            [candidate("c", score: 1), candidate("a", score: 1), candidate("b", score: 2)], model: nil, allowed: nil,
+            excluding: [], now: now)
+        #expect(order == ["b", "a", "c"])
+    }
+
+    @Test func halfOpenComesAfterClosedAndOpenIsExcluded() {
+        let order = MinerSelector.order(
+            [
+                candidate("probe", score: 9, breaker: open(expired: true)),
+                candidate("open", score: 9, breaker: open(expired: false)),
+                candidate("busy", score: 9, breaker: halfOpenWithProbeInFlight()),
+                candidate("slow", score: 0.1),
+            ], model: nil, allowed: nil, excluding: [], now: now)
+        #expect(order == ["slow", "probe"])
+    }
+
+    @Test func filtersByAllowedIdsAndTried() {
+        let all = [candidate("a", score: 3), candidate("b", score: 2), candidate("c", score: 1)]
+        #expect(MinerSelector.order(all, model: nil, allowed: ["c", "a"], excluding: [], now: now) == ["a", "c"])
+        #expect(MinerSelector.order(all, model: nil, allowed: nil, excluding: ["a"], now: now) == ["b", "c"])
+        #expect(MinerSelector.order(all, model: nil, allowed: [], excluding: [], now: now) == [])
+    }
+
+    @Test(arguments: [
+        ("llama", ["a", "any"]),
+        ("qwen", ["any", "b"]),
+        ("mistral", ["any"]),
+        ("", ["a", "any", "b"]),
+    ])
+    func filtersByModel(model: String, expected: [String]) {
+        let all = [
+            candidate("a", score: 3, models: ["llama"]), candidate("any", score: 2),
+            candidate("b", score: 1, models: ["qwen", "phi"]),
+        ]
+        #expect(MinerSelector.order(all, model: model, allowed: nil, excluding: [], now: now) == expected)
+    }
+
+    @Test func nilModelMatchesEveryMiner() {
+        let all = [candidate("a", score: 1, models: ["llama"]), candidate("b", score: 1, models: ["qwen"])]
+        #expect(MinerSelector.order(all, model: nil, allowed: nil, excluding: [], now: now) == ["a", "b"])
+    }
+}
