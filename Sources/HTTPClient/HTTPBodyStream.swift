@@ -40,7 +40,7 @@ public struct HTTPBodyStream: AsyncSequence, Sendable {
     }
 
     /// Reads chunks from the transfer's buffer, suspending while it is empty.
-    public struct Iterator: AsyncIteratorProtocol {
+    public struct Iterator: AsyncIteratorProtocol, Sendable {
         let owner: Owner
         private var isDone = false
 

@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 
 /// Liveness, readiness and metrics.

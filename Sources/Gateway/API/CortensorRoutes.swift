@@ -137,3 +137,16 @@ extension TaskRecord {
         ]
     }
 }
+
+extension MinerStatus {
+    var json: JSONValue {
+        [
+            "id": .string(id), "miner_id": .string(id), "url": .string(url), "models": .array(models.map(JSONValue.string)),
+            "state": .string(state), "active": .bool(state != "open"), "score": .double(score),
+            "ewma_first_byte_ms": ewmaFirstByteMs.map(JSONValue.double) ?? .null,
+            "ewma_total_ms": ewmaTotalMs.map(JSONValue.double) ?? .null, "error_rate": .double(errorRate),
+            "in_flight": .int(Int64(inFlight)), "consecutive_failures": .int(Int64(consecutiveFailures)),
+            "last_error": lastError.map(JSONValue.string) ?? .null,
+        ]
+    }
+}

@@ -25,7 +25,7 @@ public final class EdgeApp: Sendable {
         let pool = MinerPool(
             miners: config.miners, transport: HTTPClientMinerTransport(client: client), settings: config.minerPool,
             logger: logger)
-        let metrics = Metrics(gauges: { [servers] in
+        let metrics = Metrics(gauges: { [self] in
             let list = servers.withLock { $0 }
             return [
                 ("cortensor_edge_open_connections", "Open client connections.", Double(list.reduce(0) { $0 + $1.openConnections })),

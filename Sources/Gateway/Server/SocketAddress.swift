@@ -54,7 +54,9 @@ enum SocketText {
     static func ipAddress(_ address: UnsafePointer<sockaddr>) -> String {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         // Sound: the family field says which struct `address` points to; inet_ntop is told the buffer size.
-        switch Int32(unsafe address.pointee.sa_family) {
+        // `sa_family` is the first member of every Linux `sockaddr`; it is read as such because the member's
+        // owning clang module differs with the import graph (CMicroHTTPD and CCurl both pull in sys/socket.h).
+        switch Int32(unsafe UnsafeRawPointer(address).load(as: sa_family_t.self)) {
         case AF_INET:
             let result = unsafe address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
                 var raw = unsafe v4.pointee.sin_addr

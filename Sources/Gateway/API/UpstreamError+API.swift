@@ -1,0 +1,29 @@
+extension UpstreamError {
+    /// The HTTP error a caller sees: 503 when no miner could take the request, 502 when miners failed,
+    /// 504 when the deadline passed.
+    var apiError: APIError {
+        switch self {
+        case .noHealthyMiner(let model):
+            let which = model.map { " for model '\($0)'" } ?? ""
+            return APIError(
+                status: 503, code: "no_miner_available", message: "no healthy miner is available\(which)",
+                headers: [APIError.Header(name: "Retry-After", value: "5")])
+        case .allMinersFailed(let attempts):
+            return APIError(
+                status: 502, code: "upstream_failed",
+                message: "every miner tried failed: " + attempts.map { "\($0.minerID): \($0.reason.summary)" }
+                    .joined(separator: "; "))
+        case .deadlineExceeded(let miner, _):
+            let waiting = miner.map { " waiting for miner \($0)" } ?? ""
+            return APIError(status: 504, code: "deadline_exceeded", message: "the request deadline passed\(waiting)")
+        case .streamInterrupted(let miner, let reason):
+            return APIError(
+                status: 502, code: "upstream_interrupted", message: "miner \(miner) failed mid-reply: \(reason.summary)")
+        case .cancelled:
+            return APIError(status: 499, code: "cancelled", message: "the request was cancelled")
+        }
+    }
+
+    /// A short reason for task records and logs.
+    var shortDescription: String { apiError.message }
+}
