@@ -10,13 +10,14 @@ struct HTTPClientStreamingTests {
         let client = try HTTPClient()
         defer { client.shutdown() }
         let id = TestServer.uniqueID()
-        let response = try await client.stream(HTTPClientRequest(url: server.url("/stream?chunks=20&id=\(id)")))
+        let response = try await client.stream(HTTPClientRequest(url: server.url("/stream?chunks=20&hold=1&id=\(id)")))
         #expect(response.head.status == 200)
         var iterator = response.body.makeAsyncIterator()
         let first = try await iterator.next()
         #expect(first.map { String(decoding: $0, as: UTF8.self).hasPrefix("chunk 0\n") } == true)
-        // The server has not finished writing while we already hold the first chunk.
+        // The server holds the rest of the stream until released, so the first chunk cannot have waited for it.
         #expect(try await server.stats(id, client: client).flag("done") == false)
+        _ = try await client.execute(HTTPClientRequest(url: server.url("/release?id=\(id)")))
         var text = String(decoding: first ?? [], as: UTF8.self)
         while let chunk = try await iterator.next() { text += String(decoding: chunk, as: UTF8.self) }
         #expect(text == (0..<20).map { "chunk \($0)\n" }.joined())

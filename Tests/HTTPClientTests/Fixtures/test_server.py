@@ -25,6 +25,18 @@ def record(key, **fields):
         stats.setdefault(key, {"sent": 0, "received": False, "disconnected": False, "done": False}).update(fields)
 
 
+release_events = {}
+
+
+def released(key, timeout):
+    """Waits until /release?id=key was called; True once it was (False only if the wait timed out)."""
+    with stats_lock:
+        event = release_events.setdefault(key, threading.Event())
+    if not event.wait(timeout):
+        raise OSError("release timed out")
+    return True
+
+
 def add_sent(key, count):
     with stats_lock:
         entry = stats.setdefault(key, {"sent": 0, "received": False, "disconnected": False, "done": False})
@@ -112,17 +124,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def h_stream(self):
         chunks = int(self.query.get("chunks", "10"))
         interval = float(self.query.get("interval", "0.05"))
+        hold = self.query.get("hold") == "1"
         self.start_chunked()
         try:
             for index in range(chunks):
                 self.write_chunk(b"chunk %d\n" % index)
                 add_sent(self.key, 1)
+                # hold=1: after the first chunk, wait (up to 30 s) until the test calls /release?id=...
+                while hold and index == 0 and not released(self.key, timeout=30):
+                    pass
                 time.sleep(interval)
             self.wfile.write(b"0\r\n\r\n")
             record(self.key, done=True)
         except OSError:
             record(self.key, disconnected=True)
             self.close_connection = True
+
+    def h_release(self):
+        with stats_lock:
+            release_events.setdefault(self.key, threading.Event()).set()
+        self.send_json(200, {"released": True})
 
     def h_hang(self):
         self.start_chunked()
