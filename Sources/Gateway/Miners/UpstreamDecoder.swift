@@ -176,21 +176,39 @@ enum ScannedJSON: Sendable, Hashable {
             }
         }
 
+        /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, strictly (no `01`, `1.`, `.5`, `1e`).
         mutating func number() throws(ParseError) -> Double {
             let start = index
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-            let digitsStart = index
-            while index < bytes.count, isNumberByte(bytes[index]) { index += 1 }
-            guard index > digitsStart, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsStart]),
-                let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)), value.isFinite
-            else { throw ParseError(offset: start) }
+            skip(UInt8(ascii: "-"))
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail() }
+            if bytes[index] == UInt8(ascii: "0") { index += 1 } else { try digits() }
+            if skip(UInt8(ascii: ".")) { try digits() }
+            if skip(UInt8(ascii: "e")) || skip(UInt8(ascii: "E")) {
+                if !skip(UInt8(ascii: "+")) { skip(UInt8(ascii: "-")) }
+                try digits()
+            }
+            guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)), value.isFinite else {
+                throw ParseError(offset: start)
+            }
             return value
         }
 
-        func isNumberByte(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+")
-                || byte == UInt8(ascii: "-")
+        /// Consumes one or more digits.
+        mutating func digits() throws(ParseError) {
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail() }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+
+        /// Consumes `byte` if it comes next.
+        @discardableResult
+        mutating func skip(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+
+        func isDigit(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
 
         mutating func string() throws(ParseError) -> String {

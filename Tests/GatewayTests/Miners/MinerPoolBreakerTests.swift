@@ -99,4 +99,19 @@ import Testing
             _ = await PoolTesting.collect(reply)
         }
     }
+
+    @Test func hangingHealthProbesTimeOut() async throws {
+        try await PoolTesting.withMiners([["--mode", "models_hang"]]) { miners in
+            var settings = PoolTesting.settings(threshold: 1, probeInterval: .milliseconds(100))
+            settings.connectTimeout = .milliseconds(300)  // a probe may take twice the connect timeout
+            let pool = PoolTesting.pool(miners, settings: settings)
+            await pool.startHealthProbes()
+            let snapshot = try await PoolTesting.waitForSnapshot(pool) { $0[0].state == "open" }
+            await pool.stopHealthProbes()
+            #expect(snapshot[0].state == "open")
+            #expect(snapshot[0].lastError == UpstreamFailure.probeTimeout.summary)
+            let stats = try await miners[0].waitForStats { $0.disconnects >= 1 }
+            #expect(stats.disconnects >= 1)
+        }
+    }
 }

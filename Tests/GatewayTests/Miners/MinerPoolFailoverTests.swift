@@ -5,7 +5,7 @@ import Testing
 @Suite(.serialized) struct MinerPoolFailoverTests {
     @Test func hangingMinerIsAbandonedAfterTheFirstTokenTimeout() async throws {
         try await PoolTesting.withMiners([["--mode", "hang"], []]) { miners in
-            let pool = PoolTesting.pool(miners, settings: PoolTesting.settings(firstTokenTimeout: .seconds(1)))
+            let pool = PoolTesting.pool(miners, settings: PoolTesting.settings(firstTokenTimeout: .milliseconds(1500)))
             let reply = try await pool.send(PoolTesting.request(), miners: nil, deadline: PoolTesting.deadline())
             #expect(reply.minerID == "b")
             #expect(await PoolTesting.collect(reply).events == PoolTesting.expectedEvents())
@@ -21,7 +21,7 @@ import Testing
     @Test func headersWithoutATokenDoNotCountAsAStart() async throws {
         // slow_first sends headers and an empty role chunk at once, then waits.
         try await PoolTesting.withMiners([["--mode", "slow_first", "--delay-ms", "10000"], []]) { miners in
-            let pool = PoolTesting.pool(miners, settings: PoolTesting.settings(firstTokenTimeout: .seconds(1)))
+            let pool = PoolTesting.pool(miners, settings: PoolTesting.settings(firstTokenTimeout: .milliseconds(1500)))
             let reply = try await pool.send(PoolTesting.request(), miners: nil, deadline: PoolTesting.deadline())
             #expect(reply.minerID == "b")
             _ = await PoolTesting.collect(reply)
@@ -91,9 +91,9 @@ import Testing
 
     @Test func hangingMinersEndAtTheDeadline() async throws {
         try await PoolTesting.withMiners([["--mode", "hang"], ["--mode", "hang"]]) { miners in
-            // a times out after 1 s; b then has only the 0.6 s left before the deadline (less than its timeout).
-            let pool = PoolTesting.pool(miners, settings: PoolTesting.settings(firstTokenTimeout: .seconds(1)))
-            let error = await PoolTesting.sendError(pool, deadline: PoolTesting.deadline(.milliseconds(1600)))
+            // a times out after 2 s; b then has only the 1 s left before the deadline (less than its timeout).
+            let pool = PoolTesting.pool(miners, settings: PoolTesting.settings(firstTokenTimeout: .seconds(2)))
+            let error = await PoolTesting.sendError(pool, deadline: PoolTesting.deadline(.seconds(3)))
             #expect(
                 error
                     == .deadlineExceeded(

@@ -24,6 +24,7 @@ string, e.g. POST /v1/completions?mode=reset_after&n=2):
   slow_first   send headers and the role chunk at once, wait `delay_ms`, then stream normally
   error_event  stream an OpenAI `{"error": ...}` object as the first data line
   models_down  completions work but GET /v1/models answers 503 (health probes fail)
+  models_hang  completions work but GET /v1/models never answers (health probes time out)
   down         every endpoint, /v1/models included, answers 503
 
 Control endpoints (never affected by the mode):
@@ -153,6 +154,12 @@ class Handler(BaseHTTPRequestHandler):
         self.count(path)
         settings = self.settings_for_request()
         if path == "/v1/models":
+            if settings["mode"] == "models_hang":
+                try:
+                    self.wait(600)
+                except ClientGone:
+                    bump("disconnects")
+                return
             if settings["mode"] in ("models_down", "down"):
                 return self.send_json(503, {"error": {"message": "unavailable", "type": "unavailable"}})
             return self.send_json(200, {"object": "list", "data": [
