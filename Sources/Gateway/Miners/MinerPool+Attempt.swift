@@ -163,8 +163,8 @@ extension MinerPool {
         let events: [UpstreamEvent]
         do {
             events = try UpstreamDecoder.events(from: payload)
-        } catch .invalidJSON(let offset) {
-            throw RelayFailure(reason: .invalidResponse("invalid JSON at byte \(offset)"))
+        } catch .invalidJSON(let error) {
+            throw RelayFailure(reason: .invalidResponse("invalid JSON: \(error)"))
         } catch .notAnObject {
             throw RelayFailure(reason: .invalidResponse("payload is not a JSON object"))
         } catch .minerError(let message) {

@@ -31,7 +31,7 @@ import Testing
 
     @Test(arguments: [
         ("status500", UpstreamFailure.httpStatus(500)),
-        ("garbage", .invalidResponse("invalid JSON at byte 1")),
+        ("garbage", .invalidResponse("invalid JSON: unexpected byte at offset 1")),
         ("error_event", .minerError("context overflow")),
         ("down", .httpStatus(503)),
     ])
@@ -68,7 +68,7 @@ import Testing
                 error
                     == .allMinersFailed(attempts: [
                         UpstreamAttemptFailure(minerID: "a", reason: .httpStatus(500)),
-                        UpstreamAttemptFailure(minerID: "b", reason: .invalidResponse("invalid JSON at byte 1")),
+                        UpstreamAttemptFailure(minerID: "b", reason: .invalidResponse("invalid JSON: unexpected byte at offset 1")),
                         UpstreamAttemptFailure(minerID: "c", reason: .httpStatus(503)),
                     ]))
         }

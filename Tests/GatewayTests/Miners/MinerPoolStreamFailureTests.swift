@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("garbage_after", UpstreamFailure.invalidResponse("invalid JSON at byte 1")),
+        ("garbage_after", UpstreamFailure.invalidResponse("invalid JSON: unexpected byte at offset 1")),
         ("truncate_after", .connectionLost("stream ended before finish")),
     ])
     func brokenStreamEndsTheReplyWithAnError(mode: String, failure: UpstreamFailure) async throws {
