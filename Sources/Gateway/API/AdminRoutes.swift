@@ -9,17 +9,13 @@ struct AdminRoutes: Sendable {
     let metrics: Metrics
     let readiness: Readiness
 
-    /// Health and readiness routes for the public listener, plus key-protected metrics.
-    var publicRoutes: [(method: String, route: EdgeGateway.Route)] {
-        probes + [("GET", EdgeGateway.Route(pattern: "/metrics", flavor: .plain) { _, _ in scrape() })]
+    /// `/metrics`, needing a key unless served on the private admin listener.
+    func metricsRoute(requiresKey: Bool) -> (method: String, route: EdgeGateway.Route) {
+        ("GET", EdgeGateway.Route(pattern: "/metrics", flavor: .plain, requiresKey: requiresKey) { _, _ in scrape() })
     }
 
-    /// The admin listener's routes: probes and metrics without a key.
-    var adminRoutes: [(method: String, route: EdgeGateway.Route)] {
-        probes + [("GET", EdgeGateway.Route(pattern: "/metrics", flavor: .plain, requiresKey: false) { _, _ in scrape() })]
-    }
-
-    private var probes: [(method: String, route: EdgeGateway.Route)] {
+    /// `/healthz` and `/readyz`, open to every caller.
+    var probes: [(method: String, route: EdgeGateway.Route)] {
         [
             ("GET", EdgeGateway.Route(pattern: "/healthz", flavor: .plain, requiresKey: false) { _, _ in
                 .json(200, ["status": "ok"])

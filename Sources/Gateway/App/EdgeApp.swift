@@ -22,9 +22,6 @@ public final class EdgeApp: Sendable {
         let store = try EdgeStore(stateDirectory: config.stateDirectory)
         let client = try HTTPClient()
         defer { client.shutdown() }
-        let pool = MinerPool(
-            miners: config.miners, transport: HTTPClientMinerTransport(client: client), settings: config.minerPool,
-            logger: logger)
         let metrics = Metrics(gauges: { [self] in
             let list = servers.withLock { $0 }
             return [
@@ -32,6 +29,9 @@ public final class EdgeApp: Sendable {
                 ("cortensor_edge_active_streams", "Responses being streamed.", Double(list.reduce(0) { $0 + $1.activeStreams })),
             ]
         })
+        let pool = MinerPool(
+            miners: config.miners, transport: HTTPClientMinerTransport(client: client), settings: config.minerPool,
+            logger: logger, observer: metrics.minerPoolObserver)
         let gateways = makeGateways(store: store, pool: pool, metrics: metrics)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
@@ -66,27 +66,18 @@ public final class EdgeApp: Sendable {
         let limiter = RateLimiter(
             requestsPerMinute: config.auth.rateLimitPerMinute, burst: config.auth.rateLimitBurst)
         let separateAdmin = config.admin.port != 0
-        let publicRoutes = cortensor.routes + openAI.routes + (separateAdmin ? [] : admin.publicRoutes)
-        var gateways = [
-            (
-                config.server.httpServerConfiguration,
-                EdgeGateway(
-                    routes: publicRoutes + (separateAdmin ? admin.publicRoutes.filter { $0.route.pattern != "/metrics" } : []),
-                    authenticator: authenticator, limiter: limiter, metrics: metrics, logger: logger)
-            )
-        ]
+        let publicRoutes =
+            cortensor.routes + openAI.routes + admin.probes
+            + (separateAdmin ? [] : [admin.metricsRoute(requiresKey: true)])
+        func gateway(_ routes: [(method: String, route: EdgeGateway.Route)]) -> EdgeGateway {
+            EdgeGateway(
+                routes: routes, authenticator: authenticator, limiter: limiter, metrics: metrics, logger: logger)
+        }
+        var gateways = [(config.server.httpServerConfiguration, gateway(publicRoutes))]
         if separateAdmin {
-            var adminServer = HTTPServerConfiguration()
-            adminServer.host = config.admin.host
-            adminServer.port = config.admin.port
-            adminServer.connectionLimit = 64
-            gateways.append(
-                (
-                    adminServer,
-                    EdgeGateway(
-                        routes: admin.adminRoutes, authenticator: authenticator, limiter: limiter, metrics: metrics,
-                        logger: logger)
-                ))
+            let adminServer = HTTPServerConfiguration(
+                host: config.admin.host, port: config.admin.port, connectionLimit: 64)
+            gateways.append((adminServer, gateway(admin.probes + [admin.metricsRoute(requiresKey: false)])))
         }
         return gateways
     }

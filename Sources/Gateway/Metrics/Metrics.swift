@@ -38,14 +38,21 @@ public final class Metrics: Sendable {
         }
     }
 
-    /// Records one upstream attempt on a miner: `outcome` is `ok` or a short error class.
-    public func recordUpstream(miner: String, outcome: String, firstByte: Duration?) {
-        state.withLock { state in
-            state.upstream[UpstreamKey(miner: miner, outcome: outcome), default: 0] += 1
-            if let firstByte {
-                state.upstreamFirstByte[miner, default: Histogram()].observe(firstByte.seconds)
-            }
-        }
+    /// Records the end of one attempt on a miner: `outcome` is `ok`, `aborted` or a short error class.
+    public func recordUpstreamOutcome(miner: String, outcome: String) {
+        state.withLock { $0.upstream[UpstreamKey(miner: miner, outcome: outcome), default: 0] += 1 }
+    }
+
+    /// Records a miner's time to first token.
+    public func recordUpstreamFirstByte(miner: String, after: Duration) {
+        state.withLock { $0.upstreamFirstByte[miner, default: Histogram()].observe(after.seconds) }
+    }
+
+    /// An observer that feeds the pool's attempts into these metrics.
+    public var minerPoolObserver: MinerPoolObserver {
+        MinerPoolObserver(
+            attemptEnded: { [self] miner, outcome in recordUpstreamOutcome(miner: miner, outcome: outcome) },
+            firstByte: { [self] miner, after in recordUpstreamFirstByte(miner: miner, after: after) })
     }
 
     /// Records a request refused by the rate limiter.

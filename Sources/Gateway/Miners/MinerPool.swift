@@ -18,11 +18,15 @@ public actor MinerPool {
     let transport: any MinerTransport
     let settings: MinerPoolSettings
     let logger: Logger
+    let observer: MinerPoolObserver
     var miners: [Miner]
     var probeTask: Task<Void, Never>?
 
-    /// Creates a pool over `miners` (duplicate ids after the first are ignored).
-    public init(miners: [MinerConfig], transport: any MinerTransport, settings: MinerPoolSettings, logger: Logger) {
+    /// Creates a pool over `miners` (duplicate ids after the first are ignored); `observer` sees every attempt.
+    public init(
+        miners: [MinerConfig], transport: any MinerTransport, settings: MinerPoolSettings, logger: Logger,
+        observer: MinerPoolObserver = MinerPoolObserver()
+    ) {
         var seen = Set<String>()
         self.miners = miners.filter { seen.insert($0.id).inserted }.map { config in
             Miner(
@@ -33,6 +37,7 @@ public actor MinerPool {
         self.transport = transport
         self.settings = settings
         self.logger = logger
+        self.observer = observer
     }
 
     deinit {
@@ -60,6 +65,7 @@ public actor MinerPool {
             switch start {
             case .started(let firstEventAfter):
                 if let index = self.index(of: minerID) { miners[index].health.recordFirstByte(after: firstEventAfter) }
+                observer.firstByte(minerID, firstEventAfter)
                 return UpstreamReply(minerID: minerID, events: events)
             case .failed(let reason):
                 failures.append(UpstreamAttemptFailure(minerID: minerID, reason: reason))
@@ -130,6 +136,7 @@ public actor MinerPool {
         guard let index = index(of: minerID) else { return }
         let now = ContinuousClock.now
         miners[index].health.endRequest()
+        observer.attemptEnded(minerID, verdict.outcomeLabel)
         switch verdict {
         case .success:
             miners[index].health.recordSuccess(total: total)
@@ -153,5 +160,49 @@ public actor MinerPool {
             case .closed: "closed"
             }
         logger.info("miner breaker changed", metadata: ["miner": "\(minerID)", "state": "\(name)"])
+    }
+}
+
+/// Callbacks that let metrics watch the pool without the pool knowing about metrics.
+public struct MinerPoolObserver: Sendable {
+    /// An attempt on a miner ended: `ok`, `aborted` (deadline or cancellation) or a failure class.
+    public var attemptEnded: @Sendable (_ minerID: String, _ outcome: String) -> Void
+    /// A miner produced its first event after the given time.
+    public var firstByte: @Sendable (_ minerID: String, _ after: Duration) -> Void
+
+    /// Creates an observer; the defaults ignore everything.
+    public init(
+        attemptEnded: @escaping @Sendable (_ minerID: String, _ outcome: String) -> Void = { _, _ in },
+        firstByte: @escaping @Sendable (_ minerID: String, _ after: Duration) -> Void = { _, _ in }
+    ) {
+        self.attemptEnded = attemptEnded
+        self.firstByte = firstByte
+    }
+}
+
+extension AttemptVerdict {
+    /// A metrics label for the attempt's end.
+    var outcomeLabel: String {
+        switch self {
+        case .success: "ok"
+        case .neutral: "aborted"
+        case .failure(let failure): failure.label
+        }
+    }
+}
+
+extension UpstreamFailure {
+    /// A short, bounded label for metrics.
+    var label: String {
+        switch self {
+        case .connectFailed: "connect_failed"
+        case .httpStatus: "http_status"
+        case .firstTokenTimeout: "first_token_timeout"
+        case .invalidResponse: "invalid_response"
+        case .emptyReply: "empty_reply"
+        case .minerError: "miner_error"
+        case .connectionLost: "connection_lost"
+        case .probeTimeout: "probe_timeout"
+        }
     }
 }
