@@ -116,7 +116,7 @@ def sse_events(response: requests.Response) -> Iterator[tuple[str, str]]:
     """(event type, data) per SSE event of a streamed `requests` response; event type defaults to "message"."""
     event_type, data_lines = "message", []
     for raw in response.iter_lines(chunk_size=1, decode_unicode=False):
-        line = raw.decode("utf-8")
+        line = raw.decode("utf-8", errors="replace")
         if line == "":
             if data_lines:
                 yield event_type, "\n".join(data_lines)

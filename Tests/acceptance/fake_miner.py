@@ -233,28 +233,32 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
         self.wfile.flush()
 
-    def _client_gone(self) -> bool:
-        """True when the peer closed its side (EOF or reset) — checked without consuming request bytes."""
-        try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            if not readable:
-                return False
-            return self.connection.recv(1, socket.MSG_PEEK) == b""
-        except (OSError, ValueError):
-            return True
-
     def _sleep_watching(self, seconds: float, req: RecordedRequest | None) -> None:
-        """Sleep, but notice a client hang-up (raises _ClientGone) or miner shutdown early."""
+        """Sleep, but notice a client hang-up (raises _ClientGone) or miner shutdown early. Uses poll(2), which
+        wakes on EOF/reset without busy-waiting and works for any fd number (select(2) stops at 1024)."""
         deadline = time.monotonic() + seconds
+        poller = select.poll()
+        poller.register(self.connection, select.POLLIN | select.POLLHUP | select.POLLERR)
         while True:
-            if self._client_gone():
-                if req is not None:
-                    self.fake.mark_disconnected(req)
-                raise _ClientGone()
             left = deadline - time.monotonic()
-            if left <= 0 or self.fake.stopping.is_set():
+            try:
+                events = poller.poll(max(0, int(min(left, 0.25) * 1000)))
+            except (OSError, ValueError):
+                events = [(0, select.POLLERR)]
+            if events:
+                try:
+                    gone = self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+                except BlockingIOError:
+                    gone = False
+                except OSError:
+                    gone = True
+                if gone:
+                    if req is not None:
+                        self.fake.mark_disconnected(req)
+                    raise _ClientGone()
+                time.sleep(min(0.02, max(left, 0)))  # pipelined bytes, not a hang-up
+            if deadline - time.monotonic() <= 0 or self.fake.stopping.is_set():
                 return
-            time.sleep(min(0.02, left))
 
     def _write_chunk(self, data: bytes, req: RecordedRequest) -> None:
         try:
