@@ -171,8 +171,8 @@ directory = "{tmp / 'state'}"
 
 [auth]
 dev_mode = true
-rate_limit_per_minute = 1000000000
-rate_limit_burst = 1000000000
+rate_limit_per_minute = 0
+rate_limit_burst = 1000000
 
 [log]
 level = "warning"
