@@ -42,7 +42,12 @@ def free_port() -> int:
 
 
 def auth(key: str | None = DEV_KEY) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"} if key else {}
+    """Auth header for `key`, plus `Connection: close` so that each helper request uses its own connection and
+    the router's open-connection gauge is not skewed by idle keep-alive sockets in the test process."""
+    headers = {"Connection": "close"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    return headers
 
 
 def toml_value(value: Any) -> str:

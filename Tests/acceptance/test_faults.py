@@ -58,15 +58,15 @@ def cortensor_completion(router: Router, stream: bool, **overrides) -> tuple[req
 
 def openai_chat(router: Router, stream: bool) -> tuple[str, str]:
     """(text, X-Cortensor-Miner) through the OpenAI SDK."""
-    client = openai.OpenAI(base_url=router.url("/v1"), api_key=DEV_KEY, max_retries=0, timeout=HTTP_TIMEOUT)
-    if not stream:
-        raw = client.chat.completions.with_raw_response.create(model="fake-model", messages=MESSAGES)
-        return raw.parse().choices[0].message.content or "", raw.headers["X-Cortensor-Miner"]
-    with client.chat.completions.with_streaming_response.create(model="fake-model", messages=MESSAGES,
-                                                                stream=True) as resp:
-        miner = resp.headers["X-Cortensor-Miner"]
-        text = "".join(c.choices[0].delta.content or "" for c in resp.parse() if c.choices)
-    return text, miner
+    with openai.OpenAI(base_url=router.url("/v1"), api_key=DEV_KEY, max_retries=0, timeout=HTTP_TIMEOUT) as client:
+        if not stream:
+            raw = client.chat.completions.with_raw_response.create(model="fake-model", messages=MESSAGES)
+            return raw.parse().choices[0].message.content or "", raw.headers["X-Cortensor-Miner"]
+        with client.chat.completions.with_streaming_response.create(model="fake-model", messages=MESSAGES,
+                                                                    stream=True) as resp:
+            miner = resp.headers["X-Cortensor-Miner"]
+            text = "".join(c.choices[0].delta.content or "" for c in resp.parse() if c.choices)
+        return text, miner
 
 
 @pytest.mark.parametrize("api", ["cortensor", "openai"])
@@ -201,7 +201,8 @@ def test_all_miners_failing_openai_error(router_factory: RouterFactory, miner_fa
     assert router.get("/healthz", key=None).status_code == 200
 
 
-def _open_stream(router: Router, path: str, body: dict) -> http.client.HTTPConnection:
+def _open_stream(router: Router, path: str, body: dict) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """Start a stream and read up to its first SSE data line."""
     conn = http.client.HTTPConnection("127.0.0.1", router.port, timeout=HTTP_TIMEOUT)
     conn.request("POST", path, body=json.dumps(body),
                  headers={"Authorization": f"Bearer {DEV_KEY}", "Content-Type": "application/json"})
@@ -211,7 +212,12 @@ def _open_stream(router: Router, path: str, body: dict) -> http.client.HTTPConne
     while first and not first.startswith(b"data:"):
         first = resp.fp.readline()
     assert first.startswith(b"data:"), "no SSE data before hanging up"
-    return conn
+    return conn, resp
+
+
+def _hang_up(conn: http.client.HTTPConnection, resp: http.client.HTTPResponse) -> None:
+    resp.close()  # the response owns the socket once the server said Connection: close
+    conn.close()
 
 
 @pytest.mark.parametrize("path,body", [
@@ -224,9 +230,7 @@ def test_client_hang_up_cancels_the_miner_request(router_factory: RouterFactory,
     miner = miner_factory(pace=0.1, stream_repeat=100)  # ~110 s of tokens
     router = router_factory([("m1", miner, ["fake-model"])])
     baseline = router.open_connections()
-    conn = _open_stream(router, path, body)
-    conn.sock.shutdown(2)
-    conn.close()
+    _hang_up(*_open_stream(router, path, body))
     assert miner.wait_for_disconnect(timeout=10), "the miner request was still open 10 s after the client left"
     assert not miner.requests[-1].finished
     assert router.get("/healthz", key=None).status_code == 200
@@ -238,9 +242,9 @@ def test_many_hang_ups_leave_no_connections(router_factory: RouterFactory, miner
     router = router_factory([("m1", miner, ["fake-model"])])
     baseline = router.open_connections()
     for _ in range(10):
-        conn = _open_stream(router, "/api/v1/completions", {**PROMPT, "stream": True, "timeout": 120})
-        conn.close()
+        _hang_up(*_open_stream(router, "/api/v1/completions", {**PROMPT, "stream": True, "timeout": 120}))
     assert wait_until(lambda: miner.disconnects == 10, 15), miner.stats()
     assert router.wait_open_connections_at_most(baseline) <= baseline
+    miner.set_behaviour(pace=0.0, stream_repeat=1)
     r, text, _ = cortensor_completion(router, False)
-    assert r.status_code == 200
+    assert r.status_code == 200 and text == miner.requests[-1].sent_text
