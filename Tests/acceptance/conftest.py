@@ -171,7 +171,7 @@ class Router:
             if self.proc.poll() is not None:
                 pytest.fail(f"router exited with {self.proc.returncode} before /readyz\n{self.log_tail()}")
             try:
-                if requests.get(self.url("/readyz"), timeout=2).status_code == 200:
+                if requests.get(self.url("/readyz"), headers={"Connection": "close"}, timeout=2).status_code == 200:
                     return self
             except requests.RequestException:
                 pass
@@ -286,9 +286,9 @@ class RouterFactory:
         args = ["--port", str(port)]
         if dev:
             args.append("--dev")
-        grace = float((server or {}).get("shutdown_grace_seconds", 5))
+        grace = float((server or {}).get("shutdown_grace_seconds", 3 if miners is not None else 10))
         if miners is not None:
-            server_table = {"host": "127.0.0.1", "port": port, "shutdown_grace_seconds": 5,
+            server_table = {"host": "127.0.0.1", "port": port, "shutdown_grace_seconds": 3,
                             "request_deadline_seconds": 120, **(server or {})}
             tables = {"server": server_table, "state": {"directory": str(state)},
                       "auth": {"dev_mode": dev, **(auth_cfg or {})}, "log": {"level": "debug"},
