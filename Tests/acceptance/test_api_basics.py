@@ -17,6 +17,8 @@ def _items(payload: object, key: str) -> list[dict]:
 
 
 def _session_id(item: dict) -> object:
+    if "id" not in item and "session_id" not in item and isinstance(item.get("session"), dict):
+        item = item["session"]  # {"session": {...}} is fine too
     return item.get("id", item.get("session_id"))
 
 
