@@ -94,7 +94,10 @@ id = "nginx"
 url = "http://127.0.0.1:$UP_PORT"
 models = ["bench-model"]
 TOML
-"$BIN" serve --config "$TMP/router.toml" --port "$ROUTER_PORT" --dev >"$TMP/router.log" 2>&1 &
+# The router refuses unknown CORTENSOR_EDGE_* variables (e.g. CORTENSOR_EDGE_BIN): start it without them.
+unset_edge=()
+for name in $(compgen -e); do [[ "$name" == CORTENSOR_EDGE_* ]] && unset_edge+=(-u "$name"); done
+env "${unset_edge[@]}" "$BIN" serve --config "$TMP/router.toml" --port "$ROUTER_PORT" --dev >"$TMP/router.log" 2>&1 &
 ROUTER_PID=$!
 
 wait_200() {  # url [curl args...]

@@ -58,7 +58,9 @@ def test_dev_token_rejected_without_dev_flag(router_factory: RouterFactory, fake
 
 
 def new_key(edge_bin: Path, state_dir: Path, name: str) -> str:
-    env = {**os.environ, "CORTENSOR_EDGE_STATE_DIRECTORY": str(state_dir)}
+    # The router rejects unknown CORTENSOR_EDGE_* variables, so pass only the one it should see.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CORTENSOR_EDGE_")}
+    env["CORTENSOR_EDGE_STATE_DIRECTORY"] = str(state_dir)
     out = subprocess.run([str(edge_bin), "keys", "new", "--name", name], env=env, stdin=subprocess.DEVNULL,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
