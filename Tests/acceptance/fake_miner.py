@@ -419,6 +419,8 @@ class _Handler(BaseHTTPRequestHandler):
         if chat:
             self._write_chunk(event(chunk("", None, role=True)), req)
         for i, tok in enumerate(tokens):
+            if i > 0 or b.mode != "slow_first":
+                self._sleep_watching(b.pace, req)  # the pace also separates the last token from a fault
             if b.mode in ("hang_after", "reset") and i == b.fault_after:
                 if b.mode == "reset":
                     self._reset()
@@ -426,8 +428,6 @@ class _Handler(BaseHTTPRequestHandler):
                 else:
                     self._sleep_watching(3600, req)
                 return
-            if i > 0 or b.mode != "slow_first":
-                self._sleep_watching(b.pace, req)
             self._write_chunk(event(chunk(tok, None)), req)
             req.sent_text += tok
         self._write_chunk(event(chunk(None if chat else "", finish)), req)
