@@ -35,7 +35,7 @@ venv:
 	./scripts/python-env
 
 acceptance: venv build  ## only the pytest suite; e.g. make acceptance ARGS="-k faults -x"
-	CORTENSOR_EDGE_BIN=$(CURDIR)/.build/debug/cortensor-edge .venv/bin/python -m pytest Tests/acceptance $(ARGS)
+	EDGE_TEST_BINARY=$(CURDIR)/.build/debug/cortensor-edge .venv/bin/python -m pytest Tests/acceptance $(ARGS)
 
 unit:
 	swift test

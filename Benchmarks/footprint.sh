@@ -2,12 +2,12 @@
 # Footprint: stripped release binary size (--static-swift-stdlib), idle RSS, and time from exec to the first
 # `/readyz` 200 (median of RUNS runs). Goals (issue 2): <= 9 MB, <= 16 MB, <= 100 ms.
 #
-# Env: CORTENSOR_EDGE_BIN (skip the build and measure this binary), RUNS (10).
+# Env: EDGE_TEST_BINARY (skip the build and measure this binary), RUNS (10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
 
-BIN=${CORTENSOR_EDGE_BIN:-}
+BIN=${EDGE_TEST_BINARY:-}
 if [[ -z "$BIN" ]]; then
     swift build -c release --static-swift-stdlib >&2
     BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"

@@ -6,7 +6,7 @@
 # The upstream is nginx answering a static OpenAI completion JSON with `return 200` (a Python server would be
 # the bottleneck). nginx and wrk come from Debian (installed here if missing).
 #
-# Env: CORTENSOR_EDGE_BIN (default: release build), DURATION (15s), CONNECTIONS (32), THREADS (2),
+# Env: EDGE_TEST_BINARY (default: release build), DURATION (15s), CONNECTIONS (32), THREADS (2),
 #      WARMUP (3s), KEEP_TMP=1 to keep logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +25,7 @@ if ! need nginx || ! need wrk || ! need curl; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-BIN=${CORTENSOR_EDGE_BIN:-}
+BIN=${EDGE_TEST_BINARY:-}
 if [[ -z "$BIN" ]]; then
     swift build -c release --static-swift-stdlib >&2
     BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"
@@ -94,7 +94,7 @@ id = "nginx"
 url = "http://127.0.0.1:$UP_PORT"
 models = ["bench-model"]
 TOML
-# The router refuses unknown CORTENSOR_EDGE_* variables (e.g. CORTENSOR_EDGE_BIN): start it without them.
+# The router refuses unknown CORTENSOR_EDGE_* variables (e.g. EDGE_TEST_BINARY): start it without them.
 unset_edge=()
 for name in $(compgen -e); do [[ "$name" == CORTENSOR_EDGE_* ]] && unset_edge+=(-u "$name"); done
 env "${unset_edge[@]}" "$BIN" serve --config "$TMP/router.toml" --port "$ROUTER_PORT" --dev >"$TMP/router.log" 2>&1 &

@@ -58,7 +58,7 @@ def wait_http_200(port: int, path: str, timeout: float, proc: subprocess.Popen |
 
 
 def release_binary() -> Path:
-    env_bin = os.environ.get("CORTENSOR_EDGE_BIN")
+    env_bin = os.environ.get("EDGE_TEST_BINARY")
     if env_bin:
         return Path(env_bin)
     subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib"], cwd=ROOT, check=True)

@@ -108,7 +108,7 @@ public struct CommandTable: Sendable, Hashable {
                     OptionSpec(
                         "miner", valueName: "URL", repeatable: true,
                         help: "Miner base URL; repeat for several (replaces [[miners]] with miner-1...N)"),
-                    OptionSpec("dev", help: "Development mode: accept requests without an API key (auth.dev_mode)"),
+                    OptionSpec("dev", help: "Development mode: also accept the public default-dev-token key (auth.dev_mode)"),
                     OptionSpec("state-dir", valueName: "PATH", help: "State directory (state.directory)"),
                 ]),
             CommandSpec(["config"], summary: "Inspect the configuration"),

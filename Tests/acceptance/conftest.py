@@ -1,7 +1,7 @@
 """Fixtures for the acceptance suite: the real cortensor-edge binary on a free loopback port, fake miners,
 and a real llama.cpp server (llama-cpp-python) serving a tiny random-weight GGUF written by the test.
 
-Nothing here builds the router: `make test` builds first. The binary is `$CORTENSOR_EDGE_BIN`, default
+Nothing here builds the router: `make test` builds first. The binary is `$EDGE_TEST_BINARY`, default
 `.build/debug/cortensor-edge` under the package root.
 """
 
@@ -331,9 +331,9 @@ class RouterFactory:
 
 @pytest.fixture(scope="session")
 def edge_bin() -> Path:
-    path = Path(os.environ.get("CORTENSOR_EDGE_BIN", PACKAGE_ROOT / ".build" / "debug" / "cortensor-edge"))
+    path = Path(os.environ.get("EDGE_TEST_BINARY", PACKAGE_ROOT / ".build" / "debug" / "cortensor-edge"))
     if not path.is_file() or not os.access(path, os.X_OK):
-        pytest.fail(f"router binary not found at {path}: run `swift build` (make test does) or set CORTENSOR_EDGE_BIN")
+        pytest.fail(f"router binary not found at {path}: run `swift build` (make test does) or set EDGE_TEST_BINARY")
     return path
 
 

@@ -46,7 +46,7 @@ extension EdgeConfig {
 
         # API keys and per-key rate limits.
         #[auth]
-        # Accept requests without an API key. Never enable this on a reachable address.
+        # Also accept the public key "default-dev-token". Never enable this on a reachable address.
         #dev_mode = false
         # Sustained requests per minute per key (0 disables rate limiting).
         #rate_limit_per_minute = 600

@@ -66,7 +66,7 @@ public struct EdgeConfig: Sendable, Hashable {
 
     /// API key and rate-limit settings.
     public struct Auth: Sendable, Hashable {
-        /// Accept requests without an API key (development only).
+        /// Also accept the public `default-dev-token` key (development only).
         public var devMode = false
         /// Sustained requests per minute allowed per API key; 0 disables rate limiting.
         public var rateLimitPerMinute = 600
