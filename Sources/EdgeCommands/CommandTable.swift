@@ -108,7 +108,8 @@ public struct CommandTable: Sendable, Hashable {
                     OptionSpec(
                         "miner", valueName: "URL", repeatable: true,
                         help: "Miner base URL; repeat for several (replaces [[miners]] with miner-1...N)"),
-                    OptionSpec("dev", help: "Development mode: also accept the public default-dev-token key (auth.dev_mode)"),
+                    OptionSpec(
+                        "dev", help: "Development mode: also accept the public default-dev-token key (auth.dev_mode)"),
                     OptionSpec("state-dir", valueName: "PATH", help: "State directory (state.directory)"),
                 ]),
             CommandSpec(["config"], summary: "Inspect the configuration"),

@@ -17,12 +17,18 @@ struct AdminRoutes: Sendable {
     /// `/healthz` and `/readyz`, open to every caller.
     var probes: [(method: String, route: EdgeGateway.Route)] {
         [
-            ("GET", EdgeGateway.Route(pattern: "/healthz", flavor: .plain, requiresKey: false) { _, _ in
-                .json(200, ["status": "ok"])
-            }),
-            ("GET", EdgeGateway.Route(pattern: "/readyz", flavor: .plain, requiresKey: false) { _, _ in
-                readiness.isReady ? .json(200, ["status": "ready"]) : .json(503, ["status": "not_ready"])
-            }),
+            (
+                "GET",
+                EdgeGateway.Route(pattern: "/healthz", flavor: .plain, requiresKey: false) { _, _ in
+                    .json(200, ["status": "ok"])
+                }
+            ),
+            (
+                "GET",
+                EdgeGateway.Route(pattern: "/readyz", flavor: .plain, requiresKey: false) { _, _ in
+                    readiness.isReady ? .json(200, ["status": "ready"]) : .json(503, ["status": "not_ready"])
+                }
+            ),
         ]
     }
 

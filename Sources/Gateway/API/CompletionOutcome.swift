@@ -1,3 +1,5 @@
+import JSON
+
 /// What a miner produced for one request, accumulated from its events.
 public struct CompletionOutcome: Sendable, Equatable {
     /// The generated text.
@@ -39,5 +41,3 @@ public struct CompletionOutcome: Sendable, Equatable {
         ]
     }
 }
-
-import JSON

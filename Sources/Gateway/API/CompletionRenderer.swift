@@ -41,7 +41,8 @@ struct CompletionRenderer: Sendable {
         case .textCompletion:
             return chunk(choice: ["index": 0, "text": .string(text), "logprobs": .null, "finish_reason": .null])
         case .chatCompletion:
-            let delta: JSONObject = first ? ["role": "assistant", "content": .string(text)] : ["content": .string(text)]
+            let delta: JSONObject =
+                first ? ["role": "assistant", "content": .string(text)] : ["content": .string(text)]
             return chunk(choice: ["index": 0, "delta": .object(delta), "logprobs": .null, "finish_reason": .null])
         }
     }

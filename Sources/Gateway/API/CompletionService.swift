@@ -55,10 +55,14 @@ public final class CompletionService: Sendable {
             body: request.upstreamBody(model: model).serializedBytes, stream: true, model: model)
         let reply: UpstreamReply
         do {
-            reply = try await pool.send(upstream, miners: session.miners.isEmpty ? nil : session.miners, deadline: deadline)
+            reply = try await pool.send(
+                upstream, miners: session.miners.isEmpty ? nil : session.miners, deadline: deadline)
         } catch {
-            _ = try? tasks.fail(sessionID: sessionID, taskID: task.taskID, reason: error.shortDescription, now: WallClock.unixSeconds())
-            logger.warning("completion failed before the first token", metadata: ["request_id": "\(requestID)", "error": "\(error.shortDescription)"])
+            _ = try? tasks.fail(
+                sessionID: sessionID, taskID: task.taskID, reason: error.shortDescription, now: WallClock.unixSeconds())
+            logger.warning(
+                "completion failed before the first token",
+                metadata: ["request_id": "\(requestID)", "error": "\(error.shortDescription)"])
             throw error.apiError
         }
         _ = try? tasks.markAssigned(sessionID: sessionID, taskID: task.taskID, miners: [reply.minerID])
@@ -71,7 +75,8 @@ public final class CompletionService: Sendable {
         let finisher = TaskFinisher(tasks: tasks, sessionID: sessionID, taskID: task.taskID, minerID: reply.minerID)
         var response: Response
         if request.stream {
-            response = streamingResponse(reply, renderer: renderer, includeUsage: request.includeUsage, finisher: finisher)
+            response = streamingResponse(
+                reply, renderer: renderer, includeUsage: request.includeUsage, finisher: finisher)
         } else {
             response = try await bufferedResponse(reply, renderer: renderer, finisher: finisher, flavor: api.flavor)
         }
@@ -98,28 +103,32 @@ public final class CompletionService: Sendable {
     private func streamingResponse(
         _ reply: UpstreamReply, renderer: CompletionRenderer, includeUsage: Bool, finisher: TaskFinisher
     ) -> Response {
-        var response = Response(status: 200, headers: HTTPHeaders(), body: .stream({ writer in
-            var outcome = CompletionOutcome()
-            do {
-                for try await event in reply.events {
-                    outcome.apply(event)
-                    if case .text(let delta) = event, !delta.isEmpty {
-                        try await writer.write(ServerSentEvent.data(renderer.textChunk(delta, first: outcome.deltas == 1)))
+        var response = Response(
+            status: 200, headers: HTTPHeaders(),
+            body: .stream({ writer in
+                var outcome = CompletionOutcome()
+                do {
+                    for try await event in reply.events {
+                        outcome.apply(event)
+                        if case .text(let delta) = event, !delta.isEmpty {
+                            try await writer.write(
+                                ServerSentEvent.data(renderer.textChunk(delta, first: outcome.deltas == 1)))
+                        }
                     }
+                } catch {
+                    finisher.fail(error)
+                    let apiError =
+                        (error as? UpstreamError)?.apiError
+                        ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-stream")
+                    try? await writer.write(ServerSentEvent.data(apiError.body(for: .openAI)))
+                    try? await writer.write(ServerSentEvent.done)
+                    return
                 }
-            } catch {
-                finisher.fail(error)
-                let apiError = (error as? UpstreamError)?.apiError
-                    ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-stream")
-                try? await writer.write(ServerSentEvent.data(apiError.body(for: .openAI)))
-                try? await writer.write(ServerSentEvent.done)
-                return
-            }
-            finisher.complete(outcome)
-            try await writer.write(ServerSentEvent.data(renderer.finishChunk(outcome.finishReason ?? "stop")))
-            if includeUsage { try await writer.write(ServerSentEvent.data(renderer.usageChunk(outcome))) }
-            try await writer.write(ServerSentEvent.done)
-        }))
+                finisher.complete(outcome)
+                try await writer.write(ServerSentEvent.data(renderer.finishChunk(outcome.finishReason ?? "stop")))
+                if includeUsage { try await writer.write(ServerSentEvent.data(renderer.usageChunk(outcome))) }
+                try await writer.write(ServerSentEvent.done)
+            }))
         response.headers.add(name: "Content-Type", value: "text/event-stream")
         response.headers.add(name: "Cache-Control", value: "no-cache")
         response.headers.add(name: "X-Accel-Buffering", value: "no")
@@ -145,7 +154,8 @@ struct TaskFinisher: Sendable {
 
     func complete(_ outcome: CompletionOutcome) {
         _ = try? tasks.complete(
-            sessionID: sessionID, taskID: taskID, resultData: [outcome.text], resultMiners: [minerID], now: WallClock.unixSeconds())
+            sessionID: sessionID, taskID: taskID, resultData: [outcome.text], resultMiners: [minerID],
+            now: WallClock.unixSeconds())
     }
 
     func fail(_ error: any Error) {

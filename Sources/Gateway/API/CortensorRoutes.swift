@@ -13,21 +13,35 @@ struct CortensorRoutes: Sendable {
         [
             ("GET", route("/api/v1/info") { _, _ in .json(200, info.infoJSON) }),
             ("GET", route("/api/v1/about") { _, _ in .json(200, info.aboutJSON) }),
-            ("GET", route("/api/v1/ping") { _, _ in .json(200, ["status": "ok", "message": "pong", "timestamp": .int(WallClock.unixSeconds())]) }),
+            (
+                "GET",
+                route("/api/v1/ping") { _, _ in
+                    .json(200, ["status": "ok", "message": "pong", "timestamp": .int(WallClock.unixSeconds())])
+                }
+            ),
             ("GET", route("/api/v1/status") { _, _ in await status() }),
             ("GET", route("/api/v1/miners") { _, _ in await miners() }),
             ("GET", route("/api/v1/sessions") { _, _ in .json(200, ["sessions": .array(sessions.map(\.json))]) }),
             ("GET", route("/api/v1/sessions/{sid}") { _, parameters throws(APIError) in try session(parameters) }),
-            ("GET", route("/api/v1/tasks/{sid}") { request, parameters throws(APIError) in
-                try taskList(request, parameters)
-            }),
+            (
+                "GET",
+                route("/api/v1/tasks/{sid}") { request, parameters throws(APIError) in
+                    try taskList(request, parameters)
+                }
+            ),
             ("GET", route("/api/v1/tasks/{sid}/{tid}") { _, parameters throws(APIError) in try task(parameters) }),
-            ("POST", route("/api/v1/completions") { request, _ throws(APIError) in
-                try await complete(request, pathSession: nil)
-            }),
-            ("POST", route("/api/v1/completions/{sid}") { request, parameters throws(APIError) in
-                try await complete(request, pathSession: try sessionID(parameters))
-            }),
+            (
+                "POST",
+                route("/api/v1/completions") { request, _ throws(APIError) in
+                    try await complete(request, pathSession: nil)
+                }
+            ),
+            (
+                "POST",
+                route("/api/v1/completions/{sid}") { request, parameters throws(APIError) in
+                    try await complete(request, pathSession: try sessionID(parameters))
+                }
+            ),
         ]
     }
 
@@ -141,7 +155,8 @@ extension TaskRecord {
 extension MinerStatus {
     var json: JSONValue {
         [
-            "id": .string(id), "miner_id": .string(id), "url": .string(url), "models": .array(models.map(JSONValue.string)),
+            "id": .string(id), "miner_id": .string(id), "url": .string(url),
+            "models": .array(models.map(JSONValue.string)),
             "state": .string(state), "active": .bool(state != "open"), "score": .double(score),
             "ewma_first_byte_ms": ewmaFirstByteMs.map(JSONValue.double) ?? .null,
             "ewma_total_ms": ewmaTotalMs.map(JSONValue.double) ?? .null, "error_rate": .double(errorRate),

@@ -57,7 +57,9 @@ public struct FieldReader: Sendable {
     }
 
     /// A number field within `range`.
-    public func double(_ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws(APIError) -> Double? {
+    public func double(
+        _ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+    ) throws(APIError) -> Double? {
         guard let value = present(key) else { return nil }
         guard let double = value.doubleValue else { throw APIError.invalidField(key, "must be a number") }
         guard range.contains(double) else {

@@ -9,14 +9,20 @@ struct OpenAIRoutes: Sendable {
     /// The routes with their methods.
     var routes: [(method: String, route: EdgeGateway.Route)] {
         [
-            ("POST", route("/v1/chat/completions") { request, _ throws(APIError) in
-                let completion = try CompletionRequest.openAIChat(body: request.body)
-                return await service.respond(to: completion, api: .openAIChat, requestID: request.id)
-            }),
-            ("POST", route("/v1/completions") { request, _ throws(APIError) in
-                let completion = try CompletionRequest.openAICompletion(body: request.body)
-                return await service.respond(to: completion, api: .openAICompletion, requestID: request.id)
-            }),
+            (
+                "POST",
+                route("/v1/chat/completions") { request, _ throws(APIError) in
+                    let completion = try CompletionRequest.openAIChat(body: request.body)
+                    return await service.respond(to: completion, api: .openAIChat, requestID: request.id)
+                }
+            ),
+            (
+                "POST",
+                route("/v1/completions") { request, _ throws(APIError) in
+                    let completion = try CompletionRequest.openAICompletion(body: request.body)
+                    return await service.respond(to: completion, api: .openAICompletion, requestID: request.id)
+                }
+            ),
             ("GET", route("/v1/models") { _, _ in await models() }),
         ]
     }

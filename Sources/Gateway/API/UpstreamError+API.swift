@@ -11,14 +11,16 @@ extension UpstreamError {
         case .allMinersFailed(let attempts):
             return APIError(
                 status: 502, code: "upstream_failed",
-                message: "every miner tried failed: " + attempts.map { "\($0.minerID): \($0.reason.summary)" }
+                message: "every miner tried failed: "
+                    + attempts.map { "\($0.minerID): \($0.reason.summary)" }
                     .joined(separator: "; "))
         case .deadlineExceeded(let miner, _):
             let waiting = miner.map { " waiting for miner \($0)" } ?? ""
             return APIError(status: 504, code: "deadline_exceeded", message: "the request deadline passed\(waiting)")
         case .streamInterrupted(let miner, let reason):
             return APIError(
-                status: 502, code: "upstream_interrupted", message: "miner \(miner) failed mid-reply: \(reason.summary)")
+                status: 502, code: "upstream_interrupted", message: "miner \(miner) failed mid-reply: \(reason.summary)"
+            )
         case .cancelled:
             return APIError(status: 499, code: "cancelled", message: "the request was cancelled")
         }

@@ -25,8 +25,14 @@ public final class EdgeApp: Sendable {
         let metrics = Metrics(gauges: { [self] in
             let list = servers.withLock { $0 }
             return [
-                ("cortensor_edge_open_connections", "Open client connections.", Double(list.reduce(0) { $0 + $1.openConnections })),
-                ("cortensor_edge_active_streams", "Responses being streamed.", Double(list.reduce(0) { $0 + $1.activeStreams })),
+                (
+                    "cortensor_edge_open_connections", "Open client connections.",
+                    Double(list.reduce(0) { $0 + $1.openConnections })
+                ),
+                (
+                    "cortensor_edge_active_streams", "Responses being streamed.",
+                    Double(list.reduce(0) { $0 + $1.activeStreams })
+                ),
             ]
         })
         let pool = MinerPool(
@@ -44,7 +50,8 @@ public final class EdgeApp: Sendable {
         await pool.startHealthProbes()
         readiness.set(true)
         let received = await SignalWaiter.wait()
-        logger.info("shutting down", metadata: ["signal": "\(received)", "grace_s": "\(config.server.shutdownGraceSeconds)"])
+        logger.info(
+            "shutting down", metadata: ["signal": "\(received)", "grace_s": "\(config.server.shutdownGraceSeconds)"])
         readiness.set(false)
         await pool.stopHealthProbes()
         for server in started { await server.shutdown(grace: .seconds(config.server.shutdownGraceSeconds)) }

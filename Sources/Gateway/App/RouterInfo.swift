@@ -27,7 +27,8 @@ public struct RouterInfo: Sendable {
     var aboutJSON: JSONValue {
         [
             "name": "cortensor-edge", "version": .string(Self.version),
-            "description": "Cortensor router node for edge boxes: proxies completions to miners over the Cortensor and OpenAI-compatible APIs.",
+            "description":
+                "Cortensor router node for edge boxes: proxies completions to miners over the Cortensor and OpenAI-compatible APIs.",
         ]
     }
 }

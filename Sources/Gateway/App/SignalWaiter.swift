@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Synchronization
 
 /// Waits for SIGTERM or SIGINT without a thread of its own (Dispatch signal sources on the default queue).
 enum SignalWaiter {
@@ -18,8 +19,6 @@ enum SignalWaiter {
         }
     }
 }
-
-import Synchronization
 
 /// Resumes the waiting continuation once, keeping the signal sources alive until then.
 private final class SignalLatch: Sendable {

@@ -66,8 +66,11 @@ public final class Metrics: Sendable {
         let snapshot = state.withLock { $0 }
         text += "# HELP cortensor_edge_requests_total HTTP requests by route pattern and status.\n"
         text += "# TYPE cortensor_edge_requests_total counter\n"
-        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.status) < ($1.key.route, $1.key.status) }) {
-            text += "cortensor_edge_requests_total{route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)\n"
+        for (key, count) in snapshot.requests.sorted(by: {
+            ($0.key.route, $0.key.status) < ($1.key.route, $1.key.status)
+        }) {
+            text +=
+                "cortensor_edge_requests_total{route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)\n"
         }
         text += "# HELP cortensor_edge_request_duration_seconds Time to the end of the response, by route.\n"
         text += "# TYPE cortensor_edge_request_duration_seconds histogram\n"
@@ -77,8 +80,11 @@ public final class Metrics: Sendable {
         }
         text += "# HELP cortensor_edge_upstream_requests_total Attempts on miners by outcome.\n"
         text += "# TYPE cortensor_edge_upstream_requests_total counter\n"
-        for (key, count) in snapshot.upstream.sorted(by: { ($0.key.miner, $0.key.outcome) < ($1.key.miner, $1.key.outcome) }) {
-            text += "cortensor_edge_upstream_requests_total{miner=\"\(Self.escape(key.miner))\",outcome=\"\(Self.escape(key.outcome))\"} \(count)\n"
+        for (key, count) in snapshot.upstream.sorted(by: {
+            ($0.key.miner, $0.key.outcome) < ($1.key.miner, $1.key.outcome)
+        }) {
+            text +=
+                "cortensor_edge_upstream_requests_total{miner=\"\(Self.escape(key.miner))\",outcome=\"\(Self.escape(key.outcome))\"} \(count)\n"
         }
         text += "# HELP cortensor_edge_upstream_first_byte_seconds Time from sending to a miner to its first token.\n"
         text += "# TYPE cortensor_edge_upstream_first_byte_seconds histogram\n"

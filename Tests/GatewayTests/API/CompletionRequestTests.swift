@@ -37,7 +37,8 @@ import Testing
         #expect(
             request.input
                 == .messages([
-                    ChatMessage(role: "system", content: "You are terse."), ChatMessage(role: "user", content: "question"),
+                    ChatMessage(role: "system", content: "You are terse."),
+                    ChatMessage(role: "user", content: "question"),
                 ]))
     }
 

@@ -12,8 +12,12 @@ import Testing
         metrics.recordRateLimited()
         let text = metrics.render()
         #expect(text.contains("cortensor_edge_requests_total{route=\"/api/v1/tasks/{sid}\",status=\"200\"} 2\n"))
-        #expect(text.contains("cortensor_edge_request_duration_seconds_bucket{route=\"/api/v1/tasks/{sid}\",le=\"0.005\"} 1\n"))
-        #expect(text.contains("cortensor_edge_request_duration_seconds_bucket{route=\"/api/v1/tasks/{sid}\",le=\"1.0\"} 2\n"))
+        #expect(
+            text.contains(
+                "cortensor_edge_request_duration_seconds_bucket{route=\"/api/v1/tasks/{sid}\",le=\"0.005\"} 1\n"))
+        #expect(
+            text.contains(
+                "cortensor_edge_request_duration_seconds_bucket{route=\"/api/v1/tasks/{sid}\",le=\"1.0\"} 2\n"))
         #expect(text.contains("cortensor_edge_request_duration_seconds_count{route=\"/api/v1/tasks/{sid}\"} 2\n"))
         #expect(text.contains("cortensor_edge_upstream_requests_total{miner=\"m\\\"1\",outcome=\"ok\"} 1\n"))
         #expect(text.contains("cortensor_edge_upstream_first_byte_seconds_bucket{miner=\"m\\\"1\",le=\"0.025\"} 1\n"))

@@ -68,7 +68,8 @@ import Testing
                 error
                     == .allMinersFailed(attempts: [
                         UpstreamAttemptFailure(minerID: "a", reason: .httpStatus(500)),
-                        UpstreamAttemptFailure(minerID: "b", reason: .invalidResponse("invalid JSON: unexpected byte at offset 1")),
+                        UpstreamAttemptFailure(
+                            minerID: "b", reason: .invalidResponse("invalid JSON: unexpected byte at offset 1")),
                         UpstreamAttemptFailure(minerID: "c", reason: .httpStatus(503)),
                     ]))
         }

@@ -88,7 +88,8 @@ import Testing
             error
                 == .allMinersFailed(attempts: [
                     UpstreamAttemptFailure(minerID: "a", reason: .httpStatus(400)),
-                    UpstreamAttemptFailure(minerID: "b", reason: .invalidResponse("invalid JSON: unexpected byte at offset 1")),
+                    UpstreamAttemptFailure(
+                        minerID: "b", reason: .invalidResponse("invalid JSON: unexpected byte at offset 1")),
                 ]))
         #expect(!String(describing: error).contains(secret))
         #expect(!String(describing: await pool.snapshot()).contains(secret))
