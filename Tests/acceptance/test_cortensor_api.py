@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import requests
 
@@ -180,3 +181,28 @@ def test_community_client_stream_then_task(router: Router, fake_miner: FakeMiner
     task = get_task(router, 0, tid)
     assert task["status"] == 4
     assert task["results"]["data"][0] == text
+
+
+def test_redundant_session_records_every_miners_answer(router_factory, miner_factory) -> None:
+    """A session with redundancy 2 sends each task to two distinct miners; the caller gets the first answer
+    at once, and the task (as claim-check style clients poll it) finishes with one result per miner."""
+    fast, slow = miner_factory(), miner_factory(pace=0.05)
+    router = router_factory([("fast", fast, []), ("slow", slow, [])],
+                            sessions=[{"id": 5, "name": "redundant", "miners": ["fast", "slow"], "redundancy": 2}])
+    r = router.post("/api/v1/completions/5", {"prompt": "hi", "stream": False, "timeout": 60})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    tid = body["task_id"]
+    task: dict = {}
+    for _ in range(100):  # the second replica finishes in the background
+        task = get_task(router, 5, tid)
+        if task["status"] == 4:
+            break
+        time.sleep(0.1)
+    assert task["status"] == 4, task
+    assert sorted(task["assigned_miners"]) == ["fast", "slow"]
+    assert sorted(task["results"]["miners"]) == ["fast", "slow"]
+    assert task["results"]["miners"][0] == r.headers["X-Cortensor-Miner"]
+    assert task["results"]["data"][0] == body["choices"][0]["text"]
+    assert len(task["results"]["data"]) >= len(task["assigned_miners"])
+    assert len(fast.requests) == 1 and len(slow.requests) == 1

@@ -65,14 +65,18 @@ public final class CompletionService: Sendable {
                 metadata: ["request_id": "\(requestID)", "error": "\(error.shortDescription)"])
             throw error.apiError
         }
-        _ = try? tasks.markAssigned(sessionID: sessionID, taskID: task.taskID, miners: [reply.minerID])
+        let recorder = TaskRecorder(tasks: tasks, sessionID: sessionID, taskID: task.taskID)
+        await recorder.assign(reply.minerID)
+        startReplicas(
+            session.redundancy - 1, of: upstream, session: session, primary: reply.minerID, deadline: deadline,
+            recorder: recorder)
         let renderer = CompletionRenderer(
             kind: request.input.isChat && api != .cortensor ? .chatCompletion : .textCompletion,
             id: (api == .openAIChat ? "chatcmpl-" : "cmpl-") + requestID, created: Int(WallClock.unixSeconds()),
             model: model ?? reply.minerID,
             extraFields: api == .cortensor
                 ? ["task_id": .int(Int64(task.taskID)), "session_id": .int(Int64(sessionID))] : [:])
-        let finisher = TaskFinisher(tasks: tasks, sessionID: sessionID, taskID: task.taskID, minerID: reply.minerID)
+        let finisher = TaskFinisher(recorder: recorder, minerID: reply.minerID)
         var response: Response
         if request.stream {
             response = streamingResponse(
@@ -92,11 +96,11 @@ public final class CompletionService: Sendable {
         do {
             for try await event in reply.events { outcome.apply(event) }
         } catch {
-            finisher.fail(error)
+            await finisher.fail(error)
             throw (error as? UpstreamError)?.apiError
                 ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-response")
         }
-        finisher.complete(outcome)
+        await finisher.complete(outcome)
         return Response.json(200, renderer.fullBody(outcome))
     }
 
@@ -116,7 +120,7 @@ public final class CompletionService: Sendable {
                         }
                     }
                 } catch {
-                    finisher.fail(error)
+                    await finisher.fail(error)
                     let apiError =
                         (error as? UpstreamError)?.apiError
                         ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-stream")
@@ -124,7 +128,7 @@ public final class CompletionService: Sendable {
                     try? await writer.write(ServerSentEvent.done)
                     return
                 }
-                finisher.complete(outcome)
+                await finisher.complete(outcome)
                 try await writer.write(ServerSentEvent.data(renderer.finishChunk(outcome.finishReason ?? "stop")))
                 if includeUsage { try await writer.write(ServerSentEvent.data(renderer.usageChunk(outcome))) }
                 try await writer.write(ServerSentEvent.done)
@@ -133,6 +137,43 @@ public final class CompletionService: Sendable {
         response.headers.add(name: "Cache-Control", value: "no-cache")
         response.headers.add(name: "X-Accel-Buffering", value: "no")
         return response
+    }
+
+    /// Sends the task to `count` more distinct miners of the session in the background and records their
+    /// answers; the caller's response never waits for them.
+    private func startReplicas(
+        _ count: Int, of upstream: UpstreamRequest, session: SessionConfig, primary: String,
+        deadline: ContinuousClock.Instant, recorder: TaskRecorder
+    ) {
+        guard count > 0 else {
+            Task { await recorder.closeReplicas() }
+            return
+        }
+        Task { [pool, logger] in
+            let candidates = session.miners.isEmpty ? await pool.snapshot().map(\.id) : session.miners
+            var used = [primary]
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<count {
+                    let allowed = candidates.filter { !used.contains($0) }
+                    guard !allowed.isEmpty,
+                        let reply = try? await pool.send(upstream, miners: allowed, deadline: deadline)
+                    else { break }
+                    used.append(reply.minerID)
+                    await recorder.assign(reply.minerID)
+                    group.addTask {
+                        var outcome = CompletionOutcome()
+                        do {
+                            for try await event in reply.events { outcome.apply(event) }
+                            await recorder.finished(reply.minerID, text: outcome.text)
+                        } catch {
+                            logger.debug("replica failed", metadata: ["miner": "\(reply.minerID)"])
+                            await recorder.failed(reply.minerID, reason: String(describing: error))
+                        }
+                    }
+                }
+                await recorder.closeReplicas()
+            }
+        }
     }
 
     private func record<T>(_ body: () throws -> T) throws(APIError) -> T {
@@ -145,22 +186,17 @@ public final class CompletionService: Sendable {
     }
 }
 
-/// Writes a task's final state once the miner's answer is complete or has failed.
+/// Reports the primary miner's answer (or failure) to the task's recorder.
 struct TaskFinisher: Sendable {
-    let tasks: TaskStore
-    let sessionID: Int
-    let taskID: Int
+    let recorder: TaskRecorder
     let minerID: String
 
-    func complete(_ outcome: CompletionOutcome) {
-        _ = try? tasks.complete(
-            sessionID: sessionID, taskID: taskID, resultData: [outcome.text], resultMiners: [minerID],
-            now: WallClock.unixSeconds())
+    func complete(_ outcome: CompletionOutcome) async {
+        await recorder.finished(minerID, text: outcome.text)
     }
 
-    func fail(_ error: any Error) {
-        let reason = (error as? UpstreamError)?.shortDescription ?? "upstream stream failed"
-        _ = try? tasks.fail(sessionID: sessionID, taskID: taskID, reason: reason, now: WallClock.unixSeconds())
+    func fail(_ error: any Error) async {
+        await recorder.failed(minerID, reason: (error as? UpstreamError)?.shortDescription ?? "upstream stream failed")
     }
 }
 
