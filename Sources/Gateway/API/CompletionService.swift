@@ -18,15 +18,13 @@ public final class CompletionService: Sendable {
     let pool: MinerPool
     let tasks: TaskStore
     let sessions: [Int: SessionConfig]
-    let metrics: Metrics
     let logger: Logger
 
     /// Creates the service over its collaborators.
-    public init(pool: MinerPool, tasks: TaskStore, sessions: [SessionConfig], metrics: Metrics, logger: Logger) {
+    public init(pool: MinerPool, tasks: TaskStore, sessions: [SessionConfig], logger: Logger) {
         self.pool = pool
         self.tasks = tasks
         self.sessions = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.metrics = metrics
         self.logger = logger
     }
 
