@@ -44,7 +44,14 @@ extension CommandTable {
 
     /// Escapes backslashes and hyphens, and protects a leading dot or quote from being read as a request.
     static func escaped(_ text: String) -> String {
-        let body = text.replacing("\\", with: "\\e").replacing("-", with: "\\-")
+        var body = ""
+        for character in text {
+            switch character {
+            case "\\": body += "\\e"
+            case "-": body += "\\-"
+            default: body.append(character)
+            }
+        }
         return body.hasPrefix(".") || body.hasPrefix("'") ? "\\&" + body : body
     }
 }

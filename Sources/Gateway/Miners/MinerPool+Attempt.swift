@@ -116,8 +116,10 @@ extension MinerPool {
     /// Decodes an SSE or JSON body into events; returns at `[DONE]` or the end of the body.
     static func relayBody(of response: MinerHTTPStream, gate: AttemptGate) async throws {
         let contentType = MinerHTTPStream.asciiLowercased(response.header("Content-Type") ?? "")
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces } ?? ""
         var isSSE: Bool? =
-            contentType.contains("text/event-stream") ? true : contentType.contains("json") ? false : nil
+            mediaType == "text/event-stream"
+            ? true : mediaType.hasSuffix("/json") || mediaType.hasSuffix("+json") ? false : nil
         var sse = SSEDecoder()
         var json: [UInt8] = []
         var sawFinish = false
