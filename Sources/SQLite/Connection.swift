@@ -10,14 +10,16 @@ public struct Connection {
 
     /// Runs one statement with `bindings` for its `?` parameters, discarding any result rows.
     public func execute(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) {
-        guard let statement = try Statement.prepare(sql, on: handle) else { return }
+        guard let statement = try handle.statement(for: sql) else { return }
+        defer { statement.reset() }
         try statement.bind(bindings)
         while try statement.step() {}
     }
 
     /// Runs one statement with `bindings` and returns all result rows.
     public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> [Row] {
-        guard let statement = try Statement.prepare(sql, on: handle) else { return [] }
+        guard let statement = try handle.statement(for: sql) else { return [] }
+        defer { statement.reset() }
         try statement.bind(bindings)
         var rows: [Row] = []
         while try statement.step() {
@@ -28,7 +30,8 @@ public struct Connection {
 
     /// Runs one statement and returns its first row, or `nil` when it produced none.
     public func queryFirst(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> Row? {
-        guard let statement = try Statement.prepare(sql, on: handle) else { return nil }
+        guard let statement = try handle.statement(for: sql) else { return nil }
+        defer { statement.reset() }
         try statement.bind(bindings)
         guard try statement.step() else { return nil }
         return Row(columns: statement.columnNames, values: statement.currentValues())

@@ -27,6 +27,10 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
 @safe final class SQLiteHandle {
     /// The raw connection; valid from a successful init until deinit.
     fileprivate let raw: OpaquePointer
+    /// Prepared statements by SQL text, reused across calls (parsing dominates small statements).
+    private var statements: [String: Statement] = [:]
+    /// Most statements kept; beyond it the cache is cleared (the SQL a program runs is a small fixed set).
+    static let statementCacheLimit = 128
 
     /// Opens (and with `create`, creates) the database at `path`, reporting extended result codes.
     init(path: String, create: Bool) throws(SQLiteError) {
@@ -50,6 +54,16 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
         unsafe sqlite3_close_v2(raw)
     }
 
+    /// A prepared statement for `sql`, from the cache or newly prepared; `nil` for SQL without a statement.
+    /// The caller must `reset()` it when done (so it holds no read lock and no bindings).
+    func statement(for sql: String) throws(SQLiteError) -> Statement? {
+        if let cached = statements[sql] { return cached }
+        guard let prepared = try Statement.prepare(sql, on: self) else { return nil }
+        if statements.count >= Self.statementCacheLimit { statements.removeAll() }
+        statements[sql] = prepared
+        return prepared
+    }
+
     /// Runs one or more SQL statements without bindings or results (migrations, PRAGMAs).
     func executeScript(_ sql: String) throws(SQLiteError) {
         // Sound: `sql` is bridged to a C string for the call; no callback or error buffer is passed.
@@ -69,7 +83,8 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
 /// One prepared statement; finalized in deinit. Holds its connection alive.
 // @safe: the statement pointer never leaves this file and is finalized exactly once, before its connection closes.
 @safe final class Statement {
-    private let handle: SQLiteHandle
+    /// Unowned: the handle caches its statements, and a statement is only used through its handle.
+    private unowned let handle: SQLiteHandle
     private let raw: OpaquePointer
 
     /// Column names of the result set, in order.
@@ -82,7 +97,7 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
         var second: OpaquePointer? = nil
         var resultCode = SQLITE_OK
         // Sound: the UTF-8 buffer and the tail pointer into it are only used inside the closure.
-        unsafe text.withUTF8 { utf8 in
+        text.withUTF8 { utf8 in
             guard let base = utf8.baseAddress, utf8.count > 0 else { return }
             precondition(utf8.count < Int(Int32.max), "SQL text too long")
             let start = unsafe UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
@@ -123,6 +138,12 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
         unsafe sqlite3_finalize(raw)
     }
 
+    /// Ends the current execution and clears the bindings, ready for reuse.
+    func reset() {
+        unsafe sqlite3_reset(raw)
+        unsafe sqlite3_clear_bindings(raw)
+    }
+
     /// Binds `values` to the statement's parameters 1...n; the count must match the SQL's placeholders.
     func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
         let expected = Int(unsafe sqlite3_bind_parameter_count(raw))
@@ -148,7 +169,7 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
             resultCode = unsafe sqlite3_bind_text64(raw, index, "", 0, csqlite_transient(), UInt8(SQLITE_UTF8))
         case .text(var text):
             // Sound: SQLITE_TRANSIENT makes SQLite copy the bytes before the buffer goes away.
-            resultCode = unsafe text.withUTF8 { utf8 in
+            resultCode = text.withUTF8 { utf8 in
                 let start = unsafe UnsafeRawPointer(utf8.baseAddress!).assumingMemoryBound(to: CChar.self)
                 return unsafe sqlite3_bind_text64(
                     raw, index, start, UInt64(utf8.count), csqlite_transient(), UInt8(SQLITE_UTF8))

@@ -16,12 +16,12 @@ public final class CompletionService: Sendable {
     }
 
     let pool: MinerPool
-    let tasks: TaskStore
+    let tasks: TaskWriter
     let sessions: [Int: SessionConfig]
     let logger: Logger
 
     /// Creates the service over its collaborators.
-    public init(pool: MinerPool, tasks: TaskStore, sessions: [SessionConfig], logger: Logger) {
+    public init(pool: MinerPool, tasks: TaskWriter, sessions: [SessionConfig], logger: Logger) {
         self.pool = pool
         self.tasks = tasks
         self.sessions = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -43,11 +43,6 @@ public final class CompletionService: Sendable {
         let model = request.model ?? (session.model.isEmpty ? nil : session.model)
         let timeout = request.timeout ?? .seconds(session.timeoutSeconds)
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        let task = try record {
-            try tasks.createTask(
-                sessionID: sessionID, assignedMiners: [], promptHash: TaskStore.promptHash(of: request.promptText.utf8),
-                clientReference: request.clientReference, now: WallClock.unixSeconds())
-        }
         let upstream = UpstreamRequest(
             endpoint: request.input.isChat ? .chatCompletions : .completions,
             body: request.upstreamBody(model: model).serializedBytes, stream: true, model: model)
@@ -56,15 +51,19 @@ public final class CompletionService: Sendable {
             reply = try await pool.send(
                 upstream, miners: session.miners.isEmpty ? nil : session.miners, deadline: deadline)
         } catch {
-            _ = try? tasks.fail(
-                sessionID: sessionID, taskID: task.taskID, reason: error.shortDescription, now: WallClock.unixSeconds())
+            // Recorded anyway, so a client polling its tasks sees why this one failed.
+            if let task = try? await recordTask(request, sessionID: sessionID, miners: []) {
+                try? await tasks.fail(
+                    sessionID: sessionID, taskID: task.taskID, reason: error.shortDescription,
+                    now: WallClock.unixSeconds())
+            }
             logger.warning(
                 "completion failed before the first token",
                 metadata: ["request_id": "\(requestID)", "error": "\(error.shortDescription)"])
             throw error.apiError
         }
-        let recorder = TaskRecorder(tasks: tasks, sessionID: sessionID, taskID: task.taskID)
-        await recorder.assign(reply.minerID)
+        let task = try await recordTask(request, sessionID: sessionID, miners: [reply.minerID])
+        let recorder = TaskRecorder(tasks: tasks, sessionID: sessionID, taskID: task.taskID, primary: reply.minerID)
         startReplicas(
             session.redundancy - 1, of: upstream, session: session, primary: reply.minerID, deadline: deadline,
             recorder: recorder)
@@ -174,9 +173,14 @@ public final class CompletionService: Sendable {
         }
     }
 
-    private func record<T>(_ body: () throws -> T) throws(APIError) -> T {
+    private func recordTask(_ request: CompletionRequest, sessionID: Int, miners: [String]) async throws(APIError)
+        -> TaskRecord
+    {
         do {
-            return try body()
+            return try await tasks.createTask(
+                sessionID: sessionID, assignedMiners: miners,
+                promptHash: TaskStore.promptHash(of: request.promptText.utf8),
+                clientReference: request.clientReference, now: WallClock.unixSeconds())
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
             throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")

@@ -4,58 +4,63 @@
 /// (the primary) while the others run in the background. The task is `done` with one result per miner that
 /// answered, or `failed` when none did.
 actor TaskRecorder {
-    private let tasks: TaskStore
+    private let tasks: TaskWriter
     private let sessionID: Int
     private let taskID: Int
-    private var assigned: [String] = []
+    private var assigned: [String]
     private var results: [(miner: String, text: String)] = []
     private var failures: [String] = []
-    private var running = 0
+    private var running: Int
     private var acceptsReplicas = true
 
-    init(tasks: TaskStore, sessionID: Int, taskID: Int) {
+    /// A recorder for a task already recorded as assigned to `primary`.
+    init(tasks: TaskWriter, sessionID: Int, taskID: Int, primary: String) {
         self.tasks = tasks
         self.sessionID = sessionID
         self.taskID = taskID
+        self.assigned = [primary]
+        self.running = 1
     }
 
-    /// A miner took the task (the primary first).
-    func assign(_ miner: String) {
+    /// Another miner took the task.
+    func assign(_ miner: String) async {
         assigned.append(miner)
         running += 1
-        _ = try? tasks.markAssigned(sessionID: sessionID, taskID: taskID, miners: assigned)
+        try? await tasks.markAssigned(sessionID: sessionID, taskID: taskID, miners: assigned)
     }
 
     /// A miner's complete answer.
-    func finished(_ miner: String, text: String) {
+    func finished(_ miner: String, text: String) async {
         results.append((miner, text))
         running -= 1
-        writeIfDone()
+        await writeIfDone()
     }
 
     /// A miner failed after it took the task.
-    func failed(_ miner: String, reason: String) {
+    func failed(_ miner: String, reason: String) async {
         failures.append("\(miner): \(reason)")
         running -= 1
-        writeIfDone()
+        await writeIfDone()
     }
 
     /// No further replica will be assigned.
-    func closeReplicas() {
+    func closeReplicas() async {
         acceptsReplicas = false
-        writeIfDone()
+        await writeIfDone()
     }
 
-    private func writeIfDone() {
+    private func writeIfDone() async {
         guard running == 0, !acceptsReplicas else { return }
+        // Ends the recording: a reentrant call while the write below is suspended must not write again.
+        running = -1
         let now = WallClock.unixSeconds()
         if results.isEmpty {
             let reason = failures.isEmpty ? "no miner answered" : failures.joined(separator: "; ")
-            _ = try? tasks.fail(sessionID: sessionID, taskID: taskID, reason: reason, now: now)
+            try? await tasks.fail(sessionID: sessionID, taskID: taskID, reason: reason, now: now)
         } else {
             // Results in assignment order, so the primary's answer comes first.
             let ordered = assigned.compactMap { miner in results.first { $0.miner == miner } }
-            _ = try? tasks.complete(
+            try? await tasks.complete(
                 sessionID: sessionID, taskID: taskID, resultData: ordered.map(\.text),
                 resultMiners: ordered.map(\.miner), now: now)
         }

@@ -63,7 +63,7 @@ public final class EdgeApp: Sendable {
         -> [(HTTPServerConfiguration, EdgeGateway)]
     {
         let service = CompletionService(
-            pool: pool, tasks: store.tasks, sessions: config.sessions, logger: logger)
+            pool: pool, tasks: TaskWriter(store: store.tasks), sessions: config.sessions, logger: logger)
         let info = RouterInfo(listenAddress: "\(config.server.host):\(config.server.port)")
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(

@@ -7,15 +7,14 @@ import Testing
     private func store() throws -> (TaskStore, TaskRecord) {
         let store = try EdgeStore(database: Database.inMemory())
         let task = try store.tasks.createTask(
-            sessionID: 3, assignedMiners: [], promptHash: TaskStore.promptHash(of: "p".utf8), clientReference: nil,
+            sessionID: 3, assignedMiners: ["a"], promptHash: TaskStore.promptHash(of: "p".utf8), clientReference: nil,
             now: 1)
         return (store.tasks, task)
     }
 
     @Test func writesOnceEveryReplicaEndedWithThePrimaryFirst() async throws {
         let (tasks, task) = try store()
-        let recorder = TaskRecorder(tasks: tasks, sessionID: 3, taskID: task.taskID)
-        await recorder.assign("a")
+        let recorder = TaskRecorder(tasks: TaskWriter(store: tasks), sessionID: 3, taskID: task.taskID, primary: "a")
         await recorder.assign("b")
         await recorder.closeReplicas()
         await recorder.finished("b", text: "from b")
@@ -30,8 +29,7 @@ import Testing
 
     @Test func aFailedReplicaLeavesTheOthersResults() async throws {
         let (tasks, task) = try store()
-        let recorder = TaskRecorder(tasks: tasks, sessionID: 3, taskID: task.taskID)
-        await recorder.assign("a")
+        let recorder = TaskRecorder(tasks: TaskWriter(store: tasks), sessionID: 3, taskID: task.taskID, primary: "a")
         await recorder.assign("b")
         await recorder.failed("a", reason: "reset")
         await recorder.finished("b", text: "ok")
@@ -44,8 +42,7 @@ import Testing
 
     @Test func noAnswerFailsTheTaskWithTheReasons() async throws {
         let (tasks, task) = try store()
-        let recorder = TaskRecorder(tasks: tasks, sessionID: 3, taskID: task.taskID)
-        await recorder.assign("a")
+        let recorder = TaskRecorder(tasks: TaskWriter(store: tasks), sessionID: 3, taskID: task.taskID, primary: "a")
         await recorder.closeReplicas()
         await recorder.failed("a", reason: "reset")
         let record = try #require(try tasks.task(sessionID: 3, taskID: task.taskID))
