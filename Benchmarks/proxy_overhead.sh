@@ -68,7 +68,7 @@ NGINX
 NGINX_PID=$!
 
 ROUTER_PORT=$(free_port)
-mkdir -p "$TMP/state"
+mkdir -p "${STATE_DIR:-$TMP/state}"
 cat >"$TMP/router.toml" <<TOML
 [server]
 host = "127.0.0.1"
@@ -76,7 +76,7 @@ port = $ROUTER_PORT
 connection_limit = 4096
 
 [state]
-directory = "$TMP/state"
+directory = "${STATE_DIR:-$TMP/state}"
 
 [auth]
 dev_mode = true

@@ -11,6 +11,8 @@ public final class Database: Sendable {
     private let writer: LockedConnection
     private let readers: [LockedConnection]
     private let nextReader: Atomic<UInt>
+    /// Copies the WAL back into the database file (`checkpoint()`); `nil` for in-memory databases.
+    private let checkpointer: LockedConnection?
 
     /// Opens or creates the database file at `path` with WAL, synchronous=NORMAL, a 5 s busy timeout and foreign
     /// keys on, plus `readerCount` read-only connections for `read`.
@@ -22,21 +24,40 @@ public final class Database: Sendable {
         guard mode == "wal" else {
             throw SQLiteError(code: .cantOpen, message: "cannot enable WAL: journal_mode is \(mode ?? "unknown")")
         }
-        try writerHandle.executeScript("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        // The writer never checkpoints: a checkpoint's fsync would stall the commit that triggered it, and every
+        // writer queued behind it. The owner calls `checkpoint()` from a background thread instead.
+        try writerHandle.executeScript(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;")
         var readers: [LockedConnection] = []
         for _ in 0..<readerCount {
             let readerHandle = try SQLiteHandle(path: path, create: false)
             try readerHandle.executeScript("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;")
             readers.append(LockedConnection(readerHandle))
         }
+        let checkpointHandle = try SQLiteHandle(path: path, create: false)
+        try checkpointHandle.executeScript("PRAGMA busy_timeout = 5000;")
         self.path = path
         self.writer = LockedConnection(writerHandle)
         self.readers = readers
         self.nextReader = Atomic(0)
+        self.checkpointer = LockedConnection(checkpointHandle)
+    }
+
+    /// Copies committed WAL frames into the database file without blocking writers or readers (a PASSIVE
+    /// checkpoint, with its fsync) and returns how many frames the WAL holds and how many are now copied.
+    /// Blocks for the disk's sync: call it from a background thread, not from a request path.
+    @discardableResult
+    public func checkpoint() throws -> (walFrames: Int, checkpointed: Int) {
+        guard let checkpointer else { return (0, 0) }
+        return try checkpointer.withConnection { connection in
+            let row = try connection.queryFirst("PRAGMA wal_checkpoint(PASSIVE)")
+            return (Int(row?.int("log") ?? 0), Int(row?.int("checkpointed") ?? 0))
+        }
     }
 
     private init(inMemoryWith handle: SQLiteHandle) {
         path = ":memory:"
+        checkpointer = nil
         writer = LockedConnection(handle)
         readers = []
         nextReader = Atomic(0)

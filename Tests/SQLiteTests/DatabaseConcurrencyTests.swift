@@ -58,3 +58,22 @@ struct DatabaseConcurrencyTests {
         #expect(try db.read { try $0.queryFirst("SELECT n FROM counter")?.int("n") } == 40)
     }
 }
+
+@Suite struct DatabaseCheckpointTests {
+    @Test func writesStayInTheWALUntilACheckpointCopiesThem() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path + "/wal.sqlite3")
+        try database.write { try $0.execute("CREATE TABLE t (x INTEGER)") }
+        for value in 0..<1200 {
+            try database.write { try $0.execute("INSERT INTO t (x) VALUES (?)", [.integer(Int64(value))]) }
+        }
+        // Auto-checkpointing is off on the writer: every commit is still in the WAL.
+        let (walFrames, checkpointed) = try database.checkpoint()
+        #expect(walFrames >= 1200)  // past the 1000-page default auto-checkpoint
+        #expect(checkpointed == walFrames)
+        let count = try database.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM t")?.int("n") }
+        #expect(count == 1200)
+        let inMemory = try Database.inMemory().checkpoint()
+        #expect(inMemory.walFrames == 0 && inMemory.checkpointed == 0)
+    }
+}

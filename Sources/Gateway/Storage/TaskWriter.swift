@@ -1,4 +1,6 @@
 import Dispatch
+import SQLite
+import Synchronization
 
 /// Runs task-record writes on one dedicated thread, in submission order.
 ///
@@ -8,6 +10,11 @@ public final class TaskWriter: Sendable {
     /// The synchronous store the writes go to (reads can use it directly: they never wait for the writer).
     public let store: TaskStore
     private let queue = DispatchQueue(label: "cortensor-edge.task-writer")
+    /// Checkpoints run here, so their fsync never delays a write.
+    private let checkpointQueue = DispatchQueue(label: "cortensor-edge.checkpoint")
+    private let writesSinceCheckpoint = Atomic<Int>(0)
+    /// Writes between two background checkpoints (the WAL then stays around a few hundred pages).
+    static let checkpointInterval = 128
 
     /// Creates a writer over `store`.
     public init(store: TaskStore) {
@@ -46,8 +53,12 @@ public final class TaskWriter: Sendable {
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (TaskStore) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        let result = try await withCheckedThrowingContinuation { continuation in
             queue.async { [store] in continuation.resume(with: Result { try body(store) }) }
         }
+        if writesSinceCheckpoint.add(1, ordering: .relaxed).newValue % Self.checkpointInterval == 0 {
+            checkpointQueue.async { [store] in _ = try? store.database.checkpoint() }
+        }
+        return result
     }
 }
