@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer target with AddressSanitizer and runs it for N seconds (default 60).
+#
+#   Fuzz/run-fuzz.sh <json|toml|sse|requests> [seconds] [extra libFuzzer flags...]
+#   Fuzz/run-fuzz.sh <target> --build-only
+#
+# None of the harnesses is part of Package.swift. Each target compiles a subset of Sources/ together with its
+# harness (Fuzz/<Name>Fuzz/*.swift) into one module, so internal API is reachable without @testable. Gateway files
+# that `import JSON` get the JSON module compiled separately (also instrumented). The corpus is seeded from
+# ../shared/testdata (JSON) or from the small seed files in Fuzz/<Name>Fuzz/seeds/. A crash or failed property
+# makes the script exit non-zero; the reproducer lands in $FUZZ_WORK/<target>/artifacts/.
+# Work files go to $FUZZ_WORK (default <package>/.build-fuzz, git-ignored).
+set -euo pipefail
+
+target="${1:-}"
+shift || true
+seconds=60
+if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then
+    seconds="$1"
+    shift
+fi
+build_only=0
+if [[ "${1:-}" == "--build-only" ]]; then
+    build_only=1
+    shift
+fi
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work_root="${FUZZ_WORK:-${JSON_FUZZ_WORK:-$root/.build-fuzz}}"
+testdata="${CORTENSOR_TESTDATA:-$root/../shared/testdata}"
+src="$root/Sources"
+gw="$src/Gateway"
+
+swift_flags=(
+    -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6
+    -enable-upcoming-feature ExistentialAny
+    -enable-upcoming-feature MemberImportVisibility
+    -enable-upcoming-feature InternalImportsByDefault
+    -strict-memory-safety -Werror StrictMemorySafety
+)
+
+# Builds the JSON module (instrumented) as an object plus .swiftmodule for harnesses whose sources `import JSON`.
+build_json_module() {
+    mkdir -p "$work_root/modules"
+    swiftc "${swift_flags[@]}" -wmo -module-name JSON -emit-module \
+        -emit-module-path "$work_root/modules/JSON.swiftmodule" -emit-object \
+        "$src"/JSON/*.swift -o "$work_root/modules/JSON.o"
+}
+
+max_len=16384
+dict=""
+case "$target" in
+json)
+    sources=("$src"/JSON/*.swift)
+    module=JSONFuzz
+    dict="$root/Fuzz/json.dict"
+    seed_dirs=("$testdata/JSONTestSuite/test_parsing")
+    link=()
+    ;;
+toml)
+    sources=("$gw"/Config/*.swift)
+    module=TOMLFuzz
+    dict="$root/Fuzz/toml.dict"
+    seed_dirs=("$root/Fuzz/TOMLFuzz/seeds")
+    link=()
+    ;;
+sse)
+    sources=("$gw/Miners/SSEDecoder.swift" "$gw/Miners/UpstreamDecoder.swift" "$gw/Miners/UpstreamRequest.swift")
+    module=SSEFuzz
+    dict="$root/Fuzz/sse.dict"
+    seed_dirs=("$root/Fuzz/SSEFuzz/seeds")
+    link=(JSON)
+    ;;
+requests)
+    # The closure of what CompletionRequest parsing needs: APIError renders a Response (Server/), whose
+    # streaming body names ResponseBodyWriter and its error type; Duration.seconds lives in Metrics/Histogram.
+    sources=(
+        "$gw/API/CompletionRequest.swift" "$gw/API/CompletionRequest+Parsing.swift" "$gw/API/FieldReader.swift"
+        "$gw/API/APIError.swift" "$gw/API/Response+JSON.swift"
+        "$gw/Server/Response.swift" "$gw/Server/HTTPHeaders.swift" "$gw/Server/ResponseBodyWriter.swift"
+        "$gw/Server/HTTPServerError.swift" "$gw/Metrics/Histogram.swift"
+    )
+    module=RequestsFuzz
+    dict="$root/Fuzz/json.dict"
+    seed_dirs=("$root/Fuzz/RequestsFuzz/seeds")
+    link=(JSON)
+    ;;
+*)
+    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests> [seconds] [--build-only | libFuzzer flags...]" >&2
+    exit 2
+    ;;
+esac
+
+work="$work_root/$target"
+mkdir -p "$work/corpus" "$work/artifacts"
+for dir in "${seed_dirs[@]}"; do
+    if [[ ! -d "$dir" ]]; then
+        echo "run-fuzz: no seed corpus at $dir (set CORTENSOR_TESTDATA for the JSON suite)" >&2
+        exit 1
+    fi
+    cp -n "$dir"/* "$work/corpus/"
+done
+
+extra_objects=()
+include=()
+if [[ ${#link[@]} -gt 0 ]]; then
+    build_json_module
+    extra_objects=("$work_root/modules/JSON.o")
+    include=(-I "$work_root/modules")
+fi
+
+swiftc "${swift_flags[@]}" -module-name "$module" "${include[@]}" \
+    "${sources[@]}" "$root/Fuzz/$module"/*.swift "${extra_objects[@]}" \
+    -o "$work/$target-fuzz"
+
+if [[ $build_only -eq 1 ]]; then
+    echo "run-fuzz: built $work/$target-fuzz"
+    exit 0
+fi
+
+exec "$work/$target-fuzz" \
+    -max_total_time="$seconds" \
+    -max_len="$max_len" \
+    ${dict:+-dict="$dict"} \
+    -artifact_prefix="$work/artifacts/" \
+    "$@" \
+    "$work/corpus"
