@@ -21,7 +21,7 @@ public enum SSEError: Error, Sendable, Hashable {
 /// Incremental server-sent events framing (WHATWG `text/event-stream`): feed byte chunks as they arrive,
 /// get complete events back. Lines end in `\n`, `\r\n` or `\r` (also when split across chunks); lines starting
 /// with `:` are comments; `data:` lines accumulate until a blank line dispatches the event; `id` and `retry`
-/// are ignored. Pure value, no I/O.
+/// are ignored; a UTF-8 byte-order mark opening the stream is skipped. Pure value, no I/O.
 public struct SSEDecoder: Sendable {
     /// Longest accepted line in bytes (a miner's single JSON chunk must fit).
     public let maxLineBytes: Int
@@ -29,6 +29,7 @@ public struct SSEDecoder: Sendable {
     private var lastWasCR = false
     private var dataLines: [String] = []
     private var eventName: String?
+    private var isFirstLine = true
 
     /// Creates a decoder accepting lines up to `maxLineBytes`.
     public init(maxLineBytes: Int = 1 << 20) {
@@ -67,6 +68,10 @@ public struct SSEDecoder: Sendable {
 
     private mutating func endLine() -> SSEEvent? {
         defer { line.removeAll(keepingCapacity: true) }
+        if isFirstLine {
+            isFirstLine = false
+            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+        }
         guard !line.isEmpty else { return dispatch() }
         if line[0] == UInt8(ascii: ":") { return nil }
         let field: ArraySlice<UInt8>

@@ -75,3 +75,14 @@ import Testing
         #expect(decoder.finish() == nil)
     }
 }
+
+@Suite struct SSEDecoderByteOrderMarkTests {
+    @Test func aLeadingByteOrderMarkIsSkippedOnlyAtTheStart() throws {
+        var decoder = SSEDecoder()
+        let stream: [UInt8] =
+            [0xEF, 0xBB, 0xBF] + Array("data: a\n\n".utf8) + [0xEF, 0xBB, 0xBF] + Array("data: b\n\n".utf8)
+        let events = try decoder.feed(stream)
+        // The first event survives; a mark later in the stream is part of a line named "\u{FEFF}data", ignored.
+        #expect(events == [SSEEvent(data: "a")])
+    }
+}
