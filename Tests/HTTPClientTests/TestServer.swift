@@ -32,11 +32,16 @@ final class TestServer: Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         try process.run()
-        var output = Data()
+        // Plain read(2), retried on EINTR: FileHandle.availableData traps when a signal interrupts it.
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let descriptor = stdout.fileHandleForReading.fileDescriptor
         while !output.contains(UInt8(ascii: "\n")) {
-            let more = stdout.fileHandleForReading.availableData
-            guard !more.isEmpty else { throw CocoaError(.fileReadUnknown) }
-            output.append(more)
+            // Sound: read(2) writes at most `count` bytes into the buffer it is lent.
+            let count = unsafe buffer.withUnsafeMutableBytes { unsafe Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw CocoaError(.fileReadUnknown) }
+            output += buffer[..<count]
         }
         let ports = String(decoding: output, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
         guard ports.count == 2 else { throw CocoaError(.fileReadCorruptFile) }

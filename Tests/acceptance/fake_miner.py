@@ -38,6 +38,14 @@ DEFAULT_TOKENS = ["Hello", " from", " the", " fake", " miner", ",", " token", " 
 MODES = ("normal", "hang", "hang_after", "reset", "error500", "garbage", "slow_first")
 
 
+class _Server(ThreadingHTTPServer):
+    """The stdlib server with a listen backlog for benchmarks' thousand connections (the default is 5, and it
+    must be set before the constructor calls listen)."""
+
+    daemon_threads = True
+    request_queue_size = 2048
+
+
 @dataclass
 class Behaviour:
     """How the miner answers completion requests."""
@@ -86,9 +94,7 @@ class FakeMiner:
         class Handler(_Handler):
             fake = miner
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 2048
+        self.server = _Server((host, port), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://{host}:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},

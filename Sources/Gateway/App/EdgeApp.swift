@@ -20,7 +20,9 @@ public final class EdgeApp: Sendable {
     public func run() async throws -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let store = try EdgeStore(stateDirectory: config.stateDirectory)
-        let client = try HTTPClient()
+        // One miner connection per client connection at most (replicas aside), so the listener's limit bounds it.
+        let client = try HTTPClient(
+            configuration: HTTPClient.Configuration(maxConnectionsPerHost: config.server.connectionLimit))
         defer { client.shutdown() }
         let metrics = Metrics(gauges: { [self] in
             let list = servers.withLock { $0 }

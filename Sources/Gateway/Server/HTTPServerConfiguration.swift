@@ -29,7 +29,7 @@ public struct HTTPServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 5010, workerThreads: Int = 0, connectionLimit: Int = 1024,
         perIPConnectionLimit: Int = 0, idleTimeout: Duration = .seconds(60), maxBodyBytes: Int = 1 << 20,
-        maxHeaderBytes: Int = 32 * 1024, requestDeadline: Duration = .seconds(930),
+        maxHeaderBytes: Int = 16 * 1024, requestDeadline: Duration = .seconds(930),
         streamBufferBytes: Int = 64 * 1024, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil
     ) {
         self.host = host

@@ -5,7 +5,7 @@ import Testing
 @Suite(.serialized) struct MinerPoolBreakerTests {
     @Test func breakerOpensAfterThresholdAndHalfOpensLater() async throws {
         try await PoolTesting.withMiners([["--mode", "status500"]]) { miners in
-            let openDuration = Duration.milliseconds(500)
+            let openDuration = Duration.seconds(3)  // long enough that "still open" holds on a loaded machine
             let pool = PoolTesting.pool(
                 miners, settings: PoolTesting.settings(threshold: 2, openDuration: openDuration))
             let failed = UpstreamError.allMinersFailed(attempts: [
@@ -36,7 +36,7 @@ import Testing
 
     @Test func failedProbeReopensAndOnlyOneProbeRunsAtATime() async throws {
         try await PoolTesting.withMiners([["--mode", "status500"], []]) { miners in
-            let openDuration = Duration.milliseconds(400)
+            let openDuration = Duration.seconds(3)  // long enough that "still open" holds on a loaded machine
             let pool = PoolTesting.pool(
                 miners,
                 settings: PoolTesting.settings(firstTokenTimeout: .seconds(1), threshold: 1, openDuration: openDuration)
@@ -68,7 +68,7 @@ import Testing
             let pool = PoolTesting.pool(
                 miners,
                 settings: PoolTesting.settings(
-                    threshold: 1, openDuration: .milliseconds(300), probeInterval: .milliseconds(100)))
+                    threshold: 1, openDuration: .seconds(2), probeInterval: .milliseconds(100)))
             _ = await PoolTesting.sendError(pool)
             #expect(await PoolTesting.status(pool, "a")?.state == "open")
             // /v1/models still answers in status500 mode, so the half-open probe succeeds without user traffic.

@@ -60,7 +60,7 @@ import Testing
         #expect(configuration.port == 5010)
         #expect(configuration.connectionLimit == 1024)
         #expect(configuration.maxBodyBytes == 1 << 20)
-        #expect(configuration.maxHeaderBytes == 32 * 1024)
+        #expect(configuration.maxHeaderBytes == 16 * 1024)
         #expect(configuration.requestDeadline == .seconds(930))
         #expect(configuration.streamBufferBytes == 64 * 1024)
         try configuration.validate()

@@ -282,6 +282,19 @@ class Server(ThreadingHTTPServer):
         pass
 
 
+def watch_parent():
+    """Exit when the test process that started us is gone (it may die without stopping us): an orphan would
+    keep the test runner's inherited stderr open, and the runner waits for that pipe to close."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
     env = os.environ.get
     parser = argparse.ArgumentParser(description="fake OpenAI-compatible miner")
@@ -301,6 +314,7 @@ def main():
     SETTINGS.update(mode=args.mode, tokens=args.tokens, pace_ms=args.pace_ms, n=args.n,
                     delay_ms=args.delay_ms, api_key=args.api_key, model=args.model)
     reset_stats()
+    watch_parent()
     server = Server((args.host, args.port), Handler)
     print("PORT %d" % server.server_address[1], flush=True)
     try:

@@ -42,14 +42,21 @@ final class FakeMiner: Sendable {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let handle = output.fileHandleForReading
+        let descriptor = output.fileHandleForReading.fileDescriptor
         let line = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
             Thread {
+                // Plain read(2), retried on EINTR: FileHandle.availableData traps when a signal (say SIGCHLD of
+                // another test's child) interrupts it.
                 var bytes: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 256)
                 while !bytes.contains(10) {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    bytes += data
+                    // Sound: read(2) writes at most `count` bytes into the buffer it is lent.
+                    let count = unsafe buffer.withUnsafeMutableBytes {
+                        unsafe Glibc.read(descriptor, $0.baseAddress, $0.count)
+                    }
+                    if count < 0 && errno == EINTR { continue }
+                    if count <= 0 { break }
+                    bytes += buffer[..<count]
                 }
                 continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
             }.start()
