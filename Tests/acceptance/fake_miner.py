@@ -38,14 +38,6 @@ DEFAULT_TOKENS = ["Hello", " from", " the", " fake", " miner", ",", " token", " 
 MODES = ("normal", "hang", "hang_after", "reset", "error500", "garbage", "slow_first")
 
 
-class _Server(ThreadingHTTPServer):
-    """The stdlib server with a listen backlog for benchmarks' thousand connections (the default is 5, and it
-    must be set before the constructor calls listen)."""
-
-    daemon_threads = True
-    request_queue_size = 2048
-
-
 @dataclass
 class Behaviour:
     """How the miner answers completion requests."""
@@ -80,7 +72,7 @@ class FakeMiner:
     """A threaded fake miner bound to a free loopback port."""
 
     def __init__(self, mode: str = "normal", host: str = "127.0.0.1", port: int = 0,
-                 model: str = DEFAULT_MODEL, **behaviour: Any) -> None:
+                 model: str = DEFAULT_MODEL, backlog: int | None = None, **behaviour: Any) -> None:
         self.model = model
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -94,7 +86,16 @@ class FakeMiner:
         class Handler(_Handler):
             fake = miner
 
-        self.server = _Server((host, port), Handler)
+        self.server = ThreadingHTTPServer((host, port), Handler, bind_and_activate=False)
+        self.server.daemon_threads = True
+        if backlog is not None:  # the stdlib listens with a backlog of 5; benchmarks open a thousand at once
+            self.server.request_queue_size = backlog
+        try:
+            self.server.server_bind()
+            self.server.server_activate()
+        except OSError:
+            self.server.server_close()
+            raise
         self.port = self.server.server_address[1]
         self.url = f"http://{host}:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -274,6 +275,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake.mark_disconnected(req)
             raise _ClientGone()
 
+    def _end_chunks(self, req: RecordedRequest) -> None:
+        """The last chunk; the router may have hung up already (it drops a miner at its first bad line)."""
+        try:
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            self.fake.mark_disconnected(req)
+            raise _ClientGone()
+
     def _reset(self) -> None:
         """Abort the connection with a TCP RST (SO_LINGER 0 then close)."""
         self.close_connection = True
@@ -358,8 +368,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 for junk in (b"data: {not json at all\n\n", b"\x00\xff\xfe garbage \r\n\r\n", b"data: [[[\n\n"):
                     self._write_chunk(junk, req)
-                self.wfile.write(b"0\r\n\r\n")
-                self.wfile.flush()
+                self._end_chunks(req)
             else:
                 junk = b"<html>this is not json{{{"
                 self.send_response(200)
@@ -442,12 +451,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._write_chunk(event({"id": cid, "object": "chat.completion.chunk" if chat else "text_completion",
                                      "created": created, "model": model, "choices": [], "usage": usage}), req)
         self._write_chunk(b"data: [DONE]\n\n", req)
-        try:
-            self.wfile.write(b"0\r\n\r\n")
-            self.wfile.flush()
-        except OSError:
-            self.fake.mark_disconnected(req)
-            raise _ClientGone()
+        self._end_chunks(req)
         self.fake.mark_finished(req)
 
 
@@ -461,7 +465,7 @@ def main() -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     args = parser.parse_args()
     miner = FakeMiner(mode=args.mode, host=args.host, port=args.port, model=args.model, pace=args.pace,
-                      stream_repeat=args.repeat)
+                      stream_repeat=args.repeat, backlog=2048)
     print(f"fake miner listening on {miner.url}", flush=True)
     try:
         threading.Event().wait()
