@@ -115,7 +115,8 @@ final class AttemptGate: Sendable {
         for task in tasks { task.cancel() }
     }
 
-    /// Relays events; the first ones start the reply. Returns false once the attempt is closed.
+    /// Relays events; the first ones start the reply. Returns false once the attempt is closed, or when the
+    /// reply's buffer overflowed because its consumer stopped taking events.
     func deliver(_ events: [UpstreamEvent], now: ContinuousClock.Instant) -> Bool {
         guard !events.isEmpty else { return true }
         let (isOpen, waiter, start) = state.withLock {
@@ -138,9 +139,12 @@ final class AttemptGate: Sendable {
             }
         }
         guard isOpen else { return false }
-        for event in events { continuation.yield(event) }
+        var overflowed = false
+        for event in events {
+            if case .dropped = continuation.yield(event) { overflowed = true }
+        }
         if let waiter, let start { waiter.resume(returning: start) }
-        return true
+        return !overflowed
     }
 
     /// Suspends until the attempt started or failed before its first event.

@@ -3,6 +3,8 @@
 extension MinerPool {
     /// Largest non-stream JSON reply accepted from a miner.
     static let maxJSONReplyBytes = 8 << 20
+    /// Events a reply may hold that its consumer has not taken yet (each is one token-sized delta).
+    static let maxBufferedEvents = 8192
 
     /// A failure of the relay with its accounting reason.
     struct RelayFailure: Error {
@@ -16,7 +18,9 @@ extension MinerPool {
     ) async -> (AttemptStart, AsyncThrowingStream<UpstreamEvent, any Error>) {
         let config = miners[index].config
         miners[index].health.beginRequest()
-        let (events, continuation) = AsyncThrowingStream.makeStream(of: UpstreamEvent.self)
+        // Bounded: a consumer that falls this far behind ends the attempt rather than letting a miner fill memory.
+        let (events, continuation) = AsyncThrowingStream.makeStream(
+            of: UpstreamEvent.self, bufferingPolicy: .bufferingOldest(Self.maxBufferedEvents))
         let startedAt = ContinuousClock.now
         let gate = AttemptGate(
             minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, continuation: continuation)

@@ -13,6 +13,20 @@ import Testing
     let chunk = #"{"choices":[{"text":"hi","finish_reason":null}]}"#
     let finish = #"{"choices":[{"text":"","finish_reason":"stop"}]}"#
 
+    @Test func aReplyNobodyReadsIsCutAtItsBufferLimit() async throws {
+        // A miner that sends far more events than the reply may buffer while its consumer takes none.
+        let many = String(repeating: "data: \(chunk)\n\n", count: 9000) + "data: \(finish)\n\ndata: [DONE]\n\n"
+        let transport = ScriptedTransport([("http://a", Response(chunks: [many]))])
+        let pool = pool(transport, miners: [MinerConfig(id: "a", url: "http://a:1")])
+        let reply = try await pool.send(PoolTesting.request(), miners: nil, deadline: PoolTesting.deadline())
+        // The consumer reads nothing until the relay has ended the attempt (overflow, or the whole reply).
+        for _ in 0..<1000 where await pool.snapshot()[0].inFlight > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let (events, error) = await PoolTesting.collect(reply)
+        #expect(error != nil)
+        #expect(events.count <= 8192)
+        #expect(events.last != .finish(reason: "stop"))
+    }
+
     @Test func buildsTheMinerRequest() async throws {
         let transport = ScriptedTransport([("http://a", Response(chunks: ["data: \(chunk)\n\ndata: [DONE]\n\n"]))])
         let pool = pool(transport, miners: [MinerConfig(id: "a", url: "http://a:1//", apiKey: "k1")])
