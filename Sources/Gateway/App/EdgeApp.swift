@@ -19,6 +19,7 @@ public final class EdgeApp: Sendable {
     /// Starts everything, serves until a termination signal, then drains and stops; returns the exit code.
     public func run() async throws -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        let signals = SignalWaiter()
         let store = try EdgeStore(stateDirectory: config.stateDirectory)
         // One miner connection per client connection at most (replicas aside), so the listener's limit bounds it.
         let client = try HTTPClient(
@@ -51,7 +52,7 @@ public final class EdgeApp: Sendable {
         servers.withLock { $0 = started }
         await pool.startHealthProbes()
         readiness.set(true)
-        let received = await SignalWaiter.wait()
+        let received = await signals.wait()
         logger.info(
             "shutting down", metadata: ["signal": "\(received)", "grace_s": "\(config.server.shutdownGraceSeconds)"])
         readiness.set(false)

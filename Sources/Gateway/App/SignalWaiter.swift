@@ -2,43 +2,53 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// Waits for SIGTERM or SIGINT without a thread of its own (Dispatch signal sources on the default queue).
-enum SignalWaiter {
-    /// Suspends until one of `signals` arrives and returns its number.
-    static func wait(for signals: [Int32] = [SIGTERM, SIGINT]) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let fired = SignalLatch(continuation: continuation)
-            for number in signals {
-                // The default disposition would kill the process before Dispatch sees the signal.
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { fired.fire(number) }
-                source.resume()
-                fired.retain(source)
-            }
+/// Catches SIGTERM and SIGINT from the moment it is created (Dispatch signal sources, no thread of its own),
+/// so a signal that arrives while the listeners start is not lost to the default disposition.
+final class SignalWaiter: Sendable {
+    private struct State {
+        var received: Int32?
+        var continuation: CheckedContinuation<Int32, Never>?
+    }
+
+    /// The Dispatch sources, kept alive until a signal arrives.
+    // Sound (@unchecked Sendable): the array is written once in init; `cancel()` is thread-safe in Dispatch.
+    private struct Sources: @unchecked Sendable {
+        let all: [any DispatchSourceSignal]
+    }
+
+    private let state = Mutex(State())
+    private let sources: Sources
+
+    /// Starts catching `signals`.
+    init(signals: [Int32] = [SIGTERM, SIGINT]) {
+        // The default disposition would kill the process before Dispatch sees the signal.
+        for number in signals { signal(number, SIG_IGN) }
+        sources = Sources(all: signals.map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) })
+        for (number, source) in zip(signals, sources.all) {
+            source.setEventHandler { [weak self] in self?.fire(number) }
+            source.resume()
         }
     }
-}
 
-/// Resumes the waiting continuation once, keeping the signal sources alive until then.
-private final class SignalLatch: Sendable {
-    private let state: Mutex<(continuation: CheckedContinuation<Int32, Never>?, sources: [any DispatchSourceSignal])>
-
-    init(continuation: CheckedContinuation<Int32, Never>) {
-        state = Mutex((continuation, []))
+    /// Suspends until one of the signals arrived (or returns at once if one already did) and returns its number.
+    func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let received = state.withLock { state -> Int32? in
+                if state.received == nil { state.continuation = continuation }
+                return state.received
+            }
+            if let received { continuation.resume(returning: received) }
+        }
     }
 
-    func retain(_ source: any DispatchSourceSignal) {
-        state.withLock { $0.sources.append(source) }
-    }
-
-    func fire(_ number: Int32) {
+    private func fire(_ number: Int32) {
         let continuation = state.withLock { state -> CheckedContinuation<Int32, Never>? in
+            guard state.received == nil else { return nil }
+            state.received = number
             defer { state.continuation = nil }
-            for source in state.sources { source.cancel() }
-            state.sources = []
             return state.continuation
         }
+        for source in sources.all { source.cancel() }
         continuation?.resume(returning: number)
     }
 }
