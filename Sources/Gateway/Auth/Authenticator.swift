@@ -41,12 +41,3 @@ public struct Authenticator: Sendable {
         return record.prefix
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        var view = Substring(self)
-        while view.first == " " || view.first == "\t" { view.removeFirst() }
-        while view.last == " " || view.last == "\t" { view.removeLast() }
-        return String(view)
-    }
-}

@@ -46,9 +46,7 @@ public struct TokenBucket: Sendable, Equatable {
 
     private mutating func refill(now: ContinuousClock.Instant) {
         guard now > updatedAt else { return }
-        let elapsed = updatedAt.duration(to: now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        tokens = min(capacity, tokens + seconds * refillPerSecond)
+        tokens = min(capacity, tokens + updatedAt.duration(to: now).seconds * refillPerSecond)
         updatedAt = now
     }
 }

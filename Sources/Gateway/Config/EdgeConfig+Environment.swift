@@ -33,7 +33,7 @@ extension EdgeConfig {
 
     /// Miners `miner-1`…`miner-N` for comma-separated base URLs (blank entries are skipped).
     public static func miners(fromURLList list: String) -> [MinerConfig] {
-        let urls = list.split(separator: ",").map(trimmed).filter { !$0.isEmpty }
+        let urls = list.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }
         return urls.enumerated().map { MinerConfig(id: "miner-\($0.offset + 1)", url: $0.element) }
     }
 
@@ -41,12 +41,12 @@ extension EdgeConfig {
     static func value(parsing text: String, as kind: SettingKind, name: String) throws(ConfigError) -> TOMLValue {
         switch kind {
         case .integer:
-            guard let number = Int64(trimmed(Substring(text))) else {
+            guard let number = Int64(text.trimmingSpaces) else {
                 throw .invalidValue(key: name, problem: "\(TOMLSyntax.quoted(text)) is not an integer")
             }
             return .integer(number)
         case .bool:
-            switch trimmed(Substring(text)).lowercased() {
+            switch text.trimmingSpaces.lowercased() {
             case "true", "1", "yes", "on": return .bool(true)
             case "false", "0", "no", "off": return .bool(false)
             default:
@@ -63,9 +63,5 @@ extension EdgeConfig {
         case "server.tls_key": server.tlsKeyPath = nil
         default: preconditionFailure("optional setting \(setting.path) is not mapped")
         }
-    }
-
-    private static func trimmed(_ text: Substring) -> String {
-        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -31,10 +31,3 @@ struct Histogram: Sendable {
         text += "\(name)_count\(braces) \(count)\n"
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
-    }
-}

@@ -120,7 +120,7 @@ extension MinerPool {
     /// Decodes an SSE or JSON body into events; returns at `[DONE]` or the end of the body.
     static func relayBody(of response: MinerHTTPStream, gate: AttemptGate) async throws {
         let contentType = MinerHTTPStream.asciiLowercased(response.header("Content-Type") ?? "")
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces } ?? ""
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces } ?? ""
         var isSSE: Bool? =
             mediaType == "text/event-stream"
             ? true : mediaType.hasSuffix("/json") || mediaType.hasSuffix("+json") ? false : nil
