@@ -61,6 +61,10 @@ public struct EdgeCommands: Sendable {
             return 0
         }
         switch parsed.path {
+        case ["help"] where parsed.flag("man"):
+            let date = CalendarDate(unixSeconds: Self.sourceDate(environment)).description
+            output.standardOutput(table.manPage(version: handlers.version, date: date))
+            return 0
         case ["help"]:
             guard table.command(parsed.arguments) != nil || parsed.arguments.isEmpty else {
                 return usageError(.unknownCommand(name: parsed.arguments.joined(separator: " "), path: []))
@@ -101,6 +105,11 @@ public struct EdgeCommands: Sendable {
         var config = try EdgeConfig.load(toml: text, environment: environment)
         try applyOverrides(parsed, to: &config)
         return config
+    }
+
+    /// `SOURCE_DATE_EPOCH` (reproducible builds) when set and valid, else now.
+    private static func sourceDate(_ environment: [String: String]) -> Int64 {
+        environment["SOURCE_DATE_EPOCH"].flatMap { Int64($0) } ?? WallClock.unixSeconds()
     }
 
     private func usageError(_ error: CommandLineError) -> Int32 {

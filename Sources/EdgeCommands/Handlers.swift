@@ -3,16 +3,19 @@ import Logging
 
 extension CommandHandlers {
     /// The real commands: `serve` runs the router, `keys *` manage API keys in the state directory.
-    public static func live(output: CommandOutput = .standard) -> CommandHandlers {
+    /// `environment` supplies systemd's `NOTIFY_SOCKET`, if any.
+    public static func live(environment: [String: String], output: CommandOutput = .standard) -> CommandHandlers {
         CommandHandlers(
             version: RouterInfo.version,
-            serve: { config in await serve(config, output: output) },
+            serve: { config in
+                await serve(config, notifier: SystemdNotifier(socketPath: environment["NOTIFY_SOCKET"]), output: output)
+            },
             keysNew: { config, name in keysNew(config, name: name, output: output) },
             keysList: { config in keysList(config, output: output) },
             keysRevoke: { config, prefix in keysRevoke(config, prefix: prefix, output: output) })
     }
 
-    private static func serve(_ config: EdgeConfig, output: CommandOutput) async -> Int32 {
+    private static func serve(_ config: EdgeConfig, notifier: SystemdNotifier?, output: CommandOutput) async -> Int32 {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: config.logLevel.rawValue) ?? .info
@@ -23,7 +26,7 @@ extension CommandHandlers {
             logger.warning("dev mode: the public 'default-dev-token' is accepted; never use --dev on a shared network")
         }
         do {
-            return try await EdgeApp(config: config, logger: logger).run()
+            return try await EdgeApp(config: config, logger: logger, notifier: notifier).run()
         } catch {
             output.standardError("cortensor-edge: \(error)\n")
             return 1

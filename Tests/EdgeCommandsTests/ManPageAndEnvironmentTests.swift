@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Synchronization
 import Testing
 
 @testable import EdgeCommands
@@ -31,5 +32,25 @@ import Testing
 @Suite struct ProcessEnvironmentTests {
     @Test func matchesFoundation() {
         #expect(ProcessEnvironment.current() == ProcessInfo.processInfo.environment)
+    }
+}
+
+@Suite struct CalendarDateTests {
+    /// Expected values from Python's `datetime.fromtimestamp(t, timezone.utc)`.
+    @Test(arguments: [
+        (Int64(0), "1970-01-01"), (-1, "1969-12-31"), (951_782_400, "2000-02-29"), (4_102_444_800, "2100-01-01"),
+        (1_796_256_000, "2026-12-03"), (253_402_300_799, "9999-12-31"),
+    ])
+    func utcDate(seconds: Int64, expected: String) {
+        #expect(CalendarDate(unixSeconds: seconds).description == expected)
+    }
+
+    @Test func manCommandUsesSourceDateEpoch() async {
+        let recorder = Recorder()
+        #expect(await recorder.run(["help", "--man"], environment: ["SOURCE_DATE_EPOCH": "951782400"]) == 0)
+        #expect(
+            recorder.stdout.withLock { $0 }.hasPrefix(
+                ".TH CORTENSOR\\-EDGE 1 \"2000\\-02\\-29\" \"cortensor\\-edge 1.2.3\""))
+        #expect(recorder.calls.withLock { $0 }.isEmpty)
     }
 }

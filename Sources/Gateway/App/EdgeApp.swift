@@ -9,11 +9,14 @@ public final class EdgeApp: Sendable {
     private let logger: Logger
     private let readiness = Readiness()
     private let servers = Mutex<[HTTPServer]>([])
+    private let notifier: SystemdNotifier?
 
-    /// Creates the app for an effective configuration.
-    public init(config: EdgeConfig, logger: Logger) {
+    /// Creates the app for an effective configuration; `notifier` (under systemd's `Type=notify`) hears when the
+    /// router is ready and when it stops.
+    public init(config: EdgeConfig, logger: Logger, notifier: SystemdNotifier? = nil) {
         self.config = config
         self.logger = logger
+        self.notifier = notifier
     }
 
     /// Starts everything, serves until a termination signal, then drains and stops; returns the exit code.
@@ -52,10 +55,12 @@ public final class EdgeApp: Sendable {
         servers.withLock { $0 = started }
         await pool.startHealthProbes()
         readiness.set(true)
+        notifier?.notify("READY=1\nSTATUS=serving on \(config.server.host):\(started.first?.port ?? 0)")
         let received = await signals.wait()
         logger.info(
             "shutting down", metadata: ["signal": "\(received)", "grace_s": "\(config.server.shutdownGraceSeconds)"])
         readiness.set(false)
+        notifier?.notify("STOPPING=1")
         await pool.stopHealthProbes()
         for server in started { await server.shutdown(grace: .seconds(config.server.shutdownGraceSeconds)) }
         logger.info("stopped")
