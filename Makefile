@@ -7,11 +7,11 @@ SHELL := /bin/bash
 RELEASE_BIN := .build/release/cortensor-edge
 ARGS ?=
 
-.PHONY: help setup deps build release run test acceptance unit venv lint bench clean
+.PHONY: help setup deps build release run test acceptance unit venv lint bench deb clean
 
 help:
 	@sed -n '2,3p' Makefile | sed 's/^# *//'
-	@echo "  other targets: setup deps build release acceptance unit venv lint bench clean"
+	@echo "  other targets: setup deps build release acceptance unit venv lint bench deb clean"
 
 setup:  ## apt packages + release build
 	./scripts/setup
@@ -48,5 +48,8 @@ bench: release venv  ## not part of `make test`; prints numbers
 	Benchmarks/proxy_overhead.sh
 	.venv/bin/python Benchmarks/streams.py
 
+deb:  ## the Debian package in dist/ (needs: make deps)
+	./Packaging/build-deb
+
 clean:
-	rm -rf .build .venv
+	rm -rf .build .venv dist

@@ -32,7 +32,12 @@ let package = Package(
             name: "EdgeCommands",
             dependencies: ["Gateway", "JSON", "Hashing", .product(name: "Logging", package: "swift-log")]
         ),
-        .executableTarget(name: "cortensor-edge", dependencies: ["EdgeCommands"]),
+        .executableTarget(
+            name: "cortensor-edge", dependencies: ["EdgeCommands"],
+            // Full RELRO: relocations resolved at start, then the GOT is read-only (Debian's hardening flags).
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "-z", "-Xlinker", "relro", "-Xlinker", "-z", "-Xlinker", "now"])
+            ]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
