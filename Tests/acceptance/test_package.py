@@ -202,3 +202,14 @@ def test_install_upgrade_remove_purge_in_debian_root(deb: Path) -> None:
     result = sh(str(PACKAGE_ROOT / "Packaging" / "tests" / "install-upgrade-purge"), str(deb))
     assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
     assert "install, upgrade, remove and purge passed" in result.stdout
+
+
+def test_service_under_systemd(deb: Path) -> None:
+    """Packaging/tests/systemd-service: the unit, fully sandboxed, in a booted Debian 12 container."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root for systemd-nspawn (CI runs as root)")
+    result = sh(str(PACKAGE_ROOT / "Packaging" / "tests" / "systemd-service"), str(deb))
+    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+    assert "systemd-service: passed" in result.stdout
+    ready = [int(n) for n in re.findall(r"^RESULT start-to-ready-ms (\d+)$", result.stdout, re.M)]
+    assert len(ready) == 4, result.stdout
