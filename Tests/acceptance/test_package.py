@@ -212,4 +212,4 @@ def test_service_under_systemd(deb: Path) -> None:
     assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
     assert "systemd-service: passed" in result.stdout
     ready = [int(n) for n in re.findall(r"^RESULT start-to-ready-ms (\d+)$", result.stdout, re.M)]
-    assert len(ready) == 4, result.stdout
+    assert len(ready) == 3, result.stdout  # the install and two restarts
