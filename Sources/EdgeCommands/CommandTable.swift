@@ -126,7 +126,10 @@ public struct CommandTable: Sendable, Hashable {
             CommandSpec(["version"], summary: "Print the version"),
             CommandSpec(
                 ["help"], summary: "Show help for a command",
-                options: [OptionSpec("man", help: "Print the whole manual page (roff) instead")],
+                options: [
+                    OptionSpec("man", help: "Print the whole manual page (roff) instead"),
+                    OptionSpec("bash-completion", help: "Print a bash completion script instead"),
+                ],
                 arguments: [ArgumentSpec("COMMAND", help: "Command to describe", optional: true, variadic: true)]),
         ])
 }

@@ -65,6 +65,9 @@ public struct EdgeCommands: Sendable {
             let date = CalendarDate(unixSeconds: Self.sourceDate(environment)).description
             output.standardOutput(table.manPage(version: handlers.version, date: date))
             return 0
+        case ["help"] where parsed.flag("bash-completion"):
+            output.standardOutput(table.bashCompletion())
+            return 0
         case ["help"]:
             guard table.command(parsed.arguments) != nil || parsed.arguments.isEmpty else {
                 return usageError(.unknownCommand(name: parsed.arguments.joined(separator: " "), path: []))

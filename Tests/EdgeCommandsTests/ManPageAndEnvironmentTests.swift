@@ -54,3 +54,30 @@ import Testing
         #expect(recorder.calls.withLock { $0 }.isEmpty)
     }
 }
+
+@Suite struct BashCompletionTests {
+    @Test func everyCommandAndOptionIsOffered() {
+        let script = CommandTable.edge.bashCompletion()
+        #expect(script.hasSuffix("complete -F _cortensor_edge cortensor-edge\n"))
+        for command in CommandTable.edge.commands {
+            let line = script.split(separator: "\n").first {
+                $0.hasPrefix("        \"\(command.path.joined(separator: " "))\")")
+            }
+            #expect(line != nil, "\(command.path)")
+            for option in command.options + CommandTable.edge.globalOptions {
+                #expect(line?.contains("--\(option.name)") == true, "\(command.path) --\(option.name)")
+            }
+            for sub in CommandTable.edge.subcommands(of: command.path) {
+                #expect(
+                    line?.contains(" \(sub.path.last ?? "")") == true
+                        || line?.contains("\"\(sub.path.last ?? "")") == true)
+            }
+        }
+    }
+
+    @Test func helpFlagPrintsIt() async {
+        let recorder = Recorder()
+        #expect(await recorder.run(["help", "--bash-completion"]) == 0)
+        #expect(recorder.stdout.withLock { $0 } == CommandTable.edge.bashCompletion())
+    }
+}

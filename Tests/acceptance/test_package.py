@@ -18,6 +18,7 @@ from conftest import PACKAGE_ROOT, Router, free_port
 EXPECTED_FILES = {
     "etc/cortensor-edge/config.toml",
     "lib/systemd/system/cortensor-edge.service",
+    "usr/share/bash-completion/completions/cortensor-edge",
     "usr/bin/cortensor-edge",
     "usr/share/doc/cortensor-edge/README",
     "usr/share/doc/cortensor-edge/api.md.gz",
@@ -141,6 +142,28 @@ def test_man_page_is_the_binarys_own(tree: Path) -> None:
     assert strip_date.sub(r"\1", page) == strip_date.sub(r"\1", generated.stdout)
     for command in ("serve", "keys new", "config check"):
         assert f".B {command.replace('-', chr(92) + '-')}" in page
+
+
+def complete(tree: Path, line: str) -> list[str]:
+    """What bash offers after typing `line` (the packaged completion script, sourced in a real bash)."""
+    words = line.split(" ")
+    script = (f"source {tree}/usr/share/bash-completion/completions/cortensor-edge\n"
+              f"COMP_WORDS=({' '.join(repr(w) for w in words)}); COMP_CWORD={len(words) - 1}\n"
+              "_cortensor_edge; printf '%s\\n' \"${COMPREPLY[@]}\"\n")
+    result = sh("bash", "--norc", "-c", script, cwd=str(tree))
+    assert result.returncode == 0, result.stderr
+    return [w for w in result.stdout.splitlines() if w]
+
+
+def test_bash_completion(tree: Path) -> None:
+    assert complete(tree, "cortensor-edge ") == ["serve", "config", "keys", "version", "help", "--config", "--help"]
+    assert complete(tree, "cortensor-edge ke") == ["keys"]
+    assert complete(tree, "cortensor-edge keys ") == ["new", "list", "revoke", "--config", "--help"]
+    assert complete(tree, "cortensor-edge --config x.toml keys n") == ["new"]
+    assert complete(tree, "cortensor-edge serve --port 5010 --d") == ["--dev"]
+    assert complete(tree, "cortensor-edge serve --port ") == []
+    assert complete(tree, "cortensor-edge serve --config et") == ["etc"]
+    assert complete(tree, "cortensor-edge help k") == ["keys"]
 
 
 def uncommented_defaults(config: str) -> str:
