@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "Cache", dependencies: ["Hashing", "SQLite"]),
         .target(
             name: "Gateway",
             dependencies: [
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], exclude: ["Fixtures"]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing"]),
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing"],
             exclude: ["Miners/Fixtures"]),

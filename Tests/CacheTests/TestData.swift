@@ -1,0 +1,31 @@
+import Foundation
+
+/// Where shared test data lives: `$CORTENSOR_TESTDATA`, else `<package root>/../shared/testdata`.
+enum TestData {
+    static var root: URL {
+        if let override = ProcessInfo.processInfo.environment["CORTENSOR_TESTDATA"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()  // CacheTests
+            .deletingLastPathComponent()  // Tests
+            .deletingLastPathComponent()
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
+    }
+
+    /// The text of a file under the test data root.
+    static func text(_ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    /// Rows of a comma-separated file with padded columns, each field trimmed and unquoted; header dropped.
+    static func csvRows(_ path: String) throws -> (header: [String], rows: [[String]]) {
+        let lines = try text(path).split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
+        let parsed = lines.map { line in
+            line.split(separator: ",", maxSplits: 4, omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return (parsed.first ?? [], Array(parsed.dropFirst()))
+    }
+}
