@@ -1,0 +1,300 @@
+public import SQLite
+import Synchronization
+
+/// Content-addressed blocks in the router's SQLite database: verified puts, pins (direct and recursive over DAG
+/// links), and a byte quota enforced by least-recently-used garbage collection that never drops a pinned block.
+///
+/// Every acknowledged `put` is committed (WAL), so it survives the process being killed. Readers use the
+/// database's reader connections and never wait for a writer.
+public final class BlockStore: Sendable {
+    /// Limits and policy.
+    public struct Settings: Sendable, Equatable {
+        /// The most bytes of block data kept; nil = no quota. Over it, a put collects garbage down to
+        /// `collectionTarget` of the quota.
+        public var quotaBytes: Int64?
+        /// Fraction of the quota a collection frees down to.
+        public var collectionTarget: Double = 0.9
+        /// The largest block accepted.
+        public var maxBlockBytes = 4 << 20
+
+        public init(quotaBytes: Int64? = nil, collectionTarget: Double = 0.9, maxBlockBytes: Int = 4 << 20) {
+            self.quotaBytes = quotaBytes
+            self.collectionTarget = collectionTarget
+            self.maxBlockBytes = maxBlockBytes
+        }
+    }
+
+    /// What the store holds.
+    public struct Stats: Sendable, Equatable {
+        public var blocks: Int64
+        public var bytes: Int64
+        public var pins: Int64
+        public var quotaBytes: Int64?
+    }
+
+    /// One pin.
+    public struct Pin: Sendable, Hashable {
+        public var cid: CID
+        public var recursive: Bool
+        public var createdAt: Int64
+    }
+
+    /// What a garbage collection removed.
+    public struct Collection: Sendable, Equatable {
+        public var removedBlocks: Int
+        public var removedBytes: Int64
+    }
+
+    private let database: Database
+    public let settings: Settings
+    private let clock: @Sendable () -> Int64
+    /// Blocks read since the last write, with when: their `last_used` is updated by the next write
+    /// (reads stay read-only; a lost touch after a crash only ages a block).
+    private let touches = Mutex<[[UInt8]: Int64]>([:])
+
+    /// A store over `database`, whose schema must include `BlockStore.schema`; `clock` gives milliseconds.
+    public init(
+        database: Database, settings: Settings = Settings(),
+        clock: @escaping @Sendable () -> Int64 = { WallClockMilliseconds.now() }
+    ) {
+        self.database = database
+        self.settings = settings
+        self.clock = clock
+    }
+
+    // MARK: Blocks
+
+    /// Stores `data` as the block `cid` after checking that it hashes to `cid`. Identity CIDs hold their content
+    /// inline and are not stored. Returns whether a new block was written.
+    @discardableResult
+    public func put(_ data: [UInt8], as cid: CID) throws(BlockStoreError) -> Bool {
+        guard cid.multihash.matches(data) else { throw .hashMismatch(cid) }
+        guard data.count <= settings.maxBlockBytes else {
+            throw .blockTooLarge(size: data.count, limit: settings.maxBlockBytes)
+        }
+        if cid.multihash.function == .identity { return false }
+        let key = cid.multihash.bytes
+        let now = clock()
+        let inserted = try writing { connection in
+            try connection.execute(
+                "INSERT OR IGNORE INTO blocks (multihash, size, last_used, data) VALUES (?, ?, ?, ?)",
+                [.blob(key), .integer(Int64(data.count)), .integer(now), .blob(data)])
+            guard connection.changes == 1 else {
+                try connection.execute(
+                    "UPDATE blocks SET last_used = ? WHERE multihash = ?", [.integer(now), .blob(key)])
+                return false
+            }
+            try connection.execute(
+                "UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?", [.integer(Int64(data.count))])
+            return true
+        }
+        if inserted, let quota = settings.quotaBytes, try stats().bytes > quota {
+            try collectGarbage(downTo: Int64(Double(quota) * settings.collectionTarget))
+        }
+        return inserted
+    }
+
+    /// Stores `data` under its sha2-256 CIDv1 with `codec` and returns the CID.
+    @discardableResult
+    public func put(_ data: [UInt8], codec: Multicodec = .raw) throws(BlockStoreError) -> CID {
+        let cid: CID
+        do { cid = try CID.sha256(data, codec: codec) } catch { throw .storage("\(error)") }
+        try put(data, as: cid)
+        return cid
+    }
+
+    /// The block's bytes, or nil when it is not stored.
+    public func get(_ cid: CID) throws(BlockStoreError) -> [UInt8]? {
+        if cid.multihash.function == .identity { return cid.multihash.digest }
+        let key = cid.multihash.bytes
+        let data = try reading { connection in
+            try connection.queryFirst("SELECT data FROM blocks WHERE multihash = ?", [.blob(key)])?.blob("data")
+        }
+        if data != nil {
+            let now = clock()
+            touches.withLock { $0[key] = now }
+        }
+        return data
+    }
+
+    /// Whether the block is stored (identity CIDs always are).
+    public func has(_ cid: CID) throws(BlockStoreError) -> Bool {
+        try size(of: cid) != nil
+    }
+
+    /// The block's size in bytes, or nil when it is not stored.
+    public func size(of cid: CID) throws(BlockStoreError) -> Int? {
+        if cid.multihash.function == .identity { return cid.multihash.digest.count }
+        let key = cid.multihash.bytes
+        return try reading { connection in
+            try connection.queryFirst("SELECT size FROM blocks WHERE multihash = ?", [.blob(key)])?.int("size")
+                .map(Int.init)
+        }
+    }
+
+    /// Deletes an unpinned block; returns whether it was stored.
+    @discardableResult
+    public func delete(_ cid: CID) throws(BlockStoreError) -> Bool {
+        if try protectedKeys().contains(cid.multihash.bytes) { throw .pinned(cid) }
+        let key = cid.multihash.bytes
+        return try writing { connection in
+            try Self.deleteBlocks(keys: [key], on: connection) > 0
+        }
+    }
+
+    /// Counts and sizes.
+    public func stats() throws(BlockStoreError) -> Stats {
+        try reading { connection in
+            let totals = try connection.queryFirst("SELECT blocks, bytes FROM block_totals")
+            let pins = try connection.queryFirst("SELECT count(*) AS n FROM pins")?.int("n") ?? 0
+            return Stats(
+                blocks: totals?.int("blocks") ?? 0, bytes: totals?.int("bytes") ?? 0, pins: pins,
+                quotaBytes: settings.quotaBytes)
+        }
+    }
+
+    // MARK: Pins
+
+    /// Pins `cid`: its root must be stored, and for a recursive pin every block it links to, transitively.
+    public func pin(_ cid: CID, recursive: Bool) throws(BlockStoreError) {
+        let missing = recursive ? try walk(from: [cid]).missing : (try has(cid) ? [] : [cid])
+        guard missing.isEmpty else { throw .missingBlocks(missing) }
+        let now = clock()
+        try writing { connection in
+            try connection.execute(
+                """
+                INSERT INTO pins (cid, recursive, created_at) VALUES (?, ?, ?)
+                ON CONFLICT (cid) DO UPDATE SET recursive = max(recursive, excluded.recursive)
+                """,
+                [.blob(cid.v1.bytes), .integer(recursive ? 1 : 0), .integer(now)])
+        }
+    }
+
+    /// Removes the pin on `cid`; returns whether there was one. The blocks stay until collected.
+    @discardableResult
+    public func unpin(_ cid: CID) throws(BlockStoreError) -> Bool {
+        try writing { connection in
+            try connection.execute("DELETE FROM pins WHERE cid = ?", [.blob(cid.v1.bytes)])
+            return connection.changes > 0
+        }
+    }
+
+    /// Every pin, oldest first.
+    public func pins() throws(BlockStoreError) -> [Pin] {
+        let rows = try reading { connection in
+            try connection.query("SELECT cid, recursive, created_at FROM pins ORDER BY created_at, cid")
+        }
+        return rows.compactMap { row in
+            guard let bytes = row.blob("cid"), let cid = try? CID(bytes: bytes) else { return nil }
+            return Pin(cid: cid, recursive: row.int("recursive") == 1, createdAt: row.int("created_at") ?? 0)
+        }
+    }
+
+    // MARK: Garbage collection
+
+    /// Deletes unpinned blocks, least recently used first, until the stored bytes are at most `target`
+    /// (or only pinned blocks are left).
+    @discardableResult
+    public func collectGarbage(downTo target: Int64 = 0) throws(BlockStoreError) -> Collection {
+        let protected = try protectedKeys()
+        var result = Collection(removedBlocks: 0, removedBytes: 0)
+        var afterID: (lastUsed: Int64, id: Int64) = (.min, .min)
+        while try stats().bytes > target {
+            let batch = try reading { connection in
+                try connection.query(
+                    """
+                    SELECT id, multihash, size, last_used FROM blocks
+                    WHERE (last_used, id) > (?, ?) ORDER BY last_used, id LIMIT 256
+                    """, [.integer(afterID.lastUsed), .integer(afterID.id)])
+            }
+            guard let last = batch.last else { break }
+            afterID = (last.int("last_used") ?? 0, last.int("id") ?? 0)
+            var excess = try stats().bytes - target
+            var victims: [[UInt8]] = []
+            for row in batch where excess > 0 {
+                guard let key = row.blob("multihash"), !protected.contains(key) else { continue }
+                victims.append(key)
+                excess -= row.int("size") ?? 0
+            }
+            let removed = try writing { connection in try Self.deleteBlocks(keys: victims, on: connection) }
+            result.removedBlocks += victims.count
+            result.removedBytes += removed
+        }
+        return result
+    }
+
+    /// The multihash keys of every pinned block: direct pins and everything reachable from recursive pins.
+    func protectedKeys() throws(BlockStoreError) -> Set<[UInt8]> {
+        let current = try pins()
+        var keys = Set(current.filter { !$0.recursive }.map(\.cid.multihash.bytes))
+        keys.formUnion(try walk(from: current.filter(\.recursive).map(\.cid)).present)
+        return keys
+    }
+
+    /// Breadth-first walk over DAG links from `roots`: the keys of the blocks found, and the CIDs missing.
+    func walk(from roots: [CID]) throws(BlockStoreError) -> (present: Set<[UInt8]>, missing: [CID]) {
+        var present = Set<[UInt8]>()
+        var missing: [CID] = []
+        var queue = roots
+        var index = 0
+        while index < queue.count {
+            let cid = queue[index]
+            index += 1
+            let key = cid.multihash.bytes
+            guard !present.contains(key) else { continue }
+            guard let block = try get(cid) else {
+                missing.append(cid)
+                continue
+            }
+            present.insert(key)
+            do { queue += try DAGLinks.links(of: cid, block: block) } catch { throw .corruptBlock(cid, "\(error)") }
+        }
+        return (present, missing)
+    }
+
+    // MARK: Database access
+
+    private static func deleteBlocks(keys: [[UInt8]], on connection: Connection) throws -> Int64 {
+        var bytes: Int64 = 0
+        for key in keys {
+            guard
+                let size = try connection.queryFirst("SELECT size FROM blocks WHERE multihash = ?", [.blob(key)])?
+                    .int("size")
+            else { continue }
+            try connection.execute("DELETE FROM blocks WHERE multihash = ?", [.blob(key)])
+            try connection.execute("UPDATE block_totals SET blocks = blocks - 1, bytes = bytes - ?", [.integer(size)])
+            bytes += size
+        }
+        return bytes
+    }
+
+    /// Runs `body` in a write transaction after applying the pending read touches.
+    private func writing<T>(_ body: (Connection) throws -> T) throws(BlockStoreError) -> T {
+        let pending = touches.withLock { touched in
+            defer { touched.removeAll() }
+            return touched
+        }
+        do {
+            return try database.write { connection in
+                for (key, time) in pending {
+                    try connection.execute(
+                        "UPDATE blocks SET last_used = max(last_used, ?) WHERE multihash = ?",
+                        [.integer(time), .blob(key)])
+                }
+                return try body(connection)
+            }
+        } catch let error as BlockStoreError {
+            throw error
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    private func reading<T>(_ body: (Connection) throws -> T) throws(BlockStoreError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/// The links of a block, by its codec: what recursive pins and DAG walks follow.
+public enum DAGLinks {
+    /// The CIDs `block` links to. Raw blocks have none; dag-pb nodes list theirs. dag-cbor and dag-json blocks
+    /// are treated as leaves until a decoder for them lands (their links are not followed).
+    public static func links(of cid: CID, block: [UInt8]) throws(DagPBError) -> [CID] {
+        switch cid.codec {
+        case .dagPB: try DagPBNode(bytes: block).links.map(\.cid)
+        default: []
+        }
+    }
+}
