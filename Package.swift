@@ -25,13 +25,13 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient",
+                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "EdgeCommands",
-            dependencies: ["Gateway", "JSON", "Hashing", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Gateway", "Cache", "JSON", "Hashing", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "cortensor-edge", dependencies: ["EdgeCommands"],

@@ -115,6 +115,8 @@ public struct CommandTable: Sendable, Hashable {
             CommandSpec(["config"], summary: "Inspect the configuration"),
             CommandSpec(
                 ["config", "check"], summary: "Validate the configuration and print it with secrets masked"),
+            CommandSpec(
+                ["config", "default"], summary: "Print a configuration file with every default, commented out"),
             CommandSpec(["keys"], summary: "Manage API keys"),
             CommandSpec(
                 ["keys", "new"], summary: "Create an API key and print it once",

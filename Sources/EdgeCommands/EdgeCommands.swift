@@ -77,6 +77,9 @@ public struct EdgeCommands: Sendable {
         case ["version"]:
             output.standardOutput("\(table.programName) \(handlers.version)\n")
             return 0
+        case ["config", "default"]:
+            output.standardOutput(EdgeConfig.commentedDefaultTOML)
+            return 0
         case ["config", "check"]:
             let result = ConfigCheck.run(configPath: parsed.value("config"), environment: environment)
             (result.exitCode == 0 ? output.standardOutput : output.standardError)(result.output)

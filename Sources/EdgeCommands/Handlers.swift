@@ -63,7 +63,7 @@ extension CommandHandlers {
         _ config: EdgeConfig, output: CommandOutput, _ body: (EdgeStore) throws -> Void
     ) -> Int32 {
         do {
-            try body(try EdgeStore(stateDirectory: config.stateDirectory))
+            try body(try EdgeStore(config: config))
             return 0
         } catch {
             output.standardError("cortensor-edge: \(error)\n")

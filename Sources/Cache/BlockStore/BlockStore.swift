@@ -156,9 +156,12 @@ public final class BlockStore: Sendable {
     // MARK: Pins
 
     /// Pins `cid`: its root must be stored, and for a recursive pin every block it links to, transitively.
-    public func pin(_ cid: CID, recursive: Bool) throws(BlockStoreError) {
-        let missing = recursive ? try walk(from: [cid]).missing : (try has(cid) ? [] : [cid])
-        guard missing.isEmpty else { throw .missingBlocks(missing) }
+    /// `checkingBlocks: false` skips that check, for a DAG the caller has just stored whole.
+    public func pin(_ cid: CID, recursive: Bool, checkingBlocks: Bool = true) throws(BlockStoreError) {
+        if checkingBlocks {
+            let missing = recursive ? try walk(from: [cid]).missing : (try has(cid) ? [] : [cid])
+            guard missing.isEmpty else { throw .missingBlocks(missing) }
+        }
         let now = clock()
         try writing { connection in
             try connection.execute(
@@ -242,6 +245,11 @@ public final class BlockStore: Sendable {
             index += 1
             let key = cid.multihash.bytes
             guard !present.contains(key) else { continue }
+            // Only blocks with links are read; for the rest (raw leaves) knowing they are stored is enough.
+            guard DAGLinks.mayHaveLinks(cid) else {
+                if try has(cid) { present.insert(key) } else { missing.append(cid) }
+                continue
+            }
             guard let block = try get(cid) else {
                 missing.append(cid)
                 continue

@@ -23,7 +23,7 @@ public final class EdgeApp: Sendable {
     public func run() async throws -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let signals = SignalWaiter()
-        let store = try EdgeStore(stateDirectory: config.stateDirectory)
+        let store = try EdgeStore(config: config)
         // One miner connection per client connection at most (replicas aside), so the listener's limit bounds it.
         let client = try HTTPClient(
             configuration: HTTPClient.Configuration(maxConnectionsPerHost: config.server.connectionLimit))

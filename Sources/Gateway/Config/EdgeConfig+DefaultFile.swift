@@ -72,6 +72,11 @@ extension EdgeConfig {
         # Seconds a failed miner stays out before one trial request.
         #breaker_open_seconds = 30
 
+        # The IPFS block store (prompts, results, added files) in the state directory.
+        #[ipfs]
+        # Most bytes of block data kept; above it the least recently used unpinned blocks are removed (0 = no quota).
+        #quota_bytes = 1073741824
+
         # Miners: OpenAI-compatible servers (llama.cpp server, vLLM, Ollama). None by default;
         # CORTENSOR_EDGE_MINERS="http://a:8080,http://b:8080" or `serve --miner URL` replace this list.
         # One table per miner, for example:

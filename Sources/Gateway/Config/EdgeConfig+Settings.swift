@@ -1,4 +1,4 @@
-/// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]` and `[pool]` sections,
+/// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]`, `[pool]` and `[ipfs]` sections,
 /// declared once as data: file keys, environment variables, validation ranges and `describe` all use it.
 extension EdgeConfig {
     /// The type and accepted values of a scalar setting.
@@ -55,10 +55,11 @@ extension EdgeConfig {
         Setting(section: "pool", key: "probe_interval_seconds", kind: .integer(1...day)),
         Setting(section: "pool", key: "breaker_failure_threshold", kind: .integer(1...1000)),
         Setting(section: "pool", key: "breaker_open_seconds", kind: .integer(1...day)),
+        Setting(section: "ipfs", key: "quota_bytes", kind: .integer(0...(1 << 50))),
     ]
 
     /// The sections holding scalar settings, in order.
-    static let scalarSections = ["server", "admin", "state", "auth", "log", "pool"]
+    static let scalarSections = ["server", "admin", "state", "auth", "log", "pool", "ipfs"]
 
     /// The current value of `setting` (nil for an unset optional string).
     func value(of setting: Setting) -> TOMLValue? {
@@ -87,6 +88,7 @@ extension EdgeConfig {
         case "pool.probe_interval_seconds": .integer(minerPool.probeInterval.components.seconds)
         case "pool.breaker_failure_threshold": .integer(Int64(minerPool.breakerFailureThreshold))
         case "pool.breaker_open_seconds": .integer(minerPool.breakerOpenDuration.components.seconds)
+        case "ipfs.quota_bytes": .integer(ipfs.quotaBytes)
         default: preconditionFailure("setting \(setting.path) is not mapped")
         }
     }
@@ -139,6 +141,7 @@ extension EdgeConfig {
         case "pool.probe_interval_seconds": minerPool.probeInterval = .seconds(number)
         case "pool.breaker_failure_threshold": minerPool.breakerFailureThreshold = number
         case "pool.breaker_open_seconds": minerPool.breakerOpenDuration = .seconds(number)
+        case "ipfs.quota_bytes": ipfs.quotaBytes = Int64(number)
         default: preconditionFailure("integer setting \(setting.path) is not mapped")
         }
     }

@@ -15,6 +15,8 @@ public struct EdgeConfig: Sendable, Hashable {
     public var minerPool = MinerPoolSettings()
     /// Statically configured miners (`[[miners]]`); none by default.
     public var miners: [MinerConfig] = []
+    /// The IPFS block store (`[ipfs]`).
+    public var ipfs = IPFS()
     /// Local sessions (`[[sessions]]`); session 0 is always present.
     public var sessions: [SessionConfig] = [EdgeConfig.defaultSession]
 
@@ -61,6 +63,15 @@ public struct EdgeConfig: Sendable, Hashable {
         public var port = 0
 
         /// Creates the default admin settings.
+        public init() {}
+    }
+
+    /// Settings of the IPFS block store.
+    public struct IPFS: Sendable, Hashable {
+        /// Most bytes of block data kept; least recently used unpinned blocks go first. 0 = no quota.
+        public var quotaBytes: Int64 = 1 << 30
+
+        /// Creates the default IPFS settings.
         public init() {}
     }
 

@@ -1,3 +1,4 @@
+import Cache
 public import SQLite
 
 extension EdgeStore {
@@ -47,5 +48,6 @@ extension EdgeStore {
                     revoked_at INTEGER
                 );
                 """),
+        Migration(version: 3, sql: BlockStore.schema),
     ]
 }

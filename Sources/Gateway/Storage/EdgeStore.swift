@@ -1,3 +1,4 @@
+public import Cache
 public import SQLite
 
 /// The router's persistent state: one SQLite database in the state directory, with its schema migrated.
@@ -11,19 +12,29 @@ public struct EdgeStore: Sendable {
     public let tasks: TaskStore
     /// Client API keys, stored as hashes.
     public let apiKeys: APIKeyStore
+    /// IPFS blocks and pins.
+    public let blocks: BlockStore
 
     /// Creates `stateDirectory` (mode 0700) if needed, opens `<stateDirectory>/edge.sqlite3` and migrates it.
-    public init(stateDirectory: String) throws {
+    public init(stateDirectory: String, blockSettings: BlockStore.Settings = .init()) throws {
         try createPrivateDirectory(atPath: stateDirectory)
         let directory = stateDirectory.hasSuffix("/") ? String(stateDirectory.dropLast()) : stateDirectory
-        try self.init(database: Database(path: directory + "/" + Self.fileName))
+        try self.init(database: Database(path: directory + "/" + Self.fileName), blockSettings: blockSettings)
+    }
+
+    /// Opens the state directory of `config` with its block quota.
+    public init(config: EdgeConfig) throws {
+        try self.init(
+            stateDirectory: config.stateDirectory,
+            blockSettings: BlockStore.Settings(quotaBytes: config.ipfs.quotaBytes == 0 ? nil : config.ipfs.quotaBytes))
     }
 
     /// Migrates `database` (e.g. `Database.inMemory()` in tests) and builds the stores on it.
-    public init(database: Database) throws {
+    public init(database: Database, blockSettings: BlockStore.Settings = .init()) throws {
         try database.migrate(Self.migrations)
         self.database = database
         tasks = TaskStore(database: database)
         apiKeys = APIKeyStore(database: database)
+        blocks = BlockStore(database: database, settings: blockSettings)
     }
 }
