@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing"],
             exclude: ["Miners/Fixtures"]),
-        .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway"]),
+        .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]
 )
 

@@ -18,13 +18,16 @@ public enum CommandLineError: Error, Sendable, Hashable, CustomStringConvertible
     case missingArgument(name: String, path: [String])
     /// An option's value has the wrong form (e.g. `--port abc`).
     case invalidValue(option: String, value: String, expected: String, path: [String])
+    /// A positional argument has the wrong form (e.g. a CID that does not parse).
+    case invalidArgument(name: String, value: String, problem: String, path: [String])
 
     /// The command the error belongs to (for the usage hint).
     public var path: [String] {
         switch self {
         case .missingCommand(let path), .unknownCommand(_, let path), .unknownOption(_, let path),
             .missingValue(_, let path), .unexpectedValue(_, let path), .repeatedOption(_, let path),
-            .unexpectedArgument(_, let path), .missingArgument(_, let path), .invalidValue(_, _, _, let path):
+            .unexpectedArgument(_, let path), .missingArgument(_, let path), .invalidValue(_, _, _, let path),
+            .invalidArgument(_, _, _, let path):
             path
         }
     }
@@ -44,6 +47,7 @@ public enum CommandLineError: Error, Sendable, Hashable, CustomStringConvertible
         case .missingArgument(let name, _): "missing argument \(name)\(scope)"
         case .invalidValue(let option, let value, let expected, _):
             "option '--\(option)': '\(value)' is not \(expected)"
+        case .invalidArgument(let name, let value, let problem, _): "\(name) '\(value)': \(problem)"
         }
     }
 }

@@ -125,6 +125,39 @@ public struct CommandTable: Sendable, Hashable {
             CommandSpec(
                 ["keys", "revoke"], summary: "Revoke the API key with the given prefix",
                 arguments: [ArgumentSpec("PREFIX", help: "The key prefix shown by 'keys list'")]),
+            CommandSpec(["ipfs"], summary: "IPFS blocks in the state directory: add, read, pin, collect"),
+            CommandSpec(
+                ["ipfs", "add"], summary: "Import files as UnixFS and pin them; prints 'added CID NAME' per file",
+                options: [
+                    OptionSpec(
+                        "profile", valueName: "NAME",
+                        help: "kubo-v1 (default: CIDv1, raw leaves, 256 KiB chunks, 174 links), unixfs-v1-2025 "
+                            + "(1 MiB, 1024 links) or legacy (CIDv0, as kubo's plain 'ipfs add')"),
+                    OptionSpec("no-pin", help: "Do not pin (garbage collection may remove the blocks)"),
+                    OptionSpec("quiet", help: "Print only the CIDs"),
+                ],
+                arguments: [ArgumentSpec("FILE", help: "Files to import; - reads standard input", variadic: true)]),
+            CommandSpec(
+                ["ipfs", "cat"], summary: "Write a file's bytes to standard output",
+                options: [
+                    OptionSpec("offset", valueName: "N", help: "Start at byte N"),
+                    OptionSpec("length", valueName: "N", help: "Write at most N bytes"),
+                ],
+                arguments: [ArgumentSpec("CID", help: "A UnixFS file or raw block")]),
+            CommandSpec(
+                ["ipfs", "get"], summary: "Save a file",
+                options: [OptionSpec("output", valueName: "PATH", help: "Where to write it (default: ./CID)")],
+                arguments: [ArgumentSpec("CID", help: "A UnixFS file or raw block")]),
+            CommandSpec(["ipfs", "pin"], summary: "Keep blocks from garbage collection"),
+            CommandSpec(
+                ["ipfs", "pin", "add"], summary: "Pin a DAG (every block it links to must be stored)",
+                options: [OptionSpec("direct", help: "Pin only this block")],
+                arguments: [ArgumentSpec("CID", help: "The DAG's root")]),
+            CommandSpec(
+                ["ipfs", "pin", "rm"], summary: "Remove a pin", arguments: [ArgumentSpec("CID", help: "A pinned CID")]),
+            CommandSpec(["ipfs", "pin", "ls"], summary: "List pins (CID, recursive or direct)"),
+            CommandSpec(["ipfs", "gc"], summary: "Remove every unpinned block"),
+            CommandSpec(["ipfs", "stats"], summary: "Blocks, bytes, pins and the quota"),
             CommandSpec(["version"], summary: "Print the version"),
             CommandSpec(
                 ["help"], summary: "Show help for a command",

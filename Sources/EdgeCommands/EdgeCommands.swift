@@ -1,3 +1,4 @@
+import Cache
 public import Gateway
 
 /// What `serve` and `keys *` do, supplied by the executable; each returns the process exit code.
@@ -12,6 +13,8 @@ public struct CommandHandlers: Sendable {
     public var keysList: @Sendable (EdgeConfig) async -> Int32
     /// Revokes the API key with the given prefix.
     public var keysRevoke: @Sendable (EdgeConfig, _ prefix: String) async -> Int32
+    /// Runs an `ipfs …` command on the state directory's block store.
+    public var ipfs: @Sendable (EdgeConfig, IPFSCommand) async -> Int32
 
     /// Creates handlers.
     public init(
@@ -19,13 +22,15 @@ public struct CommandHandlers: Sendable {
         serve: @escaping @Sendable (EdgeConfig) async -> Int32,
         keysNew: @escaping @Sendable (EdgeConfig, _ name: String?) async -> Int32,
         keysList: @escaping @Sendable (EdgeConfig) async -> Int32,
-        keysRevoke: @escaping @Sendable (EdgeConfig, _ prefix: String) async -> Int32
+        keysRevoke: @escaping @Sendable (EdgeConfig, _ prefix: String) async -> Int32,
+        ipfs: @escaping @Sendable (EdgeConfig, IPFSCommand) async -> Int32
     ) {
         self.version = version
         self.serve = serve
         self.keysNew = keysNew
         self.keysList = keysList
         self.keysRevoke = keysRevoke
+        self.ipfs = ipfs
     }
 }
 
@@ -87,6 +92,10 @@ public struct EdgeCommands: Sendable {
         default:
             break
         }
+        var ipfsCommand: IPFSCommand?
+        if parsed.path.first == "ipfs" {
+            do { ipfsCommand = try IPFSCommand.parse(parsed) } catch { return usageError(error) }
+        }
         let config: EdgeConfig
         do {
             config = try Self.effectiveConfig(for: parsed, environment: environment)
@@ -96,6 +105,7 @@ public struct EdgeCommands: Sendable {
             output.standardError("\(error)\n")
             return Self.usageExitCode
         }
+        if let ipfsCommand { return await handlers.ipfs(config, ipfsCommand) }
         switch parsed.path {
         case ["serve"]: return await handlers.serve(config)
         case ["keys", "new"]: return await handlers.keysNew(config, parsed.value("name"))

@@ -12,7 +12,12 @@ extension CommandHandlers {
             },
             keysNew: { config, name in keysNew(config, name: name, output: output) },
             keysList: { config in keysList(config, output: output) },
-            keysRevoke: { config, prefix in keysRevoke(config, prefix: prefix, output: output) })
+            keysRevoke: { config, prefix in keysRevoke(config, prefix: prefix, output: output) },
+            ipfs: { config, command in
+                withStore(config, output: output) { store in
+                    try IPFSRunner(store: store.blocks, output: output).run(command)
+                }
+            })
     }
 
     private static func serve(_ config: EdgeConfig, notifier: SystemdNotifier?, output: CommandOutput) async -> Int32 {

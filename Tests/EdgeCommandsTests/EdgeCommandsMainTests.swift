@@ -1,3 +1,4 @@
+import Cache
 import Gateway
 import Synchronization
 import Testing
@@ -10,6 +11,7 @@ final class Recorder: Sendable {
     let stderr = Mutex("")
     let calls = Mutex<[String]>([])
     let configs = Mutex<[EdgeConfig]>([])
+    let ipfsCommands = Mutex<[IPFSCommand]>([])
 
     var output: CommandOutput {
         CommandOutput(
@@ -23,7 +25,11 @@ final class Recorder: Sendable {
             serve: { config in self.record("serve", config, exit: 0) },
             keysNew: { config, name in self.record("keys new \(name ?? "-")", config, exit: 0) },
             keysList: { config in self.record("keys list", config, exit: 0) },
-            keysRevoke: { config, prefix in self.record("keys revoke \(prefix)", config, exit: 3) })
+            keysRevoke: { config, prefix in self.record("keys revoke \(prefix)", config, exit: 3) },
+            ipfs: { config, command in
+                self.ipfsCommands.withLock { $0.append(command) }
+                return self.record("ipfs", config, exit: 0)
+            })
     }
 
     private func record(_ call: String, _ config: EdgeConfig, exit: Int32) -> Int32 {
@@ -113,5 +119,50 @@ final class Recorder: Sendable {
         #expect(await bad.run(["config", "check", "--config", path]) == 2)
         #expect(bad.stderr.withLock { $0 } == "config: server.prot: unknown key (did you mean server.port?)\n")
         #expect(bad.stdout.withLock { $0 }.isEmpty)
+    }
+}
+
+@Suite struct IPFSCommandParsingTests {
+    @Test func parsesEachCommand() async throws {
+        let cid = "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e"
+        let parsed = try CID(cid)
+        let cases: [([String], IPFSCommand)] = [
+            (["ipfs", "add", "a", "-"], .add(paths: ["a", "-"], options: .kuboV1, pin: true, quiet: false)),
+            (
+                ["ipfs", "add", "--profile", "legacy", "--no-pin", "--quiet", "a"],
+                .add(paths: ["a"], options: .kuboLegacy, pin: false, quiet: true)
+            ),
+            (
+                ["ipfs", "add", "--profile", "unixfs-v1-2025", "a"],
+                .add(paths: ["a"], options: .unixfsV1_2025, pin: true, quiet: false)
+            ),
+            (["ipfs", "cat", cid], .cat(parsed, offset: 0, length: nil)),
+            (["ipfs", "cat", "--offset", "5", "--length", "7", cid], .cat(parsed, offset: 5, length: 7)),
+            (["ipfs", "get", "--output", "f", cid], .get(parsed, output: "f")),
+            (["ipfs", "pin", "add", cid], .pinAdd(parsed, recursive: true)),
+            (["ipfs", "pin", "add", "--direct", cid], .pinAdd(parsed, recursive: false)),
+            (["ipfs", "pin", "rm", cid], .pinRemove(parsed)),
+            (["ipfs", "pin", "ls"], .pinList),
+            (["ipfs", "gc"], .collectGarbage),
+            (["ipfs", "stats"], .stats),
+        ]
+        for (arguments, expected) in cases {
+            let recorder = Recorder()
+            #expect(await recorder.run(arguments) == 0, "\(arguments)")
+            #expect(recorder.ipfsCommands.withLock { $0 } == [expected], "\(arguments)")
+        }
+    }
+
+    @Test func badArgumentsAreUsageErrors() async {
+        let bad: [[String]] = [
+            ["ipfs", "cat", "not-a-cid"], ["ipfs", "cat"], ["ipfs", "add"], ["ipfs", "add", "--profile", "fast", "a"],
+            ["ipfs", "cat", "--offset", "-1", "bafkqaaa"], ["ipfs", "pin"], ["ipfs", "pin", "rm", "Qm123"],
+        ]
+        for arguments in bad {
+            let recorder = Recorder()
+            #expect(await recorder.run(arguments) == 2, "\(arguments)")
+            #expect(recorder.calls.withLock { $0 }.isEmpty)
+            #expect(recorder.stderr.withLock { $0 }.hasPrefix("cortensor-edge: "))
+        }
     }
 }

@@ -156,7 +156,9 @@ def complete(tree: Path, line: str) -> list[str]:
 
 
 def test_bash_completion(tree: Path) -> None:
-    assert complete(tree, "cortensor-edge ") == ["serve", "config", "keys", "version", "help", "--config", "--help"]
+    assert complete(tree, "cortensor-edge ") == ["serve", "config", "keys", "ipfs", "version", "help", "--config",
+                                                 "--help"]
+    assert complete(tree, "cortensor-edge ipfs pin ") == ["add", "rm", "ls", "--config", "--help"]
     assert complete(tree, "cortensor-edge ke") == ["keys"]
     assert complete(tree, "cortensor-edge keys ") == ["new", "list", "revoke", "--config", "--help"]
     assert complete(tree, "cortensor-edge --config x.toml keys n") == ["new"]

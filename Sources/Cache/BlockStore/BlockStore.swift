@@ -69,6 +69,13 @@ public final class BlockStore: Sendable {
     @discardableResult
     public func put(_ data: [UInt8], as cid: CID) throws(BlockStoreError) -> Bool {
         guard cid.multihash.matches(data) else { throw .hashMismatch(cid) }
+        return try putHashed(data, as: cid)
+    }
+
+    /// Stores a block whose CID the caller has just computed from these very bytes (an importer's output),
+    /// without hashing them a second time. Never use it for bytes that came with a CID from elsewhere.
+    @discardableResult
+    public func putHashed(_ data: [UInt8], as cid: CID) throws(BlockStoreError) -> Bool {
         guard data.count <= settings.maxBlockBytes else {
             throw .blockTooLarge(size: data.count, limit: settings.maxBlockBytes)
         }
