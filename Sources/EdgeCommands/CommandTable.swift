@@ -158,6 +158,16 @@ public struct CommandTable: Sendable, Hashable {
             CommandSpec(["ipfs", "pin", "ls"], summary: "List pins (CID, recursive or direct)"),
             CommandSpec(["ipfs", "gc"], summary: "Remove every unpinned block"),
             CommandSpec(["ipfs", "stats"], summary: "Blocks, bytes, pins and the quota"),
+            CommandSpec(["car"], summary: "CAR v1 archives of IPFS blocks"),
+            CommandSpec(
+                ["car", "import"], summary: "Verify and store every block of CAR files, and pin their roots",
+                arguments: [ArgumentSpec("FILE", help: "CAR files; - reads standard input", variadic: true)]),
+            CommandSpec(
+                ["car", "export"], summary: "Write a DAG as a CAR (depth-first, each block once)",
+                options: [
+                    OptionSpec("output", valueName: "PATH", help: "Where to write it (default: standard output)")
+                ],
+                arguments: [ArgumentSpec("CID", help: "The DAG's root")]),
             CommandSpec(["version"], summary: "Print the version"),
             CommandSpec(
                 ["help"], summary: "Show help for a command",

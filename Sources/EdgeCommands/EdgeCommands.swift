@@ -13,7 +13,7 @@ public struct CommandHandlers: Sendable {
     public var keysList: @Sendable (EdgeConfig) async -> Int32
     /// Revokes the API key with the given prefix.
     public var keysRevoke: @Sendable (EdgeConfig, _ prefix: String) async -> Int32
-    /// Runs an `ipfs …` command on the state directory's block store.
+    /// Runs an `ipfs …` or `car …` command on the state directory's block store.
     public var ipfs: @Sendable (EdgeConfig, IPFSCommand) async -> Int32
 
     /// Creates handlers.
@@ -93,7 +93,7 @@ public struct EdgeCommands: Sendable {
             break
         }
         var ipfsCommand: IPFSCommand?
-        if parsed.path.first == "ipfs" {
+        if parsed.path.first == "ipfs" || parsed.path.first == "car" {
             do { ipfsCommand = try IPFSCommand.parse(parsed) } catch { return usageError(error) }
         }
         let config: EdgeConfig

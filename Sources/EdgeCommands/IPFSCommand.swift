@@ -1,6 +1,6 @@
 public import Cache
 
-/// An `ipfs …` command, parsed and checked: what the live handler runs against the state directory.
+/// An `ipfs …` or `car …` command, parsed and checked: what the live handler runs against the state directory.
 public enum IPFSCommand: Sendable, Equatable {
     /// Import files (`-` = stdin) as UnixFS; pin each root unless `pin` is false.
     case add(paths: [String], options: UnixFSImporter.Options, pin: Bool, quiet: Bool)
@@ -18,6 +18,10 @@ public enum IPFSCommand: Sendable, Equatable {
     case collectGarbage
     /// Show counts, sizes and the quota.
     case stats
+    /// Import CAR files (`-` = stdin): verify and store every block, pin the roots.
+    case carImport(paths: [String])
+    /// Write the DAG under a root as CAR v1 to `output` (default: standard output).
+    case carExport(CID, output: String?)
 
     /// The import profiles `ipfs add --profile` accepts.
     public static let profiles: [(name: String, options: UnixFSImporter.Options)] = [
@@ -50,6 +54,10 @@ public enum IPFSCommand: Sendable, Equatable {
             return .pinList
         case ["ipfs", "gc"]:
             return .collectGarbage
+        case ["car", "import"]:
+            return .carImport(paths: parsed.arguments)
+        case ["car", "export"]:
+            return .carExport(try cid(parsed), output: parsed.value("output"))
         default:
             return .stats
         }

@@ -33,6 +33,11 @@ struct IPFSRunner {
         case .collectGarbage:
             let removed = try store.collectGarbage(downTo: 0)
             output.standardOutput("removed \(removed.removedBlocks) blocks (\(removed.removedBytes) bytes)\n")
+        case .carImport(let paths):
+            for path in paths { try importCAR(path) }
+        case .carExport(let cid, let path):
+            let file = try OutputFile(path: path ?? "-")
+            try CARExport.write(root: cid, fetch: { try store.get($0) }, sink: { try file.write($0[...]) })
         case .stats:
             let stats = try store.stats()
             output.standardOutput(
@@ -53,6 +58,25 @@ struct IPFSRunner {
         }
         progress.finish()
         return try importer.finish()
+    }
+
+    private func importCAR(_ path: String) throws {
+        let file = try InputFile(path: path)
+        var reader = try CARReader(maximumBlockBytes: store.settings.maxBlockBytes) { count in
+            try file.read(upTo: count)
+        }
+        var blocks = 0
+        var bytes = 0
+        while let (cid, block) = try reader.next() {
+            try store.putHashed(block, as: cid)  // the reader verified it against its CID
+            blocks += 1
+            bytes += block.count
+        }
+        output.standardOutput("imported \(blocks) blocks (\(bytes) bytes) from \(path == "-" ? "stdin" : path)\n")
+        for root in reader.roots {
+            try store.pin(root, recursive: true)
+            output.standardOutput("pinned \(root)\n")
+        }
     }
 
     private func copy(_ cid: CID, range: Range<UInt64>?, to path: String) throws {
