@@ -8,9 +8,18 @@ public struct UnixFSReader {
     public static let maximumDepth = 32
 
     private let source: BlockSource
+    private let visit: ((CID, [UInt8]) throws -> Void)?
 
-    public init(source: @escaping BlockSource) {
+    /// A reader over `source`; `visit`, when given, sees every block a read fetches, in depth-first order
+    /// (a trustless gateway's `dag-scope=entity` CAR is exactly those blocks).
+    public init(source: @escaping BlockSource, visit: ((CID, [UInt8]) throws -> Void)? = nil) {
         self.source = source
+        self.visit = visit
+    }
+
+    /// Visits the blocks a read of `range` needs, without producing the bytes.
+    public func visitBlocks(_ root: CID, range: Range<UInt64>? = nil) throws {
+        try read(root, range: range) { _ in }
     }
 
     /// The file's size in bytes.
@@ -26,7 +35,10 @@ public struct UnixFSReader {
         _ root: CID, range: Range<UInt64>? = nil, into sink: (ArraySlice<UInt8>) throws -> Void
     ) throws {
         let wanted = range ?? 0..<UInt64.max
-        guard !wanted.isEmpty else { return }
+        guard !wanted.isEmpty else {
+            if let visit { try visit(root, try fetch(root)) }
+            return
+        }
         try read(root, offset: 0, wanted: wanted, depth: 0, sink: sink)
     }
 
@@ -43,6 +55,7 @@ public struct UnixFSReader {
     ) throws {
         guard depth <= Self.maximumDepth else { throw UnixFSError.tooDeep(cid) }
         let block = try fetch(cid)
+        try visit?(cid, block)
         guard cid.codec == .dagPB else {
             try emit(block[...], at: offset, wanted: wanted, sink: sink)
             return

@@ -1,0 +1,223 @@
+import Cache
+
+/// The IPFS trustless gateway (`GET`/`HEAD /ipfs/{cid}`): raw blocks, CAR streams and plain file bytes from the
+/// local block store. Reads need no key (web pages embed CIDs); every response is immutable.
+struct IPFSGatewayRoutes: Sendable {
+    let blocks: BlockStore
+
+    /// The routes, for the public listener.
+    var routes: [(method: String, route: EdgeGateway.Route)] {
+        [
+            (
+                "GET",
+                EdgeGateway.Route(pattern: "/ipfs/{cid}", flavor: .plain, requiresKey: false) {
+                    request, parameters throws(APIError) in
+                    try self.respond(to: request, cidText: parameters["cid"] ?? "")
+                }
+            )
+        ]
+    }
+
+    private static let immutable = "public, max-age=29030400, immutable"
+
+    func respond(to request: Request, cidText: String) throws(APIError) -> Response {
+        let wanted = try GatewayRequest(cidText: cidText, request: request)
+        let cid = wanted.cid
+        guard try isLocal(cid) else {
+            if request.headers["Cache-Control"]?.lowercased().split(separator: ",").contains(where: {
+                $0.trimmingSpaces == "only-if-cached"
+            }) == true {
+                throw APIError(status: 412, code: "not_cached", message: "\(cid) is not in this node's store")
+            }
+            throw APIError(status: 404, code: "not_found", message: "\(cid) is not in this node's store")
+        }
+        var response: Response
+        let etag: String
+        switch wanted.format {
+        case .raw:
+            etag = "\"\(cid).raw\""
+            response = try rawResponse(cid, request: request)
+            response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(cid).bin"))
+        case .car(let options):
+            etag = "\"\(cid).car.\(options.scope.rawValue).\(options.duplicates ? "y" : "n")\(Self.bytesTag(options))\""
+            response = try carResponse(cid, options: options)
+            response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(cid).car"))
+        case .file:
+            etag = "\"\(cid)\""
+            response = try fileResponse(cid, request: request)
+            if let name = request.queryValue("filename") {
+                response.headers.add(name: "Content-Disposition", value: disposition(request, "inline", name))
+            }
+        }
+        if request.headers["If-None-Match"]?.split(separator: ",").contains(where: { $0.trimmingSpaces == etag })
+            == true
+        {
+            response = Response(status: 304, body: .bytes([]))
+        }
+        response.headers.add(name: "Etag", value: etag)
+        response.headers.add(name: "Cache-Control", value: Self.immutable)
+        response.headers.add(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.add(name: "X-Ipfs-Path", value: "/ipfs/\(cidText)")
+        response.headers.add(name: "X-Ipfs-Roots", value: cid.description)
+        return response
+    }
+
+    private func isLocal(_ cid: CID) throws(APIError) -> Bool {
+        do { return try blocks.has(cid) } catch { throw Self.storeError(error) }
+    }
+
+    private func block(_ cid: CID) throws(APIError) -> [UInt8] {
+        let data: [UInt8]?
+        do { data = try blocks.get(cid) } catch { throw Self.storeError(error) }
+        guard let data else {
+            throw APIError(status: 404, code: "not_found", message: "\(cid) is not in this node's store")
+        }
+        return data
+    }
+
+    private func rawResponse(_ cid: CID, request: Request) throws(APIError) -> Response {
+        try ranged(try block(cid), request: request, contentType: "application/vnd.ipld.raw")
+    }
+
+    /// A CAR streamed block by block: the order is planned first (reading only linking nodes), then each block
+    /// is fetched and written, so memory stays at one block whatever the DAG's size.
+    private func carResponse(_ cid: CID, options: GatewayRequest.CAROptions) throws(APIError) -> Response {
+        let blocks = self.blocks
+        let plan: [CID]
+        do { plan = try Self.carPlan(cid, options: options, blocks: blocks) } catch {
+            throw APIError(status: 502, code: "incomplete_dag", message: "cannot walk \(cid): \(error)")
+        }
+        return .stream(200, contentType: options.contentType) { writer in
+            try await writer.write(CARFormat.header(roots: [cid]))
+            for entry in plan {
+                guard let block = try blocks.get(entry) else { throw UnixFSError.missingBlock(entry) }
+                try await writer.write(CARFormat.section(cid: entry, block: block))
+            }
+        }
+    }
+
+    /// The blocks of the CAR for `options.scope`, in depth-first order.
+    static func carPlan(_ root: CID, options: GatewayRequest.CAROptions, blocks: BlockStore) throws -> [CID] {
+        let fetch: (CID) throws -> [UInt8]? = { try blocks.get($0) }
+        switch options.scope {
+        case .all:
+            return try CARExport.order(root: root, duplicates: options.duplicates, fetch: fetch)
+        case .block:
+            return [root]
+        case .entity:
+            guard let rootBlock = try fetch(root) else { throw UnixFSError.missingBlock(root) }
+            // Not a file (a directory, dag-cbor, …): the entity is its root block.
+            guard Self.isUnixFSFile(root, rootBlock) else { return [root] }
+            var plan: [CID] = []
+            var seen = Set<[UInt8]>()
+            let reader = UnixFSReader(source: fetch) { cid, _ in
+                if seen.insert(cid.multihash.bytes).inserted || options.duplicates { plan.append(cid) }
+            }
+            let range = try options.entityBytes.map { GatewayRequest.range($0, size: try reader.fileSize(of: root)) }
+            try reader.visitBlocks(root, range: range)
+            return plan
+        }
+    }
+
+    private func fileResponse(_ cid: CID, request: Request) throws(APIError) -> Response {
+        let root = try block(cid)
+        guard Self.isUnixFSFile(cid, root) else {
+            if cid.codec == .dagPB {
+                throw APIError(
+                    status: 501, code: "not_implemented",
+                    message: "\(cid) is not a UnixFS file; directory listings are not served yet (use ?format=car)")
+            }
+            throw APIError(
+                status: 406, code: "not_acceptable",
+                message: "\(cid) is \(cid.codec), not a file: ask for ?format=raw or ?format=car")
+        }
+        let blocks = self.blocks
+        let reader = UnixFSReader { try blocks.get($0) }
+        let bytes: [UInt8]
+        do { bytes = try reader.bytes(of: cid) } catch {
+            throw APIError(status: 502, code: "incomplete_dag", message: "\(cid) cannot be read whole: \(error)")
+        }
+        return try ranged(bytes, request: request, contentType: ContentSniffer.contentType(of: bytes.prefix(512)))
+    }
+
+    /// The whole body, or the one range `Range: bytes=…` asks for (206), or 416 for an unsatisfiable one.
+    private func ranged(_ bytes: [UInt8], request: Request, contentType: String) throws(APIError) -> Response {
+        guard let header = request.headers["Range"] else { return .bytes(200, contentType: contentType, bytes) }
+        guard let range = ByteRange.parse(header, length: bytes.count) else {
+            throw APIError(
+                status: 416, code: "range_not_satisfiable", message: "cannot serve Range '\(header)'",
+                headers: [.init(name: "Content-Range", value: "bytes */\(bytes.count)")])
+        }
+        var response = Response.bytes(206, contentType: contentType, Array(bytes[range]))
+        response.headers.add(
+            name: "Content-Range", value: "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(bytes.count)")
+        return response
+    }
+
+    private func disposition(_ request: Request, _ kind: String, _ defaultName: String) -> String {
+        let name = (request.queryValue("filename") ?? defaultName).filter { $0 != "\"" && $0 != "\\" && !$0.isNewline }
+        return "\(kind); filename=\"\(name)\""
+    }
+
+    static func isUnixFSFile(_ cid: CID, _ block: [UInt8]) -> Bool {
+        guard cid.codec == .dagPB else { return cid.codec == .raw }
+        guard let node = try? DagPBNode(bytes: block), let unixfs = try? UnixFSData(bytes: node.data ?? []) else {
+            return false
+        }
+        return unixfs.kind == .file || unixfs.kind == .raw
+    }
+
+    private static func bytesTag(_ options: GatewayRequest.CAROptions) -> String {
+        guard let bytes = options.entityBytes else { return "" }
+        return ".\(bytes.from):\(bytes.to.map(String.init) ?? "*")"
+    }
+
+    private static func storeError(_ error: BlockStoreError) -> APIError {
+        APIError(status: 500, code: "store_error", message: "block store: \(error)")
+    }
+}
+
+/// `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` (one range; RFC 9110 §14.1.2).
+enum ByteRange {
+    static func parse(_ header: String, length: Int) -> Range<Int>? {
+        let text = header.trimmingSpaces
+        guard text.hasPrefix("bytes="), !text.contains(",") else { return nil }
+        let spec = text.dropFirst(6)
+        guard let dash = spec.firstIndex(of: "-") else { return nil }
+        let first = spec[..<dash]
+        let last = spec[spec.index(after: dash)...]
+        if first.isEmpty {
+            guard let suffix = Int(last), suffix > 0, length > 0 else { return nil }
+            return max(length - suffix, 0)..<length
+        }
+        guard let start = Int(first), start >= 0, start < length else { return nil }
+        guard !last.isEmpty else { return start..<length }
+        guard let end = Int(last), end >= start else { return nil }
+        return start..<min(end + 1, length)
+    }
+}
+
+/// A Content-Type from a file's first bytes, for the common types a web page embeds; never HTML (served from the
+/// API's origin it could script it), text only when the bytes are UTF-8 without control characters.
+enum ContentSniffer {
+    static func contentType(of head: ArraySlice<UInt8>) -> String {
+        let signatures: [([UInt8], String)] = [
+            ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "image/png"),
+            ([0xFF, 0xD8, 0xFF], "image/jpeg"),
+            (Array("GIF87a".utf8), "image/gif"), (Array("GIF89a".utf8), "image/gif"),
+            (Array("%PDF-".utf8), "application/pdf"),
+            ([0x1F, 0x8B], "application/gzip"),
+            (Array("PK\u{3}\u{4}".utf8), "application/zip"),
+        ]
+        for (signature, type) in signatures where head.starts(with: signature) { return type }
+        if head.count >= 12, head.starts(with: Array("RIFF".utf8)),
+            head.dropFirst(8).starts(with: Array("WEBP".utf8))
+        {
+            return "image/webp"
+        }
+        let isText =
+            !head.isEmpty && String(validating: head, as: UTF8.self) != nil
+            && !head.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        return isText ? "text/plain; charset=utf-8" : "application/octet-stream"
+    }
+}
