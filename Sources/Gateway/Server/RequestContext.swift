@@ -75,7 +75,8 @@ final class RequestContext: Sendable {
         handler: Task<Void, Never>? = nil, deadline: Task<Void, Never>? = nil, producer: Task<Void, Never>? = nil
     ) {
         let over = state.withLock { state in
-            if let handler { state.handlerTask = handler }
+            // Only a running handler is worth holding: a finished task keeps its async frames until released.
+            if let handler, case .handling = state.lifecycle.phase { state.handlerTask = handler }
             if let deadline { state.deadlineTask = deadline }
             if let producer { state.producerTask = producer }
             if case .completed = state.lifecycle.phase { return true }
@@ -88,9 +89,15 @@ final class RequestContext: Sendable {
         }
     }
 
+    /// Whether the handler's task is still referenced (tests check that a returned handler is let go).
+    var holdsHandlerTask: Bool { state.withLock { $0.handlerTask != nil } }
+
     /// The handler's answer; resumes the connection if it still waits for one.
     func handlerReturned(_ response: Response) {
         state.withLock { state in
+            // The handler is done: drop its task, or its frames (~10 KB) stay allocated for as long as a stream
+            // it answered with is open.
+            state.handlerTask = nil
             if state.lifecycle.handlerReturned(response) { control.resume() }
         }
     }
