@@ -15,6 +15,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Libraries, one per concern.
         .target(name: "JSON"),
@@ -30,7 +31,7 @@ let package = Package(
         ),
         .target(
             name: "EdgeCommands",
-            dependencies: ["Gateway", "JSON", "Hashing", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CMalloc", "Gateway", "JSON", "Hashing", .product(name: "Logging", package: "swift-log")]
         ),
         // lld for packed relative relocations (DT_RELR, glibc >= 2.36): the PIE's ~570 KB of RELA entries, read and
         // so resident at every start, become ~5 KB. BIND_NOW (and lld's default RELRO) as packaging wants them.

@@ -7,6 +7,7 @@ import Glibc
 // pthread_exit unwinds the main stack and so pages in ~0.4 MB of this binary's unwind tables, resident for the
 // life of the process. Here the command runs as a detached task and exits the process itself; the main thread
 // only sleeps (libdispatch's signal handlers may run on it).
+MallocArenas.applyRouterLimit()
 Task.detached {
     exit(
         await EdgeCommands(handlers: .live()).main(
