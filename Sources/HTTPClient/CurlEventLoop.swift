@@ -236,8 +236,8 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         try set(CURLOPT_PROTOCOLS_STR, unsafe ccurl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         let longOptions = [
             (CURLOPT_NOSIGNAL, 1), (CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), (CURLOPT_TCP_KEEPALIVE, 1),
-            // 8 KiB receive buffer (libcurl: 16 KiB): miners stream small chunks, and it is held per connection.
-            (CURLOPT_BUFFERSIZE, 8 << 10),
+            // 4 KiB receive buffer (libcurl: 16 KiB): miners stream small chunks, and it is held per transfer.
+            (CURLOPT_BUFFERSIZE, 4 << 10),
             (CURLOPT_SUPPRESS_CONNECT_HEADERS, 1), (CURLOPT_SSL_VERIFYPEER, request.verifyTLS ? 1 : 0),
             (CURLOPT_SSL_VERIFYHOST, request.verifyTLS ? 2 : 0),
             (CURLOPT_CONNECTTIMEOUT_MS, request.timeouts.connect.curlMilliseconds),

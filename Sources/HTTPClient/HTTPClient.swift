@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An HTTP/1.1 client over libcurl's multi interface: one event thread, connection reuse, streaming bodies
 /// with backpressure, typed errors. Safe to share between tasks.
 public final class HTTPClient: Sendable {
@@ -30,17 +32,24 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    private let configuration: Configuration
-    private let loop: CurlEventLoop
+    /// The event loop, started by the first request: until then libcurl (and through it libssh2 and OpenSSL) is
+    /// not initialised, which keeps ~2 MB of library pages out of a process that never calls out.
+    private enum LoopState {
+        case idle
+        case running(CurlEventLoop)
+        case shutDown
+    }
 
-    /// Creates a client and starts its event thread.
+    private let configuration: Configuration
+    private let loop = Mutex(LoopState.idle)
+
+    /// Creates a client; its event thread starts with the first request (whose setup failure it then reports).
     public init(configuration: Configuration = Configuration()) throws(HTTPClientError) {
         self.configuration = configuration
-        self.loop = try CurlEventLoop(configuration: configuration)
     }
 
     deinit {
-        loop.shutdown()
+        shutdown()
     }
 
     /// Sends `request` and collects the whole body; throws `.bodyTooLarge` beyond `maxBodyBytes`.
@@ -70,7 +79,7 @@ public final class HTTPClient: Sendable {
 
     /// Sends `request` and returns once the response head has arrived; the body follows as a stream.
     public func stream(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPStreamingResponse {
-        let transfer = Transfer(request: request, bufferLimit: configuration.streamBufferBytes, loop: loop)
+        let transfer = Transfer(request: request, bufferLimit: configuration.streamBufferBytes, loop: try startedLoop())
         // The body owner exists before the transfer starts, so a throw below also aborts the transfer.
         let body = HTTPBodyStream(transfer: transfer)
         let head = try await transfer.responseHead().get()
@@ -79,6 +88,27 @@ public final class HTTPClient: Sendable {
 
     /// Aborts every transfer (their awaiters throw `.shutdown`) and joins the event thread. Idempotent.
     public func shutdown() {
-        loop.shutdown()
+        let running = loop.withLock { state -> CurlEventLoop? in
+            defer { state = .shutDown }
+            if case .running(let loop) = state { return loop }
+            return nil
+        }
+        running?.shutdown()
+    }
+
+    /// The running event loop, started now if this is the first request.
+    private func startedLoop() throws(HTTPClientError) -> CurlEventLoop {
+        try loop.withLock { (state) throws(HTTPClientError) -> CurlEventLoop in
+            switch state {
+            case .running(let loop):
+                return loop
+            case .shutDown:
+                throw .shutdown
+            case .idle:
+                let started = try CurlEventLoop(configuration: configuration)
+                state = .running(started)
+                return started
+            }
+        }
     }
 }

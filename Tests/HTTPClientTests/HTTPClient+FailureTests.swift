@@ -122,6 +122,16 @@ struct HTTPClientFailureTests {
         for id in ids { #expect(try await server.waitFor(id, client: observer) { $0.flag("disconnected") }) }
     }
 
+    @Test func clientShutDownBeforeItsFirstRequestRefusesRequests() async throws {
+        // The event thread starts with the first request; a client that never had one still shuts down cleanly.
+        let client = try HTTPClient()
+        client.shutdown()
+        client.shutdown()
+        await #expect(throws: HTTPClientError.shutdown) {
+            try await client.execute(HTTPClientRequest(url: server.url("/echo")))
+        }
+    }
+
     @Test func headerWithLineBreakIsRejected() async throws {
         let client = try HTTPClient()
         defer { client.shutdown() }

@@ -263,6 +263,11 @@ private func contentReader(_ cls: UnsafeMutableRawPointer?, _ buffer: UnsafeMuta
 
 // MARK: - Queueing responses
 
+/// The block libmicrohttpd allocates (zeroed) with each callback response and holds for the response's life.
+/// Chunked (HTTP/1.1) bodies are read straight into the connection's own buffer and never touch it; only
+/// HTTP/1.0 clients read through it, this many bytes a call. (It was 32 KiB: 32 MB for 1,000 open streams.)
+private let streamingBlockBytes = 1024
+
 /// Queues `response` on an unsuspended connection: in memory, or a stream fed through `writer` by a
 /// producer that starts now.
 private func queue(
@@ -283,7 +288,8 @@ private func queue(
         guard let writer else { preconditionFailure("a streaming response is queued with its writer") }
         let cls = unsafe Unmanaged.passRetained(writer).toOpaque()  // released by the free callback below
         unsafe mhdResponse = unsafe MHD_create_response_from_callback(
-            cmhd_size_unknown, 32 * 1024, { cls, _, buffer, max in unsafe contentReader(cls, buffer, max) }, cls,
+            cmhd_size_unknown, streamingBlockBytes, { cls, _, buffer, max in unsafe contentReader(cls, buffer, max) },
+            cls,
             { cls in unsafe Unmanaged<ResponseBodyWriter>.fromOpaque(cls!).release() })
         if unsafe mhdResponse == nil { unsafe Unmanaged<ResponseBodyWriter>.fromOpaque(cls).release() }
         producer = (produce, writer)

@@ -12,7 +12,7 @@ final class RequestContext: Sendable {
         var bodyTooLarge = false
         var handlerTask: Task<Void, Never>?
         var producerTask: Task<Void, Never>?
-        var deadlineTask: Task<Void, Never>?
+        var deadline: RequestDeadline?
     }
 
     /// Suspends / resumes this request's connection.
@@ -72,11 +72,12 @@ final class RequestContext: Sendable {
 
     /// Records the tasks working on the request; cancels them if the request is already over.
     func attach(
-        handler: Task<Void, Never>? = nil, deadline: Task<Void, Never>? = nil, producer: Task<Void, Never>? = nil
+        handler: Task<Void, Never>? = nil, deadline: RequestDeadline? = nil, producer: Task<Void, Never>? = nil
     ) {
         let over = state.withLock { state in
-            if let handler { state.handlerTask = handler }
-            if let deadline { state.deadlineTask = deadline }
+            // Only a running handler is worth holding: a finished task keeps its async frames until released.
+            if let handler, case .handling = state.lifecycle.phase { state.handlerTask = handler }
+            if let deadline { state.deadline = deadline }
             if let producer { state.producerTask = producer }
             if case .completed = state.lifecycle.phase { return true }
             return false
@@ -88,9 +89,15 @@ final class RequestContext: Sendable {
         }
     }
 
+    /// Whether the handler's task is still referenced (tests check that a returned handler is let go).
+    var holdsHandlerTask: Bool { state.withLock { $0.handlerTask != nil } }
+
     /// The handler's answer; resumes the connection if it still waits for one.
     func handlerReturned(_ response: Response) {
         state.withLock { state in
+            // The handler is done: drop its task, or its frames (~10 KB) stay allocated for as long as a stream
+            // it answered with is open.
+            state.handlerTask = nil
             if state.lifecycle.handlerReturned(response) { control.resume() }
         }
     }
@@ -121,15 +128,17 @@ final class RequestContext: Sendable {
         }
     }
 
-    /// libmicrohttpd completed the request: cancel every task, tell the writer; true if it was streaming.
+    /// libmicrohttpd completed the request: cancel every task and the deadline, tell the writer; true if it was
+    /// streaming.
     func complete() -> Bool {
-        let (writer, tasks) = state.withLock { state in
+        let (writer, tasks, deadline) = state.withLock { state in
             let writer = state.lifecycle.complete()
-            let tasks = [state.handlerTask, state.producerTask, state.deadlineTask].compactMap { $0 }
-            return (writer, tasks)
+            let tasks = [state.handlerTask, state.producerTask].compactMap { $0 }
+            return (writer, tasks, state.deadline)
         }
         writer?.clientDisconnected()
         tasks.forEach { $0.cancel() }
+        deadline?.cancel()
         return writer != nil
     }
 }

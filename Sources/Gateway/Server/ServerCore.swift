@@ -32,23 +32,18 @@ final class ServerCore: Sendable {
         _ = requests.withLock { $0.removeValue(forKey: ObjectIdentifier(context)) }
     }
 
-    /// Runs the handler for a suspended request, with a task that enforces the request deadline.
+    /// Runs the handler for a suspended request, with a timer that enforces the request deadline.
     func dispatch(_ request: Request, context: RequestContext) {
         let handler = handler
         let handlerTask = Task {
             let response = await handler(request)
             context.handlerReturned(response)
         }
-        let deadline = configuration.requestDeadline
-        let deadlineTask = Task {
-            do {
-                try await Task.sleep(for: deadline)
-            } catch {
-                return  // cancelled: the request completed first
-            }
+        // Cancelled when the request completes first.
+        let deadline = RequestDeadline(after: configuration.requestDeadline) {
             context.interrupt(answering: ServerErrorResponse.deadlineExceeded())
         }
-        context.attach(handler: handlerTask, deadline: deadlineTask)
+        context.attach(handler: handlerTask, deadline: deadline)
     }
 
     /// Starts the producer of a queued streaming response.
