@@ -7,30 +7,30 @@ struct IPFSGatewayRoutes: Sendable {
 
     /// The routes, for the public listener.
     var routes: [(method: String, route: EdgeGateway.Route)] {
-        [
+        ["/ipfs/{cid}", "/ipfs/{cid}/{path...}"].map { pattern in
             (
                 "GET",
-                EdgeGateway.Route(pattern: "/ipfs/{cid}", flavor: .plain, requiresKey: false) {
+                EdgeGateway.Route(pattern: pattern, flavor: .plain, requiresKey: false) {
                     request, parameters throws(APIError) in
-                    try self.respond(to: request, cidText: parameters["cid"] ?? "")
+                    try self.respond(to: request, cidText: parameters["cid"] ?? "", path: parameters["path"])
                 }
             )
-        ]
+        }
     }
 
     private static let immutable = "public, max-age=29030400, immutable"
 
-    func respond(to request: Request, cidText: String) throws(APIError) -> Response {
+    func respond(to request: Request, cidText: String, path: String?) throws(APIError) -> Response {
         let wanted = try GatewayRequest(cidText: cidText, request: request)
-        let cid = wanted.cid
-        guard try isLocal(cid) else {
+        guard try isLocal(wanted.cid) else {
             if request.headers["Cache-Control"]?.lowercased().split(separator: ",").contains(where: {
                 $0.trimmingSpaces == "only-if-cached"
             }) == true {
-                throw APIError(status: 412, code: "not_cached", message: "\(cid) is not in this node's store")
+                throw APIError(status: 412, code: "not_cached", message: "\(wanted.cid) is not in this node's store")
             }
-            throw APIError(status: 404, code: "not_found", message: "\(cid) is not in this node's store")
+            throw APIError(status: 404, code: "not_found", message: "\(wanted.cid) is not in this node's store")
         }
+        let (cid, traversed) = try resolve(wanted.cid, path: path)
         var response: Response
         let etag: String
         switch wanted.format {
@@ -40,7 +40,7 @@ struct IPFSGatewayRoutes: Sendable {
             response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(cid).bin"))
         case .car(let options):
             etag = "\"\(cid).car.\(options.scope.rawValue).\(options.duplicates ? "y" : "n")\(Self.bytesTag(options))\""
-            response = try carResponse(cid, options: options)
+            response = try carResponse(cid, options: options, traversed: traversed)
             response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(cid).car"))
         case .file:
             etag = "\"\(cid)\""
@@ -57,9 +57,26 @@ struct IPFSGatewayRoutes: Sendable {
         response.headers.add(name: "Etag", value: etag)
         response.headers.add(name: "Cache-Control", value: Self.immutable)
         response.headers.add(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.add(name: "X-Ipfs-Path", value: "/ipfs/\(cidText)")
-        response.headers.add(name: "X-Ipfs-Roots", value: cid.description)
+        response.headers.add(name: "X-Ipfs-Path", value: "/ipfs/\(cidText)" + (path.map { "/" + $0 } ?? ""))
+        response.headers.add(name: "X-Ipfs-Roots", value: (traversed + [cid]).map(\.description).joined(separator: ","))
         return response
+    }
+
+    /// The CID a path below `root` names, and the directory nodes on the way.
+    private func resolve(_ root: CID, path: String?) throws(APIError) -> (CID, [CID]) {
+        guard let path, !path.isEmpty else { return (root, []) }
+        let blocks = self.blocks
+        do {
+            let resolved = try UnixFSPath.resolve(root, path: path.split(separator: "/").map(String.init)) {
+                try blocks.get($0)
+            }
+            return (resolved.target, resolved.traversed)
+        } catch .shardedDirectory(let cid) {
+            throw APIError(
+                status: 501, code: "not_implemented", message: "\(cid) is a sharded directory; not resolved yet")
+        } catch {
+            throw APIError(status: 404, code: "not_found", message: "cannot resolve /ipfs/\(root)/\(path): \(error)")
+        }
     }
 
     private func isLocal(_ cid: CID) throws(APIError) -> Bool {
@@ -81,10 +98,13 @@ struct IPFSGatewayRoutes: Sendable {
 
     /// A CAR streamed block by block: the order is planned first (reading only linking nodes), then each block
     /// is fetched and written, so memory stays at one block whatever the DAG's size.
-    private func carResponse(_ cid: CID, options: GatewayRequest.CAROptions) throws(APIError) -> Response {
+    private func carResponse(
+        _ cid: CID, options: GatewayRequest.CAROptions, traversed: [CID]
+    ) throws(APIError) -> Response {
         let blocks = self.blocks
         let plan: [CID]
-        do { plan = try Self.carPlan(cid, options: options, blocks: blocks) } catch {
+        // The directory nodes on the path come first, so a client can verify the path too.
+        do { plan = try traversed + Self.carPlan(cid, options: options, blocks: blocks) } catch {
             throw APIError(status: 502, code: "incomplete_dag", message: "cannot walk \(cid): \(error)")
         }
         return .stream(200, contentType: options.contentType) { writer in

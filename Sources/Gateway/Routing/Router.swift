@@ -1,4 +1,5 @@
-/// A route table: method plus a path pattern whose `{name}` segments capture parameters.
+/// A route table: method plus a path pattern whose `{name}` segments capture parameters; a final `{name...}`
+/// captures the rest of the path (one or more segments, joined with `/`).
 ///
 /// Matching is by segments, literal segments first; a path that matches a pattern under another method is
 /// reported as `methodNotAllowed` so the caller can answer 405 with an `Allow` header.
@@ -22,6 +23,7 @@ public struct Router<Handler: Sendable>: Sendable {
     private enum Segment: Sendable, Equatable {
         case literal(String)
         case parameter(String)
+        case rest(String)
     }
 
     private var routes: [Route] = []
@@ -32,6 +34,9 @@ public struct Router<Handler: Sendable>: Sendable {
     /// Adds a route such as `add("GET", "/api/v1/tasks/{sid}/{tid}", handler)`.
     public mutating func add(_ method: String, _ pattern: String, _ handler: Handler) {
         let segments = Self.split(pattern).map { part -> Segment in
+            if part.hasPrefix("{") && part.hasSuffix("...}") {
+                return .rest(String(part.dropFirst().dropLast(4)))
+            }
             if part.hasPrefix("{") && part.hasSuffix("}") {
                 return .parameter(String(part.dropFirst().dropLast()))
             }
@@ -69,14 +74,17 @@ public struct Router<Handler: Sendable>: Sendable {
     }
 
     private static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
-        guard segments.count == parts.count else { return nil }
+        let capturesRest = if case .rest = segments.last { true } else { false }
+        guard capturesRest ? parts.count >= segments.count : segments.count == parts.count else { return nil }
         var parameters: [String: String] = [:]
-        for (segment, part) in zip(segments, parts) {
+        for (index, segment) in segments.enumerated() {
             switch segment {
             case .literal(let literal):
-                guard literal == part else { return nil }
+                guard literal == parts[index] else { return nil }
             case .parameter(let name):
-                parameters[name] = String(part)
+                parameters[name] = String(parts[index])
+            case .rest(let name):
+                parameters[name] = parts[index...].joined(separator: "/")
             }
         }
         return parameters

@@ -55,4 +55,25 @@ import Testing
             return
         }
     }
+
+    @Test func restParameterCapturesTheRemainingSegments() {
+        var router = Router<String>()
+        router.add("GET", "/ipfs/{cid}", "root")
+        router.add("GET", "/ipfs/{cid}/{path...}", "path")
+        guard case .found(let root, let rootParameters) = router.match(method: "GET", path: "/ipfs/bafy/") else {
+            Issue.record("no match for the root")
+            return
+        }
+        #expect(root == "root" && rootParameters == ["cid": "bafy"])
+        guard case .found(let handler, let parameters) = router.match(method: "GET", path: "/ipfs/bafy/a/b c/d.txt")
+        else {
+            Issue.record("no match for a path")
+            return
+        }
+        #expect(handler == "path" && parameters == ["cid": "bafy", "path": "a/b c/d.txt"])
+        guard case .notFound = router.match(method: "GET", path: "/ipfs") else {
+            Issue.record("a rest parameter needs at least one segment")
+            return
+        }
+    }
 }
