@@ -6,8 +6,10 @@ public enum APIFlavor: Sendable {
     case cortensor
     /// OpenAI-compatible (`/v1`): `{"error":{"message","type","param","code"}}`.
     case openAI
-    /// Plain text status line (`/healthz`, `/metrics`, unknown routes).
+    /// Plain text status line (`/healthz`, `/metrics`, `/ipfs`, unknown routes).
     case plain
+    /// kubo's RPC (`/api/v0`): `{"Message":…,"Code":0,"Type":"error"}`.
+    case kubo
 }
 
 /// An error that ends a request with a status code; rendered in the owning API's error shape.
@@ -91,6 +93,8 @@ public struct APIError: Error, Sendable, Equatable {
                     "param": field.map(JSONValue.string) ?? .null, "code": .string(code),
                 ]
             ]
+        case .kubo:
+            return ["Message": .string(message), "Code": 0, "Type": "error"]
         case .cortensor, .plain:
             var details = JSONObject()
             if let field { details["field"] = .string(field) }

@@ -82,8 +82,9 @@ public final class EdgeApp: Sendable {
             requestsPerMinute: config.auth.rateLimitPerMinute, burst: config.auth.rateLimitBurst)
         let separateAdmin = config.admin.port != 0
         let ipfs = IPFSGatewayRoutes(blocks: store.blocks)
+        let kubo = KuboRPCRoutes(blocks: store.blocks)
         let publicRoutes =
-            cortensor.routes + openAI.routes + ipfs.routes + admin.probes
+            cortensor.routes + openAI.routes + ipfs.routes + kubo.routes + admin.probes
             + (separateAdmin ? [] : [admin.metricsRoute(requiresKey: true)])
         func gateway(_ routes: [(method: String, route: EdgeGateway.Route)]) -> EdgeGateway {
             EdgeGateway(

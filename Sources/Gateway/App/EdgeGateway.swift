@@ -111,6 +111,7 @@ public final class EdgeGateway: Sendable {
     /// The API family of a path, for errors on unmatched routes.
     static func flavor(forPath path: String) -> APIFlavor {
         if path.hasPrefix("/v1/") { return .openAI }
+        if path.hasPrefix("/api/v0/") { return .kubo }
         if path.hasPrefix("/api/") { return .cortensor }
         return .plain
     }

@@ -1,0 +1,148 @@
+import Cache
+import JSON
+
+/// The subset of kubo's RPC API (`POST /api/v0/…`) web apps use to write: add, block/put, dag/import and pins.
+/// Every call needs an API key. Answers are kubo-shaped JSON; errors are `{"Message":…,"Code":0,"Type":"error"}`.
+struct KuboRPCRoutes: Sendable {
+    let blocks: BlockStore
+
+    var routes: [(method: String, route: EdgeGateway.Route)] {
+        let handlers: [(String, @Sendable (Request) throws(APIError) -> Response)] = [
+            ("/api/v0/add", add), ("/api/v0/block/put", blockPut), ("/api/v0/dag/import", dagImport),
+            ("/api/v0/pin/add", pinAdd), ("/api/v0/pin/rm", pinRemove), ("/api/v0/pin/ls", pinList),
+        ]
+        return handlers.map { pattern, handler in
+            (
+                "POST",
+                EdgeGateway.Route(pattern: pattern, flavor: .kubo) { request, _ throws(APIError) in try handler(request)
+                }
+            )
+        }
+    }
+
+    /// `add`: each uploaded file imported as UnixFS (kubo-v1 profile unless `cid-version=0`), pinned unless
+    /// `pin=false`; one JSON line per file: `{"Name","Hash","Size"}`.
+    private func add(_ request: Request) throws(APIError) -> Response {
+        let options = request.queryValue("cid-version") == "0" ? UnixFSImporter.Options.kuboLegacy : .kuboV1
+        let pin = request.queryValue("pin") != "false"
+        var lines: [UInt8] = []
+        for file in try files(request) {
+            var importer = UnixFSImporter(options: options) { cid, block in try blocks.putHashed(block, as: cid) }
+            let result: UnixFSImporter.Result
+            do {
+                try importer.write(file.body)
+                result = try importer.finish()
+                if pin { try blocks.pin(result.root, recursive: true, checkingBlocks: false) }
+            } catch { throw Self.failure("add: \(error)") }
+            let entry: JSONValue = [
+                "Name": .string(file.filename ?? file.name ?? result.root.description),
+                "Hash": .string(result.root.description), "Size": .string(String(result.dagSize)),
+            ]
+            entry.serialize(into: &lines)
+            lines.append(0x0A)
+        }
+        return .bytes(200, contentType: "application/json", lines)
+    }
+
+    /// `block/put`: each uploaded part stored as one block (`cid-codec`, default raw); `{"Key","Size"}` per block.
+    private func blockPut(_ request: Request) throws(APIError) -> Response {
+        let codecName = request.queryValue("cid-codec") ?? "raw"
+        guard let codec = Multicodec.contentCodecs.first(where: { $0.name == codecName }) else {
+            throw Self.failure("unsupported cid-codec '\(codecName)'", status: 400)
+        }
+        var lines: [UInt8] = []
+        for file in try files(request) {
+            let cid: CID
+            do { cid = try blocks.put(Array(file.body), codec: codec) } catch {
+                throw Self.failure("block/put: \(error)")
+            }
+            let entry: JSONValue = ["Key": .string(cid.description), "Size": .int(Int64(file.body.count))]
+            entry.serialize(into: &lines)
+            lines.append(0x0A)
+        }
+        return .bytes(200, contentType: "application/json", lines)
+    }
+
+    /// `dag/import`: CAR uploads, every block verified; roots pinned unless `pin-roots=false`.
+    private func dagImport(_ request: Request) throws(APIError) -> Response {
+        let pinRoots = request.queryValue("pin-roots") != "false"
+        var lines: [UInt8] = []
+        for file in try files(request) {
+            var offset = file.body.startIndex
+            let body = file.body
+            do {
+                var reader = try CARReader(maximumBlockBytes: blocks.settings.maxBlockBytes) { count in
+                    defer { offset = min(offset + count, body.endIndex) }
+                    return Array(body[offset..<min(offset + count, body.endIndex)])
+                }
+                while let (cid, block) = try reader.next() { try blocks.putHashed(block, as: cid) }
+                for root in reader.roots {
+                    var pinError = ""
+                    if pinRoots {
+                        do { try blocks.pin(root, recursive: true) } catch { pinError = "\(error)" }
+                    }
+                    let entry: JSONValue = [
+                        "Root": ["Cid": ["/": .string(root.description)], "PinErrorMsg": .string(pinError)]
+                    ]
+                    entry.serialize(into: &lines)
+                    lines.append(0x0A)
+                }
+            } catch let error as APIError {
+                throw error
+            } catch {
+                throw Self.failure("dag/import: \(error)", status: 400)
+            }
+        }
+        return .bytes(200, contentType: "application/json", lines)
+    }
+
+    private func pinAdd(_ request: Request) throws(APIError) -> Response {
+        let cid = try argument(request)
+        do { try blocks.pin(cid, recursive: request.queryValue("recursive") != "false") } catch {
+            throw Self.failure("pin/add: \(error)")
+        }
+        return .json(200, ["Pins": [.string(cid.description)]])
+    }
+
+    private func pinRemove(_ request: Request) throws(APIError) -> Response {
+        let cid = try argument(request)
+        let removed: Bool
+        do { removed = try blocks.unpin(cid) } catch { throw Self.failure("pin/rm: \(error)") }
+        guard removed else { throw Self.failure("not pinned or pinned indirectly") }
+        return .json(200, ["Pins": [.string(cid.description)]])
+    }
+
+    private func pinList(_ request: Request) throws(APIError) -> Response {
+        let pins: [BlockStore.Pin]
+        do { pins = try blocks.pins() } catch { throw Self.failure("pin/ls: \(error)") }
+        var keys = JSONObject()
+        for pin in pins { keys[pin.cid.description] = ["Type": .string(pin.recursive ? "recursive" : "direct")] }
+        return .json(200, ["Keys": .object(keys)])
+    }
+
+    /// The `arg` query parameter as a CID.
+    private func argument(_ request: Request) throws(APIError) -> CID {
+        guard let text = request.queryValue("arg") else {
+            throw Self.failure("argument \"arg\" is required", status: 400)
+        }
+        do { return try CID(text.hasPrefix("/ipfs/") ? String(text.dropFirst(6)) : text) } catch {
+            throw Self.failure("invalid CID '\(text)': \(error)", status: 400)
+        }
+    }
+
+    /// The uploaded files of a multipart body.
+    private func files(_ request: Request) throws(APIError) -> [MultipartForm.Part] {
+        guard let boundary = MultipartForm.boundary(contentType: request.headers["Content-Type"]) else {
+            throw Self.failure("expected a multipart/form-data body with a boundary", status: 400)
+        }
+        guard let parts = MultipartForm.parse(request.body, boundary: boundary) else {
+            throw Self.failure("malformed multipart body", status: 400)
+        }
+        guard !parts.isEmpty else { throw Self.failure("no file in the request", status: 400) }
+        return parts
+    }
+
+    private static func failure(_ message: String, status: Int = 500) -> APIError {
+        APIError(status: status, code: "error", message: message)
+    }
+}
