@@ -76,6 +76,10 @@ extension EdgeConfig {
         #[ipfs]
         # Most bytes of block data kept; above it the least recently used unpinned blocks are removed (0 = no quota).
         #quota_bytes = 1073741824
+        # Trustless gateways asked for blocks missing here; each block is checked against its CID, so a lying
+        # gateway can waste time but never change an answer. None by default, e.g.:
+        #   upstream_gateways = ["https://trustless-gateway.link"]
+        #upstream_gateways = []
 
         # Miners: OpenAI-compatible servers (llama.cpp server, vLLM, Ollama). None by default;
         # CORTENSOR_EDGE_MINERS="http://a:8080,http://b:8080" or `serve --miner URL` replace this list.

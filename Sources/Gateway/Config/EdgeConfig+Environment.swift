@@ -54,6 +54,8 @@ extension EdgeConfig {
             }
         case .string, .optionalString, .logLevel:
             return .string(text)
+        case .urlList:
+            return .array(text.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }.map(TOMLValue.string))
         }
     }
 

@@ -13,6 +13,8 @@ extension EdgeConfig {
         case bool
         /// One of `LogLevel`'s names.
         case logLevel
+        /// A list of http(s) URLs (a TOML array of strings; comma-separated in the environment).
+        case urlList
     }
 
     /// One scalar setting, addressed as `section.key` in the file.
@@ -56,6 +58,7 @@ extension EdgeConfig {
         Setting(section: "pool", key: "breaker_failure_threshold", kind: .integer(1...1000)),
         Setting(section: "pool", key: "breaker_open_seconds", kind: .integer(1...day)),
         Setting(section: "ipfs", key: "quota_bytes", kind: .integer(0...(1 << 50))),
+        Setting(section: "ipfs", key: "upstream_gateways", kind: .urlList),
     ]
 
     /// The sections holding scalar settings, in order.
@@ -89,6 +92,7 @@ extension EdgeConfig {
         case "pool.breaker_failure_threshold": .integer(Int64(minerPool.breakerFailureThreshold))
         case "pool.breaker_open_seconds": .integer(minerPool.breakerOpenDuration.components.seconds)
         case "ipfs.quota_bytes": .integer(ipfs.quotaBytes)
+        case "ipfs.upstream_gateways": .array(ipfs.upstreamGateways.map(TOMLValue.string))
         default: preconditionFailure("setting \(setting.path) is not mapped")
         }
     }
@@ -107,6 +111,19 @@ extension EdgeConfig {
         case (.bool, .bool(let flag)):
             precondition(setting.path == "auth.dev_mode", "boolean setting \(setting.path) is not mapped")
             auth.devMode = flag
+        case (.urlList, .array(let items)):
+            var urls: [String] = []
+            for item in items {
+                guard case .string(let url) = item else {
+                    throw .wrongType(
+                        key: name, expected: "an array of strings", found: "an array with \(item.typeDescription)")
+                }
+                urls.append(url)
+            }
+            precondition(setting.path == "ipfs.upstream_gateways", "list setting \(setting.path) is not mapped")
+            ipfs.upstreamGateways = urls
+        case (.urlList, _):
+            throw .wrongType(key: name, expected: "an array of strings", found: value.typeDescription)
         case (.logLevel, .string(let text)):
             guard let level = LogLevel(rawValue: text) else {
                 let names = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")

@@ -17,6 +17,10 @@ extension EdgeConfig {
                     throw .invalidValue(
                         key: setting.path, problem: "\(TOMLSyntax.quoted(text)) contains a control character")
                 }
+            case (.urlList, .array(let items)):
+                for case .string(let url) in items where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                    throw .invalidValue(key: setting.path, problem: "\(TOMLSyntax.quoted(url)) is not an http(s) URL")
+                }
             default:
                 break
             }

@@ -70,6 +70,9 @@ public struct EdgeConfig: Sendable, Hashable {
     public struct IPFS: Sendable, Hashable {
         /// Most bytes of block data kept; least recently used unpinned blocks go first. 0 = no quota.
         public var quotaBytes: Int64 = 1 << 30
+        /// Trustless gateways asked for blocks missing here (every block is verified against its CID); none by
+        /// default, so the router never reaches out unless told to.
+        public var upstreamGateways: [String] = []
 
         /// Creates the default IPFS settings.
         public init() {}

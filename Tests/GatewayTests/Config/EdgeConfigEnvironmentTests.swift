@@ -33,6 +33,7 @@ import Testing
                 case .bool: "1"
                 case .logLevel: "trace"
                 case .string, .optionalString: "x"
+                case .urlList: "https://a.example, http://b.example"
                 }
             var environment = [setting.environmentName: value]
             if setting.key.hasPrefix("tls_") {
@@ -42,6 +43,21 @@ import Testing
             if setting.path == "admin.port" { environment["CORTENSOR_EDGE_SERVER_PORT"] = "1" }
             let config = try EdgeConfig.load(toml: nil, environment: environment)
             #expect(config != EdgeConfig(), "\(setting.environmentName) changed nothing")
+        }
+    }
+
+    @Test func urlListsAreCommaSeparatedAndChecked() throws {
+        let config = try EdgeConfig.load(
+            toml: nil, environment: ["CORTENSOR_EDGE_IPFS_UPSTREAM_GATEWAYS": " https://a.example ,, http://b:8080 "])
+        #expect(config.ipfs.upstreamGateways == ["https://a.example", "http://b:8080"])
+        #expect(throws: ConfigError.self) {
+            try EdgeConfig.load(toml: nil, environment: ["CORTENSOR_EDGE_IPFS_UPSTREAM_GATEWAYS": "ftp://x"])
+        }
+        #expect(throws: ConfigError.self) {
+            try EdgeConfig.load(toml: "[ipfs]\nupstream_gateways = [1]", environment: [:])
+        }
+        #expect(throws: ConfigError.self) {
+            try EdgeConfig.load(toml: "[ipfs]\nupstream_gateways = \"x\"", environment: [:])
         }
     }
 
