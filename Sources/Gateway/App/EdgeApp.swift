@@ -44,7 +44,7 @@ public final class EdgeApp: Sendable {
         let pool = MinerPool(
             miners: config.miners, transport: HTTPClientMinerTransport(client: client), settings: config.minerPool,
             logger: logger, observer: metrics.minerPoolObserver)
-        let gateways = makeGateways(store: store, pool: pool, metrics: metrics)
+        let gateways = makeGateways(store: store, pool: pool, client: client, metrics: metrics)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
             let server = HTTPServer(configuration: configuration) { request in await gateway.handle(request) }
@@ -67,7 +67,7 @@ public final class EdgeApp: Sendable {
         return 0
     }
 
-    private func makeGateways(store: EdgeStore, pool: MinerPool, metrics: Metrics)
+    private func makeGateways(store: EdgeStore, pool: MinerPool, client: HTTPClient, metrics: Metrics)
         -> [(HTTPServerConfiguration, EdgeGateway)]
     {
         let service = CompletionService(
@@ -81,7 +81,8 @@ public final class EdgeApp: Sendable {
         let limiter = RateLimiter(
             requestsPerMinute: config.auth.rateLimitPerMinute, burst: config.auth.rateLimitBurst)
         let separateAdmin = config.admin.port != 0
-        let ipfs = IPFSGatewayRoutes(blocks: store.blocks)
+        let upstream = UpstreamFetcher(gateways: config.ipfs.upstreamGateways, client: client, blocks: store.blocks)
+        let ipfs = IPFSGatewayRoutes(blocks: store.blocks, upstream: upstream)
         let kubo = KuboRPCRoutes(blocks: store.blocks)
         let publicRoutes =
             cortensor.routes + openAI.routes + ipfs.routes + kubo.routes + admin.probes

@@ -4,6 +4,8 @@ import Cache
 /// local block store. Reads need no key (web pages embed CIDs); every response is immutable.
 struct IPFSGatewayRoutes: Sendable {
     let blocks: BlockStore
+    /// Fills local misses from trustless gateways, if any are configured.
+    var upstream: UpstreamFetcher?
 
     /// The routes, for the public listener.
     var routes: [(method: String, route: EdgeGateway.Route)] {
@@ -12,7 +14,7 @@ struct IPFSGatewayRoutes: Sendable {
                 "GET",
                 EdgeGateway.Route(pattern: pattern, flavor: .plain, requiresKey: false) {
                     request, parameters throws(APIError) in
-                    try self.respond(to: request, cidText: parameters["cid"] ?? "", path: parameters["path"])
+                    try await self.respond(to: request, cidText: parameters["cid"] ?? "", path: parameters["path"])
                 }
             )
         }
@@ -20,17 +22,25 @@ struct IPFSGatewayRoutes: Sendable {
 
     private static let immutable = "public, max-age=29030400, immutable"
 
-    func respond(to request: Request, cidText: String, path: String?) throws(APIError) -> Response {
+    func respond(to request: Request, cidText: String, path: String?) async throws(APIError) -> Response {
         let wanted = try GatewayRequest(cidText: cidText, request: request)
-        guard try isLocal(wanted.cid) else {
-            if request.headers["Cache-Control"]?.lowercased().split(separator: ",").contains(where: {
+        let onlyIfCached =
+            request.headers["Cache-Control"]?.lowercased().split(separator: ",").contains {
                 $0.trimmingSpaces == "only-if-cached"
-            }) == true {
+            } == true
+        let fetcher = onlyIfCached ? nil : upstream.flatMap { $0.isEnabled ? $0 : nil }
+        var isLocal = try isLocal(wanted.cid)
+        if !isLocal, let fetcher { isLocal = await fetcher.fetch(wanted.cid) }
+        guard isLocal else {
+            if onlyIfCached {
                 throw APIError(status: 412, code: "not_cached", message: "\(wanted.cid) is not in this node's store")
             }
-            throw APIError(status: 404, code: "not_found", message: "\(wanted.cid) is not in this node's store")
+            throw APIError(status: 404, code: "not_found", message: "\(wanted.cid) is not here or upstream")
         }
-        let (cid, traversed) = try resolve(wanted.cid, path: path)
+        let (cid, traversed) = try await resolve(wanted.cid, path: path, fetcher: fetcher)
+        if let fetcher, wanted.format != .raw {
+            _ = await fetcher.fillDAG(cid)  // what is still missing shows when the response is built
+        }
         var response: Response
         let etag: String
         switch wanted.format {
@@ -62,21 +72,28 @@ struct IPFSGatewayRoutes: Sendable {
         return response
     }
 
-    /// The CID a path below `root` names, and the directory nodes on the way.
-    private func resolve(_ root: CID, path: String?) throws(APIError) -> (CID, [CID]) {
+    /// The CID a path below `root` names, and the directory nodes on the way; a directory node missing here is
+    /// fetched upstream (once per step) before giving up.
+    private func resolve(_ root: CID, path: String?, fetcher: UpstreamFetcher?) async throws(APIError) -> (CID, [CID]) {
         guard let path, !path.isEmpty else { return (root, []) }
+        let names = path.split(separator: "/").map(String.init)
         let blocks = self.blocks
-        do {
-            let resolved = try UnixFSPath.resolve(root, path: path.split(separator: "/").map(String.init)) {
-                try blocks.get($0)
+        for _ in 0...names.count {
+            do {
+                let resolved = try UnixFSPath.resolve(root, path: names) { try blocks.get($0) }
+                return (resolved.target, resolved.traversed)
+            } catch .shardedDirectory(let cid) {
+                throw APIError(
+                    status: 501, code: "not_implemented", message: "\(cid) is a sharded directory; not resolved yet")
+            } catch .unavailable(let cid, _) where fetcher != nil {
+                guard await fetcher?.fetch(cid) == true else { break }
+            } catch {
+                throw APIError(
+                    status: 404, code: "not_found", message: "cannot resolve /ipfs/\(root)/\(path): \(error)")
             }
-            return (resolved.target, resolved.traversed)
-        } catch .shardedDirectory(let cid) {
-            throw APIError(
-                status: 501, code: "not_implemented", message: "\(cid) is a sharded directory; not resolved yet")
-        } catch {
-            throw APIError(status: 404, code: "not_found", message: "cannot resolve /ipfs/\(root)/\(path): \(error)")
         }
+        throw APIError(
+            status: 404, code: "not_found", message: "cannot resolve /ipfs/\(root)/\(path): a block is missing")
     }
 
     private func isLocal(_ cid: CID) throws(APIError) -> Bool {
