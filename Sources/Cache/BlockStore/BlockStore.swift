@@ -1,3 +1,4 @@
+import Dispatch
 public import SQLite
 import Synchronization
 
@@ -51,6 +52,12 @@ public final class BlockStore: Sendable {
     /// Blocks read since the last write, with when: their `last_used` is updated by the next write
     /// (reads stay read-only; a lost touch after a crash only ages a block).
     private let touches = Mutex<[[UInt8]: Int64]>([:])
+    /// Block bytes written since the WAL was last copied back into the database file.
+    private let bytesSinceCheckpoint = Atomic<Int>(0)
+    /// Set while a background checkpoint runs, so they never pile up.
+    private let checkpointRunning = Atomic<Bool>(false)
+    /// How much block data may pile up in the WAL before a background checkpoint (the writer never checkpoints).
+    static let checkpointBytes = 32 << 20
 
     /// A store over `database`, whose schema must include `BlockStore.schema`; `clock` gives milliseconds.
     public init(
@@ -95,6 +102,7 @@ public final class BlockStore: Sendable {
                 "UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?", [.integer(Int64(data.count))])
             return true
         }
+        if inserted { checkpointIfNeeded(adding: data.count) }
         if inserted, let quota = settings.quotaBytes, try stats().bytes > quota {
             try collectGarbage(downTo: Int64(Double(quota) * settings.collectionTarget))
         }
@@ -268,6 +276,20 @@ public final class BlockStore: Sendable {
     }
 
     // MARK: Database access
+
+    /// Copies the WAL back into the database file on a background queue once enough block data is in it, so an
+    /// import of gigabytes does not leave a WAL of gigabytes.
+    private func checkpointIfNeeded(adding bytes: Int) {
+        guard bytesSinceCheckpoint.add(bytes, ordering: .relaxed).newValue >= Self.checkpointBytes,
+            checkpointRunning.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
+                .exchanged
+        else { return }
+        bytesSinceCheckpoint.store(0, ordering: .relaxed)
+        DispatchQueue.global(qos: .utility).async { [self] in
+            _ = try? database.checkpoint()
+            checkpointRunning.store(false, ordering: .releasing)
+        }
+    }
 
     private static func deleteBlocks(keys: [[UInt8]], on connection: Connection) throws -> Int64 {
         var bytes: Int64 = 0

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# IPFS block store figures (issue 3), each against a peer measured in the same run:
+#   1. import throughput: `cortensor-edge ipfs add` of a SIZE_MB file vs `sha256sum` of it (ratio; goal >= 0.7)
+#   2. raw-block GET req/s through the gateway vs nginx serving the same bytes as a static file (goal >= 0.5)
+#
+# Env: EDGE_TEST_BINARY (default: release build), SIZE_MB (256), RUNS (3), DURATION (10s), CONNECTIONS (32),
+#      THREADS (2), BLOCK_BYTES (4096).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE_MB=${SIZE_MB:-256}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+BLOCK_BYTES=${BLOCK_BYTES:-4096}
+
+BIN=${EDGE_TEST_BINARY:-}
+if [[ -z "$BIN" ]]; then
+    swift build -c release --static-swift-stdlib >&2
+    BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"
+fi
+command -v nginx >/dev/null && command -v wrk >/dev/null || {
+    echo "ipfs bench: needs nginx and wrk (apt-get install nginx-light wrk)" >&2
+    exit 1
+}
+
+TMP=$(mktemp -d /tmp/ce-bench-ipfs.XXXXXX)
+chmod 0755 "$TMP"  # nginx workers run as nobody
+NGINX_PID="" ROUTER_PID=""
+cleanup() {
+    [[ -n "$ROUTER_PID" ]] && kill "$ROUTER_PID" 2>/dev/null && wait "$ROUTER_PID" 2>/dev/null
+    [[ -n "$NGINX_PID" ]] && kill -QUIT "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+edge() { env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$1" "$BIN" "${@:2}"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+seconds() { local start=$EPOCHREALTIME; "$@" >/dev/null; python3 -c "print($EPOCHREALTIME - $start)"; }
+
+# ---- 1. import throughput ----
+head -c $((SIZE_MB << 20)) /dev/urandom >"$TMP/file"
+cat "$TMP/file" >/dev/null  # warm the page cache for both
+sha=() add=()
+for run in $(seq 1 "$RUNS"); do
+    sha+=("$(seconds sha256sum "$TMP/file")")
+    rm -rf "$TMP/state-$run"
+    add+=("$(seconds edge "$TMP/state-$run" ipfs add --no-pin --quiet "$TMP/file")")
+    rm -rf "$TMP/state-$run"
+done
+sha_s=$(printf '%s\n' "${sha[@]}" | median)
+add_s=$(printf '%s\n' "${add[@]}" | median)
+python3 - "$SIZE_MB" "$sha_s" "$add_s" <<'PY'
+import sys
+mb, sha, add = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"import {mb} MiB: sha256sum {mb / sha:7.1f} MiB/s, ipfs add {mb / add:7.1f} MiB/s, ratio {sha / add:.2f}  (goal >= 0.7)")
+PY
+
+# ---- 2. raw block GET vs nginx static ----
+STATE="$TMP/serve-state"
+head -c "$BLOCK_BYTES" /dev/urandom >"$TMP/block"
+CID=$(edge "$STATE" ipfs add --quiet "$TMP/block")
+mkdir -p "$TMP/www/ipfs" "$TMP/nginx/logs"
+cp "$TMP/block" "$TMP/www/ipfs/$CID"
+NGINX_PORT=$(free_port)
+cat >"$TMP/nginx/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $TMP/www;
+        location /ipfs/ { default_type application/vnd.ipld.raw; add_header Cache-Control "public, max-age=29030400, immutable"; }
+    }
+}
+NGINX
+nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >/dev/null 2>&1 &
+NGINX_PID=$!
+ROUTER_PORT=$(free_port)
+env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$STATE" "$BIN" serve --port "$ROUTER_PORT" \
+    >"$TMP/router.log" 2>&1 &
+ROUTER_PID=$!
+for url in "http://127.0.0.1:$NGINX_PORT/ipfs/$CID" "http://127.0.0.1:$ROUTER_PORT/ipfs/$CID?format=raw"; do
+    for _ in $(seq 1 200); do curl -sf -o /dev/null "$url" && break; sleep 0.05; done
+    curl -sf "$url" | cmp -s - "$TMP/block" || { echo "ipfs bench: $url does not serve the block" >&2; exit 1; }
+done
+rps() {
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$1" >/dev/null
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1" >"$TMP/wrk.txt"
+    awk '/Requests\/sec/ {print $2}' "$TMP/wrk.txt"
+}
+nginx_rps=$(rps "http://127.0.0.1:$NGINX_PORT/ipfs/$CID")
+router_rps=$(rps "http://127.0.0.1:$ROUTER_PORT/ipfs/$CID?format=raw")
+router_p99=$(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")
+python3 - "$BLOCK_BYTES" "$nginx_rps" "$router_rps" "$router_p99" <<'PY'
+import sys
+size, nginx, router, p99 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+print(f"raw {size}-byte block GET: nginx static {nginx:9.0f} req/s, gateway {router:9.0f} req/s (p99 {p99}), "
+      f"ratio {router / nginx:.2f}  (goal >= 0.5)")
+PY
