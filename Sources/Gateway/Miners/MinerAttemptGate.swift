@@ -73,17 +73,17 @@ final class AttemptGate: Sendable {
     let startedAt: ContinuousClock.Instant
     /// Failures of earlier attempts of the same request, reported with a deadline error.
     let priorFailures: [UpstreamAttemptFailure]
-    private let continuation: AsyncThrowingStream<UpstreamEvent, any Error>.Continuation
+    private let channel: UpstreamEventChannel
     private let state = Mutex(State())
 
     init(
         minerID: String, startedAt: ContinuousClock.Instant, priorFailures: [UpstreamAttemptFailure],
-        continuation: AsyncThrowingStream<UpstreamEvent, any Error>.Continuation
+        channel: UpstreamEventChannel
     ) {
         self.minerID = minerID
         self.startedAt = startedAt
         self.priorFailures = priorFailures
-        self.continuation = continuation
+        self.channel = channel
     }
 
     /// Registers a task to cancel when the attempt closes (cancelled at once if it already closed).
@@ -141,7 +141,7 @@ final class AttemptGate: Sendable {
         guard isOpen else { return false }
         var overflowed = false
         for event in events {
-            if case .dropped = continuation.yield(event) { overflowed = true }
+            if case .dropped = channel.yield(event) { overflowed = true }
         }
         if let waiter, let start { waiter.resume(returning: start) }
         return !overflowed
@@ -184,16 +184,16 @@ final class AttemptGate: Sendable {
             }
         }
         guard let taken else { return nil }
-        let continuation = continuation
+        let channel = channel
         if taken.wasStreaming {
             let (verdict, error) = Self.streamingOutcome(end, minerID: minerID, priorFailures: priorFailures)
-            let finish: @Sendable () -> Void = { continuation.finish(throwing: error) }
+            let finish: @Sendable () -> Void = { channel.finish(throwing: error) }
             return Closing(tasks: taken.tasks, verdict: verdict, resolveWaiter: nil, finishStream: finish)
         }
         let start = startOutcome.1
         var resolve: (@Sendable () -> Void)?
         if let waiter = taken.waiter { resolve = { waiter.resume(returning: start) } }
-        let finish: @Sendable () -> Void = { continuation.finish() }
+        let finish: @Sendable () -> Void = { channel.finish() }
         return Closing(tasks: taken.tasks, verdict: startOutcome.0, resolveWaiter: resolve, finishStream: finish)
     }
 

@@ -15,15 +15,15 @@ extension MinerPool {
     func attempt(
         index: Int, request: UpstreamRequest, isProbe: Bool, deadline: ContinuousClock.Instant,
         priorFailures: [UpstreamAttemptFailure]
-    ) async -> (AttemptStart, AsyncThrowingStream<UpstreamEvent, any Error>) {
+    ) async -> (AttemptStart, UpstreamEventStream) {
         let config = miners[index].config
         miners[index].health.beginRequest()
         // Bounded: a consumer that falls this far behind ends the attempt rather than letting a miner fill memory.
-        let (events, continuation) = AsyncThrowingStream.makeStream(
-            of: UpstreamEvent.self, bufferingPolicy: .bufferingOldest(Self.maxBufferedEvents))
+        let channel = UpstreamEventChannel(limit: Self.maxBufferedEvents)
+        let events = UpstreamEventStream(channel)
         let startedAt = ContinuousClock.now
         let gate = AttemptGate(
-            minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, continuation: continuation)
+            minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, channel: channel)
         let httpRequest = Self.httpRequest(for: request, miner: config, connectTimeout: settings.connectTimeout)
         let transport = transport
         let relay = Task {
@@ -35,9 +35,7 @@ extension MinerPool {
             await Self.watch(gate: gate, firstDeadline: firstDeadline, deadline: deadline, pool: self, isProbe: isProbe)
         }
         gate.register(watchdog)
-        continuation.onTermination = { termination in
-            if case .cancelled = termination { gate.requestStop() }
-        }
+        channel.setOnCancel { gate.requestStop() }
         let start = await withTaskCancellationHandler {
             await gate.waitForStart()
         } onCancel: {
