@@ -2,11 +2,14 @@ import Dispatch
 import SQLite
 import Synchronization
 
-/// Runs task-record writes on one dedicated thread, in submission order, committing the writes that queued up
+/// Runs task-record writes in submission order, one committer at a time, committing the writes that queued up
 /// meanwhile together (group commit).
 ///
 /// SQLite calls block; on Swift's cooperative pool (one thread per core) a few concurrent writers waiting for the
-/// database lock would stall every request. Here they wait on their own serial queue while callers suspend.
+/// database lock would stall every request. So only one caller at a time commits: a write that finds no commit
+/// running commits its batch on its own thread (no thread hop: WAL commits with `synchronous=NORMAL` do not sync,
+/// and checkpoints run on their own queue); writes arriving meanwhile suspend, and are committed together by a
+/// serial queue. Task writes never queue for the database lock on the cooperative pool.
 ///
 /// Durability and visibility are those of a write of its own: a call returns only after the transaction holding
 /// its write committed (WAL, `synchronous=NORMAL`), so whatever the caller does next — answering the client,
@@ -82,27 +85,40 @@ public final class TaskWriter: Sendable {
     }
 
     private func enqueue(_ write: PendingWrite) {
-        let startsDrain = pending.withLock { pending in
+        let leads = pending.withLock { pending in
             pending.writes.append(write)
             guard !pending.isDraining else { return false }
             pending.isDraining = true
             return true
         }
-        if startsDrain { queue.async { self.drain() } }
+        guard leads else { return }
+        // The leader commits one batch here, then leaves whatever queued meanwhile to the writer queue.
+        guard let batch = takeBatch() else { return }
+        commit(batch)
+        if let next = takeBatch() {
+            queue.async {
+                self.commit(next)
+                self.drain()
+            }
+        }
+    }
+
+    /// The next batch; `nil` (and no drain running any more) when nothing is pending.
+    private func takeBatch() -> [PendingWrite]? {
+        pending.withLock { pending -> [PendingWrite]? in
+            guard !pending.writes.isEmpty else {
+                pending.isDraining = false
+                return nil
+            }
+            let batch = Array(pending.writes.prefix(Self.maxBatch))
+            pending.writes.removeFirst(batch.count)
+            return batch
+        }
     }
 
     /// On the writer queue: commits batches until nothing is pending.
     private func drain() {
-        while true {
-            let batch = pending.withLock { pending -> [PendingWrite] in
-                let batch = Array(pending.writes.prefix(Self.maxBatch))
-                pending.writes.removeFirst(batch.count)
-                if batch.isEmpty { pending.isDraining = false }
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            commit(batch)
-        }
+        while let batch = takeBatch() { commit(batch) }
     }
 
     /// Applies `batch` in one transaction, then resumes every caller with its own outcome.
