@@ -1,4 +1,4 @@
-/// One attempt: a relay task reads the miner, a watchdog enforces the first-token timeout and the deadline,
+/// One attempt: a relay task reads the miner, a watchdog timer enforces the first-token timeout and the deadline,
 /// and `AttemptGate` decides which of them (or a cancellation) ends it.
 extension MinerPool {
     /// Largest non-stream JSON reply accepted from a miner.
@@ -31,10 +31,10 @@ extension MinerPool {
         }
         gate.register(relay)
         let firstDeadline = min(startedAt + settings.firstTokenTimeout, deadline)
-        let watchdog = Task {
-            await Self.watch(gate: gate, firstDeadline: firstDeadline, deadline: deadline, pool: self, isProbe: isProbe)
-        }
-        gate.register(watchdog)
+        let watchdog = AttemptWatchdog(
+            gate: gate, firstDeadline: firstDeadline, deadline: deadline, pool: self, isProbe: isProbe)
+        gate.register(cancel: { watchdog.cancel() })
+        watchdog.start()
         channel.setOnCancel { gate.requestStop() }
         let start = await withTaskCancellationHandler {
             await gate.waitForStart()
@@ -69,24 +69,12 @@ extension MinerPool {
     @discardableResult
     static func conclude(_ end: AttemptEnd, gate: AttemptGate, pool: MinerPool, isProbe: Bool) async -> Bool {
         guard let closing = gate.close(end) else { return false }
-        for task in closing.tasks { task.cancel() }
+        for cancel in closing.cancellers { cancel() }
         await pool.record(
             minerID: gate.minerID, verdict: closing.verdict, isProbe: isProbe, total: .now - gate.startedAt)
         closing.resolveWaiter?()
         closing.finishStream?()
         return true
-    }
-
-    /// Fires the first-token timeout, then the deadline, unless the attempt closed first.
-    static func watch(
-        gate: AttemptGate, firstDeadline: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
-        pool: MinerPool, isProbe: Bool
-    ) async {
-        do { try await Task.sleep(until: firstDeadline, clock: .continuous) } catch { return }
-        let firstEnd: AttemptEnd = firstDeadline < deadline ? .firstTokenTimeout : .deadline
-        if await conclude(firstEnd, gate: gate, pool: pool, isProbe: isProbe) { return }
-        do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
-        await conclude(.deadline, gate: gate, pool: pool, isProbe: isProbe)
     }
 
     /// Reads the miner's reply and feeds its events through the gate, then closes the attempt.
