@@ -32,6 +32,12 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
     private let inbox = Mutex(Inbox())
     private let thread = Mutex<EventThread?>(nil)
     private var active: [ObjectIdentifier: ActiveTransfer] = [:]
+    /// Easy handles of finished transfers, reset and kept for the next ones (event thread only): creating and
+    /// freeing a handle per request cost its allocations (libcurl's receive and upload buffers), and the freed
+    /// buffers made malloc trim and re-fault heap pages on every request under load.
+    private var idleHandles: [UnsafeMutableRawPointer] = unsafe []
+    /// Most idle easy handles kept.
+    static let maxIdleHandles = 16
 
     init(configuration: HTTPClient.Configuration) throws(HTTPClientError) {
         guard curlGlobalInitCode == 0 else { throw .setupFailed("curl_global_init failed (\(curlGlobalInitCode))") }
@@ -87,6 +93,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
             for command in commands { apply(command, isClosed: isClosed) }
             if isClosed {
                 for transfer in Array(active.values) { remove(transfer, outcome: .failure(.shutdown)) }
+                while let easy = unsafe idleHandles.popLast() { unsafe curl_easy_cleanup(easy) }
                 return
             }
             _ = unsafe curl_multi_perform(multi, &runningHandles)
@@ -101,14 +108,20 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         case .start(let transfer):
             guard transfer.isPending else { return }
             guard !isClosed else { return transfer.finish(.failure(.shutdown), head: HTTPResponseHead(status: 0)) }
+            guard let easy = unsafe idleHandles.popLast() ?? curl_easy_init() else {
+                return transfer.finish(
+                    .failure(.setupFailed("curl_easy_init failed")), head: HTTPResponseHead(status: 0))
+            }
             do {
-                let entry = try ActiveTransfer(transfer, configuration: configuration)
-                guard unsafe curl_multi_add_handle(multi, entry.easy) == CURLM_OK else {
+                let entry = try unsafe ActiveTransfer(transfer, easy: easy, configuration: configuration)
+                guard unsafe curl_multi_add_handle(multi, easy) == CURLM_OK else {
                     transfer.finish(.failure(.setupFailed("curl_multi_add_handle failed")), head: entry.fallbackHead)
-                    return entry.close()
+                    return release(entry)
                 }
                 active[ObjectIdentifier(transfer)] = entry
             } catch {
+                // `ActiveTransfer.init` reset the handle before throwing.
+                unsafe recycle(easy)
                 transfer.finish(.failure(error), head: HTTPResponseHead(status: 0))
             }
         case .abort(let transfer):
@@ -159,12 +172,30 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         active[ObjectIdentifier(entry.transfer)] = nil
         _ = unsafe curl_multi_remove_handle(multi, entry.easy)
         entry.transfer.finish(outcome, head: entry.fallbackHead)
+        release(entry)
+    }
+
+    /// Resets the transfer's easy handle for reuse (or frees it), then frees the rest of the transfer's setup.
+    /// The handle must be off the multi handle.
+    private func release(_ entry: ActiveTransfer) {
+        unsafe curl_easy_reset(entry.easy)
+        unsafe recycle(entry.easy)
         entry.close()
+    }
+
+    /// Keeps a reset easy handle for the next transfer, or frees it when enough are kept.
+    private func recycle(_ easy: UnsafeMutableRawPointer) {
+        if unsafe idleHandles.count < Self.maxIdleHandles {
+            unsafe idleHandles.append(easy)
+        } else {
+            unsafe curl_easy_cleanup(easy)
+        }
     }
 }
 
 /// One transfer's easy handle and event-thread-only bookkeeping.
-// Safe: the handle, header list and error buffer are owned here and freed once, in `close()`.
+// Safe: the header list and error buffer are owned here and freed once, in `close()`; the easy handle is lent by
+// the loop, which resets it (dropping every pointer set here) before `close()` and reuses or frees it afterwards.
 @safe private final class ActiveTransfer {
     let transfer: Transfer
     let easy: UnsafeMutableRawPointer
@@ -177,25 +208,27 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
     var lastActivity = ContinuousClock.now
     var isPaused = false
 
-    init(_ transfer: Transfer, configuration: HTTPClient.Configuration) throws(HTTPClientError) {
-        let request = transfer.request
-        try request.validate()
-        guard let easy = unsafe curl_easy_init() else { throw .setupFailed("curl_easy_init failed") }
+    /// Configures `easy` (fresh or reset) for `transfer`; on failure the handle is reset again before the throw.
+    init(_ transfer: Transfer, easy: UnsafeMutableRawPointer, configuration: HTTPClient.Configuration)
+        throws(HTTPClientError)
+    {
         self.transfer = transfer
         unsafe self.easy = easy
         unsafe errorBuffer = .allocate(capacity: ccurl_error_size())
         unsafe errorBuffer.initialize(to: 0)
         do {
-            try configure(request, configuration: configuration)
+            try transfer.request.validate()
+            try configure(transfer.request, configuration: configuration)
         } catch {
+            unsafe curl_easy_reset(easy)
             close()
             throw error
         }
     }
 
-    /// Undoes everything `init` and `configure` set up; the handle must be off the multi handle.
+    /// Frees what `init` and `configure` set up except the easy handle, which the loop must have reset (so it
+    /// points at none of it) after taking it off the multi handle.
     func close() {
-        unsafe curl_easy_cleanup(easy)
         unsafe curl_slist_free_all(headerList)
         unsafe headerList = nil
         unsafe errorBuffer.deallocate()

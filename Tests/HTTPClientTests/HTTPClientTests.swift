@@ -89,6 +89,25 @@ struct HTTPClientTests {
         #expect(ports.count == 3 && Set(ports).count == 1)
     }
 
+    /// Easy handles are reset and reused: nothing of one request (method, body, headers) leaks into the next.
+    @Test func reusedHandlesCarryNothingOver() async throws {
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        let post = HTTPClientRequest(
+            method: "POST", url: server.url("/echo"), headers: [("X-Only-Post", "1")], body: Array("abc".utf8))
+        for request in [
+            post, HTTPClientRequest(url: server.url("/echo")), post, HTTPClientRequest(url: server.url("/echo")),
+        ] {
+            let echo = try decodeEcho(try await client.execute(request).body)
+            let headers = (echo["headers"] as? [[String]] ?? []).map { $0[0].lowercased() }
+            #expect(echo["method"] as? String == request.method)
+            #expect(echo["bodyHex"] as? String == (request.method == "POST" ? "616263" : ""))
+            #expect(headers.contains("x-only-post") == (request.method == "POST"))
+        }
+        let head = try await client.execute(HTTPClientRequest(method: "HEAD", url: server.url("/echo")))
+        #expect(head.head.status == 200 && head.body.isEmpty)
+    }
+
     @Test func manyConcurrentRequestsAllComplete() async throws {
         let client = try HTTPClient()
         defer { client.shutdown() }

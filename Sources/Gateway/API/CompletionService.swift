@@ -63,7 +63,9 @@ public final class CompletionService: Sendable {
             throw error.apiError
         }
         let task = try await recordTask(request, sessionID: sessionID, miners: [reply.minerID])
-        let recorder = TaskRecorder(tasks: tasks, sessionID: sessionID, taskID: task.taskID, primary: reply.minerID)
+        let recorder = TaskRecorder(
+            tasks: tasks, sessionID: sessionID, taskID: task.taskID, primary: reply.minerID,
+            expectsReplicas: session.redundancy > 1)
         startReplicas(
             session.redundancy - 1, of: upstream, session: session, primary: reply.minerID, deadline: deadline,
             recorder: recorder)
@@ -142,10 +144,8 @@ public final class CompletionService: Sendable {
         _ count: Int, of upstream: UpstreamRequest, session: SessionConfig, primary: String,
         deadline: ContinuousClock.Instant, recorder: TaskRecorder
     ) {
-        guard count > 0 else {
-            Task { await recorder.closeReplicas() }
-            return
-        }
+        // Without replicas the recorder was made not to expect any.
+        guard count > 0 else { return }
         Task { [pool, logger] in
             let candidates = session.miners.isEmpty ? await pool.snapshot().map(\.id) : session.miners
             var used = [primary]

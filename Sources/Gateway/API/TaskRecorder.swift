@@ -13,13 +13,15 @@ actor TaskRecorder {
     private var running: Int
     private var acceptsReplicas = true
 
-    /// A recorder for a task already recorded as assigned to `primary`.
-    init(tasks: TaskWriter, sessionID: Int, taskID: Int, primary: String) {
+    /// A recorder for a task already recorded as assigned to `primary`; without `expectsReplicas` the task is
+    /// written as soon as the primary ends (no `closeReplicas` call needed).
+    init(tasks: TaskWriter, sessionID: Int, taskID: Int, primary: String, expectsReplicas: Bool = true) {
         self.tasks = tasks
         self.sessionID = sessionID
         self.taskID = taskID
         self.assigned = [primary]
         self.running = 1
+        self.acceptsReplicas = expectsReplicas
     }
 
     /// Another miner took the task.

@@ -54,13 +54,13 @@ final class AttemptGate: Sendable {
         var waiter: CheckedContinuation<AttemptStart, Never>?
         var stopRequested = false
         var hasStarted = false
-        var tasks: [Task<Void, Never>] = []
+        var cancellers: [@Sendable () -> Void] = []
     }
 
     /// Work for the closer, to be done outside the lock.
     struct Closing: Sendable {
-        /// Tasks of the attempt to cancel (relay, watchdog).
-        let tasks: [Task<Void, Never>]
+        /// Stops the attempt's relay task and watchdog timer.
+        let cancellers: [@Sendable () -> Void]
         /// How to account the attempt.
         let verdict: AttemptVerdict
         /// Resumes the waiting `send` call, if it was still waiting.
@@ -73,27 +73,32 @@ final class AttemptGate: Sendable {
     let startedAt: ContinuousClock.Instant
     /// Failures of earlier attempts of the same request, reported with a deadline error.
     let priorFailures: [UpstreamAttemptFailure]
-    private let continuation: AsyncThrowingStream<UpstreamEvent, any Error>.Continuation
+    private let channel: UpstreamEventChannel
     private let state = Mutex(State())
 
     init(
         minerID: String, startedAt: ContinuousClock.Instant, priorFailures: [UpstreamAttemptFailure],
-        continuation: AsyncThrowingStream<UpstreamEvent, any Error>.Continuation
+        channel: UpstreamEventChannel
     ) {
         self.minerID = minerID
         self.startedAt = startedAt
         self.priorFailures = priorFailures
-        self.continuation = continuation
+        self.channel = channel
     }
 
-    /// Registers a task to cancel when the attempt closes (cancelled at once if it already closed).
+    /// Registers a task to cancel when the attempt closes or stops (cancelled at once if it already closed).
     func register(_ task: Task<Void, Never>) {
+        register(cancel: { task.cancel() })
+    }
+
+    /// Registers what stops a part of the attempt when it closes or stops (run at once if it already closed).
+    func register(cancel: @escaping @Sendable () -> Void) {
         let isClosed = state.withLock { state in
             if state.phase == .closed { return true }
-            state.tasks.append(task)
+            state.cancellers.append(cancel)
             return false
         }
-        if isClosed { task.cancel() }
+        if isClosed { cancel() }
     }
 
     /// Whether the first events were delivered.
@@ -107,12 +112,12 @@ final class AttemptGate: Sendable {
     /// Marks the attempt as abandoned by its caller or consumer and cancels its tasks; the relay then closes
     /// it as `.cancelled`.
     func requestStop() {
-        let tasks = state.withLock { state -> [Task<Void, Never>] in
+        let cancellers = state.withLock { state -> [@Sendable () -> Void] in
             guard state.phase != .closed else { return [] }
             state.stopRequested = true
-            return state.tasks
+            return state.cancellers
         }
-        for task in tasks { task.cancel() }
+        for cancel in cancellers { cancel() }
     }
 
     /// Relays events; the first ones start the reply. Returns false once the attempt is closed, or when the
@@ -141,7 +146,7 @@ final class AttemptGate: Sendable {
         guard isOpen else { return false }
         var overflowed = false
         for event in events {
-            if case .dropped = continuation.yield(event) { overflowed = true }
+            if case .dropped = channel.yield(event) { overflowed = true }
         }
         if let waiter, let start { waiter.resume(returning: start) }
         return !overflowed
@@ -164,37 +169,39 @@ final class AttemptGate: Sendable {
     func close(_ end: AttemptEnd) -> Closing? {
         let isFirstTokenTimeout = if case .firstTokenTimeout = end { true } else { false }
         let startOutcome = Self.startOutcome(end)
-        let taken = state.withLock { state -> (tasks: [Task<Void, Never>], wasStreaming: Bool, waiter: Waiter?)? in
+        let taken = state.withLock {
+            state -> (cancellers: [@Sendable () -> Void], wasStreaming: Bool, waiter: Waiter?)? in
             switch state.phase {
             case .closed:
                 return nil
             case .streaming:
                 if isFirstTokenTimeout { return nil }
                 state.phase = .closed
-                defer { state.tasks = [] }
-                return (state.tasks, true, nil)
+                defer { state.cancellers = [] }
+                return (state.cancellers, true, nil)
             case .awaitingFirst:
                 state.phase = .closed
                 defer {
-                    state.tasks = []
+                    state.cancellers = []
                     state.waiter = nil
                 }
                 if state.waiter == nil { state.start = startOutcome.1 }
-                return (state.tasks, false, state.waiter)
+                return (state.cancellers, false, state.waiter)
             }
         }
         guard let taken else { return nil }
-        let continuation = continuation
+        let channel = channel
         if taken.wasStreaming {
             let (verdict, error) = Self.streamingOutcome(end, minerID: minerID, priorFailures: priorFailures)
-            let finish: @Sendable () -> Void = { continuation.finish(throwing: error) }
-            return Closing(tasks: taken.tasks, verdict: verdict, resolveWaiter: nil, finishStream: finish)
+            let finish: @Sendable () -> Void = { channel.finish(throwing: error) }
+            return Closing(cancellers: taken.cancellers, verdict: verdict, resolveWaiter: nil, finishStream: finish)
         }
         let start = startOutcome.1
         var resolve: (@Sendable () -> Void)?
         if let waiter = taken.waiter { resolve = { waiter.resume(returning: start) } }
-        let finish: @Sendable () -> Void = { continuation.finish() }
-        return Closing(tasks: taken.tasks, verdict: startOutcome.0, resolveWaiter: resolve, finishStream: finish)
+        let finish: @Sendable () -> Void = { channel.finish() }
+        return Closing(
+            cancellers: taken.cancellers, verdict: startOutcome.0, resolveWaiter: resolve, finishStream: finish)
     }
 
     private static func startOutcome(_ end: AttemptEnd) -> (AttemptVerdict, AttemptStart) {

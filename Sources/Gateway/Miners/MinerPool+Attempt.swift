@@ -1,4 +1,4 @@
-/// One attempt: a relay task reads the miner, a watchdog enforces the first-token timeout and the deadline,
+/// One attempt: a relay task reads the miner, a watchdog timer enforces the first-token timeout and the deadline,
 /// and `AttemptGate` decides which of them (or a cancellation) ends it.
 extension MinerPool {
     /// Largest non-stream JSON reply accepted from a miner.
@@ -15,15 +15,15 @@ extension MinerPool {
     func attempt(
         index: Int, request: UpstreamRequest, isProbe: Bool, deadline: ContinuousClock.Instant,
         priorFailures: [UpstreamAttemptFailure]
-    ) async -> (AttemptStart, AsyncThrowingStream<UpstreamEvent, any Error>) {
+    ) async -> (AttemptStart, UpstreamEventStream) {
         let config = miners[index].config
         miners[index].health.beginRequest()
         // Bounded: a consumer that falls this far behind ends the attempt rather than letting a miner fill memory.
-        let (events, continuation) = AsyncThrowingStream.makeStream(
-            of: UpstreamEvent.self, bufferingPolicy: .bufferingOldest(Self.maxBufferedEvents))
+        let channel = UpstreamEventChannel(limit: Self.maxBufferedEvents)
+        let events = UpstreamEventStream(channel)
         let startedAt = ContinuousClock.now
         let gate = AttemptGate(
-            minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, continuation: continuation)
+            minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, channel: channel)
         let httpRequest = Self.httpRequest(for: request, miner: config, connectTimeout: settings.connectTimeout)
         let transport = transport
         let relay = Task {
@@ -31,13 +31,11 @@ extension MinerPool {
         }
         gate.register(relay)
         let firstDeadline = min(startedAt + settings.firstTokenTimeout, deadline)
-        let watchdog = Task {
-            await Self.watch(gate: gate, firstDeadline: firstDeadline, deadline: deadline, pool: self, isProbe: isProbe)
-        }
-        gate.register(watchdog)
-        continuation.onTermination = { termination in
-            if case .cancelled = termination { gate.requestStop() }
-        }
+        let watchdog = AttemptWatchdog(
+            gate: gate, firstDeadline: firstDeadline, deadline: deadline, pool: self, isProbe: isProbe)
+        gate.register(cancel: { watchdog.cancel() })
+        watchdog.start()
+        channel.setOnCancel { gate.requestStop() }
         let start = await withTaskCancellationHandler {
             await gate.waitForStart()
         } onCancel: {
@@ -71,24 +69,12 @@ extension MinerPool {
     @discardableResult
     static func conclude(_ end: AttemptEnd, gate: AttemptGate, pool: MinerPool, isProbe: Bool) async -> Bool {
         guard let closing = gate.close(end) else { return false }
-        for task in closing.tasks { task.cancel() }
+        for cancel in closing.cancellers { cancel() }
         await pool.record(
             minerID: gate.minerID, verdict: closing.verdict, isProbe: isProbe, total: .now - gate.startedAt)
         closing.resolveWaiter?()
         closing.finishStream?()
         return true
-    }
-
-    /// Fires the first-token timeout, then the deadline, unless the attempt closed first.
-    static func watch(
-        gate: AttemptGate, firstDeadline: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
-        pool: MinerPool, isProbe: Bool
-    ) async {
-        do { try await Task.sleep(until: firstDeadline, clock: .continuous) } catch { return }
-        let firstEnd: AttemptEnd = firstDeadline < deadline ? .firstTokenTimeout : .deadline
-        if await conclude(firstEnd, gate: gate, pool: pool, isProbe: isProbe) { return }
-        do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
-        await conclude(.deadline, gate: gate, pool: pool, isProbe: isProbe)
     }
 
     /// Reads the miner's reply and feeds its events through the gate, then closes the attempt.

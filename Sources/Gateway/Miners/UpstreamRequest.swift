@@ -49,10 +49,10 @@ public struct UpstreamReply: Sendable {
     /// Id of the miner streaming the reply.
     public let minerID: String
     /// Events as they arrive; ends with an `UpstreamError` on a mid-stream failure or deadline.
-    public let events: AsyncThrowingStream<UpstreamEvent, any Error>
+    public let events: UpstreamEventStream
 
     /// Creates a reply.
-    public init(minerID: String, events: AsyncThrowingStream<UpstreamEvent, any Error>) {
+    public init(minerID: String, events: UpstreamEventStream) {
         self.minerID = minerID
         self.events = events
     }

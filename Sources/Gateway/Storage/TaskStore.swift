@@ -25,41 +25,44 @@ public struct TaskStore: Sendable {
         sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64
     ) throws -> TaskRecord {
         try Self.verifyPromptHash(promptHash)
-        let status: TaskStatus = assignedMiners.isEmpty ? .queued : .assigned
         return try database.write { connection in
-            let next = try connection.queryFirst(
-                "SELECT COALESCE(MAX(task_id) + 1, 0) AS next FROM tasks WHERE session_id = ?",
-                [SQLiteValue(sessionID)])
-            let taskID = Int(next?.int("next") ?? 0)
-            try connection.execute(
-                """
-                INSERT INTO tasks (session_id, task_id, created_at, status, prompt_hash, client_reference)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    SQLiteValue(sessionID), SQLiteValue(taskID), .integer(now), SQLiteValue(status.rawValue),
-                    .text(promptHash), SQLiteValue(clientReference),
-                ])
-            try Self.insertAssignments(assignedMiners, sessionID: sessionID, taskID: taskID, connection)
-            return TaskRecord(
-                sessionID: sessionID, taskID: taskID, createdAt: now, finishedAt: nil, status: status,
-                assignedMiners: assignedMiners, resultData: [], resultMiners: [], promptHash: promptHash,
-                clientReference: clientReference, error: nil)
+            try Self.applyCreate(
+                sessionID: sessionID, assignedMiners: assignedMiners, promptHash: promptHash,
+                clientReference: clientReference, now: now, connection)
         }
+    }
+
+    /// `createTask` inside the caller's write transaction (the prompt hash must be verified already).
+    static func applyCreate(
+        sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64,
+        _ connection: Connection
+    ) throws -> TaskRecord {
+        let status: TaskStatus = assignedMiners.isEmpty ? .queued : .assigned
+        let next = try connection.queryFirst(
+            "SELECT COALESCE(MAX(task_id) + 1, 0) AS next FROM tasks WHERE session_id = ?",
+            [SQLiteValue(sessionID)])
+        let taskID = Int(next?.int("next") ?? 0)
+        try connection.execute(
+            """
+            INSERT INTO tasks (session_id, task_id, created_at, status, prompt_hash, client_reference)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [
+                SQLiteValue(sessionID), SQLiteValue(taskID), .integer(now), SQLiteValue(status.rawValue),
+                .text(promptHash), SQLiteValue(clientReference),
+            ])
+        try insertAssignments(assignedMiners, sessionID: sessionID, taskID: taskID, connection)
+        return TaskRecord(
+            sessionID: sessionID, taskID: taskID, createdAt: now, finishedAt: nil, status: status,
+            assignedMiners: assignedMiners, resultData: [], resultMiners: [], promptHash: promptHash,
+            clientReference: clientReference, error: nil)
     }
 
     /// Marks a queued or assigned task as sent to `miners`, replacing any earlier assignment.
     @discardableResult
     public func markAssigned(sessionID: Int, taskID: Int, miners: [String]) throws -> TaskRecord {
         try database.write { connection in
-            try Self.requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
-            try connection.execute(
-                "UPDATE tasks SET status = ? WHERE session_id = ? AND task_id = ?",
-                [SQLiteValue(TaskStatus.assigned.rawValue), SQLiteValue(sessionID), SQLiteValue(taskID)])
-            try connection.execute(
-                "DELETE FROM task_assignments WHERE session_id = ? AND task_id = ?",
-                [SQLiteValue(sessionID), SQLiteValue(taskID)])
-            try Self.insertAssignments(miners, sessionID: sessionID, taskID: taskID, connection)
+            try Self.applyAssignment(sessionID: sessionID, taskID: taskID, miners: miners, connection)
             return try Self.fetch(sessionID: sessionID, taskID: taskID, connection)
         }
     }
@@ -69,19 +72,11 @@ public struct TaskStore: Sendable {
     public func complete(
         sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64
     ) throws -> TaskRecord {
-        guard resultData.count == resultMiners.count else {
-            throw TaskStoreError.resultCountMismatch(resultCount: resultData.count, minerCount: resultMiners.count)
-        }
+        try Self.verifyResultCounts(resultData: resultData, resultMiners: resultMiners)
         return try database.write { connection in
-            try Self.requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
-            try connection.execute(
-                "UPDATE tasks SET status = ?, finished_at = ?, error = NULL WHERE session_id = ? AND task_id = ?",
-                [SQLiteValue(TaskStatus.done.rawValue), .integer(now), SQLiteValue(sessionID), SQLiteValue(taskID)])
-            for (index, (data, miner)) in zip(resultData, resultMiners).enumerated() {
-                try connection.execute(
-                    "INSERT INTO task_results (session_id, task_id, idx, miner, data) VALUES (?, ?, ?, ?, ?)",
-                    [SQLiteValue(sessionID), SQLiteValue(taskID), SQLiteValue(index), .text(miner), .text(data)])
-            }
+            try Self.applyCompletion(
+                sessionID: sessionID, taskID: taskID, resultData: resultData, resultMiners: resultMiners, now: now,
+                connection)
             return try Self.fetch(sessionID: sessionID, taskID: taskID, connection)
         }
     }
@@ -89,16 +84,54 @@ public struct TaskStore: Sendable {
     /// Finishes a task as `failed` with `reason` (which must not contain prompt or completion text).
     @discardableResult
     public func fail(sessionID: Int, taskID: Int, reason: String, now: Int64) throws -> TaskRecord {
-        let stored = String(reason.prefix(Self.maxErrorLength))
-        return try database.write { connection in
-            try Self.requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
-            try connection.execute(
-                "UPDATE tasks SET status = ?, finished_at = ?, error = ? WHERE session_id = ? AND task_id = ?",
-                [
-                    SQLiteValue(TaskStatus.failed.rawValue), .integer(now), .text(stored), SQLiteValue(sessionID),
-                    SQLiteValue(taskID),
-                ])
+        try database.write { connection in
+            try Self.applyFailure(sessionID: sessionID, taskID: taskID, reason: reason, now: now, connection)
             return try Self.fetch(sessionID: sessionID, taskID: taskID, connection)
+        }
+    }
+
+    /// `markAssigned` inside the caller's write transaction, without reading the record back.
+    static func applyAssignment(sessionID: Int, taskID: Int, miners: [String], _ connection: Connection) throws {
+        try requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
+        try connection.execute(
+            "UPDATE tasks SET status = ? WHERE session_id = ? AND task_id = ?",
+            [SQLiteValue(TaskStatus.assigned.rawValue), SQLiteValue(sessionID), SQLiteValue(taskID)])
+        try connection.execute(
+            "DELETE FROM task_assignments WHERE session_id = ? AND task_id = ?",
+            [SQLiteValue(sessionID), SQLiteValue(taskID)])
+        try insertAssignments(miners, sessionID: sessionID, taskID: taskID, connection)
+    }
+
+    /// `complete` inside the caller's write transaction (counts verified already), without reading it back.
+    static func applyCompletion(
+        sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64,
+        _ connection: Connection
+    ) throws {
+        try requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
+        try connection.execute(
+            "UPDATE tasks SET status = ?, finished_at = ?, error = NULL WHERE session_id = ? AND task_id = ?",
+            [SQLiteValue(TaskStatus.done.rawValue), .integer(now), SQLiteValue(sessionID), SQLiteValue(taskID)])
+        for (index, (data, miner)) in zip(resultData, resultMiners).enumerated() {
+            try connection.execute(
+                "INSERT INTO task_results (session_id, task_id, idx, miner, data) VALUES (?, ?, ?, ?, ?)",
+                [SQLiteValue(sessionID), SQLiteValue(taskID), SQLiteValue(index), .text(miner), .text(data)])
+        }
+    }
+
+    /// `fail` inside the caller's write transaction, without reading the record back.
+    static func applyFailure(sessionID: Int, taskID: Int, reason: String, now: Int64, _ connection: Connection) throws {
+        try requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
+        try connection.execute(
+            "UPDATE tasks SET status = ?, finished_at = ?, error = ? WHERE session_id = ? AND task_id = ?",
+            [
+                SQLiteValue(TaskStatus.failed.rawValue), .integer(now), .text(String(reason.prefix(maxErrorLength))),
+                SQLiteValue(sessionID), SQLiteValue(taskID),
+            ])
+    }
+
+    static func verifyResultCounts(resultData: [String], resultMiners: [String]) throws(TaskStoreError) {
+        guard resultData.count == resultMiners.count else {
+            throw TaskStoreError.resultCountMismatch(resultCount: resultData.count, minerCount: resultMiners.count)
         }
     }
 
@@ -133,7 +166,7 @@ public struct TaskStore: Sendable {
         }
     }
 
-    private static func insertAssignments(
+    static func insertAssignments(
         _ miners: [String], sessionID: Int, taskID: Int, _ connection: Connection
     ) throws {
         for (index, miner) in miners.enumerated() {
@@ -143,10 +176,17 @@ public struct TaskStore: Sendable {
         }
     }
 
+    /// Throws unless the task exists and is not finished; reads only its status.
     private static func requireUnfinished(sessionID: Int, taskID: Int, _ connection: Connection) throws {
-        let current = try fetch(sessionID: sessionID, taskID: taskID, connection)
-        guard !current.status.isFinished else {
-            throw TaskStoreError.taskAlreadyFinished(sessionID: sessionID, taskID: taskID, status: current.status)
+        let row = try connection.queryFirst(
+            "SELECT status FROM tasks WHERE session_id = ? AND task_id = ?",
+            [SQLiteValue(sessionID), SQLiteValue(taskID)])
+        guard let row else { throw TaskStoreError.taskNotFound(sessionID: sessionID, taskID: taskID) }
+        guard let rawStatus = row.int("status"), let status = TaskStatus(rawValue: Int(rawStatus)) else {
+            throw TaskStoreError.corruptRecord(sessionID: sessionID, taskID: taskID, column: "status")
+        }
+        guard !status.isFinished else {
+            throw TaskStoreError.taskAlreadyFinished(sessionID: sessionID, taskID: taskID, status: status)
         }
     }
 

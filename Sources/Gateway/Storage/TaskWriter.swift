@@ -2,10 +2,19 @@ import Dispatch
 import SQLite
 import Synchronization
 
-/// Runs task-record writes on one dedicated thread, in submission order.
+/// Runs task-record writes in submission order, one committer at a time, committing the writes that queued up
+/// meanwhile together (group commit).
 ///
 /// SQLite calls block; on Swift's cooperative pool (one thread per core) a few concurrent writers waiting for the
-/// database lock would stall every request. Here they wait on their own serial queue while callers suspend.
+/// database lock would stall every request. So only one caller at a time commits: a write that finds no commit
+/// running commits its batch on its own thread (no thread hop: WAL commits with `synchronous=NORMAL` do not sync,
+/// and checkpoints run on their own queue); writes arriving meanwhile suspend, and are committed together by a
+/// serial queue. Task writes never queue for the database lock on the cooperative pool.
+///
+/// Durability and visibility are those of a write of its own: a call returns only after the transaction holding
+/// its write committed (WAL, `synchronous=NORMAL`), so whatever the caller does next — answering the client,
+/// say — comes after the task is readable through `store`. Writes of one batch are isolated by savepoints: one
+/// that throws is rolled back alone and throws to its own caller; a failed commit throws to every caller.
 public final class TaskWriter: Sendable {
     /// The synchronous store the writes go to (reads can use it directly: they never wait for the writer).
     public let store: TaskStore
@@ -13,8 +22,11 @@ public final class TaskWriter: Sendable {
     /// Checkpoints run here, so their fsync never delays a write.
     private let checkpointQueue = DispatchQueue(label: "cortensor-edge.checkpoint")
     private let writesSinceCheckpoint = Atomic<Int>(0)
+    private let pending = Mutex(PendingWrites())
     /// Writes between two background checkpoints (the WAL then stays around a few hundred pages).
     static let checkpointInterval = 128
+    /// Most writes committed in one transaction.
+    static let maxBatch = 64
 
     /// Creates a writer over `store`.
     public init(store: TaskStore) {
@@ -25,40 +37,138 @@ public final class TaskWriter: Sendable {
     public func createTask(
         sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64
     ) async throws -> TaskRecord {
-        try await run { store in
-            try store.createTask(
+        try TaskStore.verifyPromptHash(promptHash)
+        return try await run { connection in
+            try TaskStore.applyCreate(
                 sessionID: sessionID, assignedMiners: assignedMiners, promptHash: promptHash,
-                clientReference: clientReference, now: now)
+                clientReference: clientReference, now: now, connection)
         }
     }
 
     /// `TaskStore.markAssigned`, off the cooperative pool.
     public func markAssigned(sessionID: Int, taskID: Int, miners: [String]) async throws {
-        _ = try await run { try $0.markAssigned(sessionID: sessionID, taskID: taskID, miners: miners) }
+        try await run { try TaskStore.applyAssignment(sessionID: sessionID, taskID: taskID, miners: miners, $0) }
     }
 
     /// `TaskStore.complete`, off the cooperative pool.
     public func complete(
         sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64
     ) async throws {
-        _ = try await run {
-            try $0.complete(
-                sessionID: sessionID, taskID: taskID, resultData: resultData, resultMiners: resultMiners, now: now)
+        try TaskStore.verifyResultCounts(resultData: resultData, resultMiners: resultMiners)
+        try await run {
+            try TaskStore.applyCompletion(
+                sessionID: sessionID, taskID: taskID, resultData: resultData, resultMiners: resultMiners, now: now,
+                $0)
         }
     }
 
     /// `TaskStore.fail`, off the cooperative pool.
     public func fail(sessionID: Int, taskID: Int, reason: String, now: Int64) async throws {
-        _ = try await run { try $0.fail(sessionID: sessionID, taskID: taskID, reason: reason, now: now) }
+        try await run { try TaskStore.applyFailure(sessionID: sessionID, taskID: taskID, reason: reason, now: now, $0) }
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable (TaskStore) throws -> T) async throws -> T {
+    /// Queues `body` for the next batch and waits until that batch committed (or `body` failed).
+    private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { continuation in
-            queue.async { [store] in continuation.resume(with: Result { try body(store) }) }
+            enqueue(
+                PendingWrite(
+                    apply: { connection in
+                        let value = try body(connection)
+                        return { continuation.resume(returning: value) }
+                    },
+                    fail: { continuation.resume(throwing: $0) }))
         }
         if writesSinceCheckpoint.add(1, ordering: .relaxed).newValue % Self.checkpointInterval == 0 {
             checkpointQueue.async { [store] in _ = try? store.database.checkpoint() }
         }
         return result
     }
+
+    private func enqueue(_ write: PendingWrite) {
+        let leads = pending.withLock { pending in
+            pending.writes.append(write)
+            guard !pending.isDraining else { return false }
+            pending.isDraining = true
+            return true
+        }
+        guard leads else { return }
+        // The leader commits one batch here, then leaves whatever queued meanwhile to the writer queue.
+        guard let batch = takeBatch() else { return }
+        commit(batch)
+        if let next = takeBatch() {
+            queue.async {
+                self.commit(next)
+                self.drain()
+            }
+        }
+    }
+
+    /// The next batch; `nil` (and no drain running any more) when nothing is pending.
+    private func takeBatch() -> [PendingWrite]? {
+        pending.withLock { pending -> [PendingWrite]? in
+            guard !pending.writes.isEmpty else {
+                pending.isDraining = false
+                return nil
+            }
+            let batch = Array(pending.writes.prefix(Self.maxBatch))
+            pending.writes.removeFirst(batch.count)
+            return batch
+        }
+    }
+
+    /// On the writer queue: commits batches until nothing is pending.
+    private func drain() {
+        while let batch = takeBatch() { commit(batch) }
+    }
+
+    /// Applies `batch` in one transaction, then resumes every caller with its own outcome.
+    private func commit(_ batch: [PendingWrite]) {
+        var outcomes: [Result<@Sendable () -> Void, any Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        do {
+            try store.database.write { connection in
+                for write in batch { outcomes.append(try Self.apply(write, alone: batch.count == 1, connection)) }
+            }
+        } catch {
+            for write in batch { write.fail(error) }
+            return
+        }
+        for (write, outcome) in zip(batch, outcomes) {
+            switch outcome {
+            case .success(let resume): resume()
+            case .failure(let error): write.fail(error)
+            }
+        }
+    }
+
+    /// Runs one write; in a batch of several, inside a savepoint that a failure rolls back (rethrowing only
+    /// when the rollback itself fails, which ends the whole transaction).
+    private static func apply(
+        _ write: PendingWrite, alone: Bool, _ connection: Connection
+    ) throws -> Result<@Sendable () -> Void, any Error> {
+        guard !alone else { return .success(try write.apply(connection)) }
+        try connection.execute("SAVEPOINT task_write")
+        do {
+            let resume = try write.apply(connection)
+            try connection.execute("RELEASE task_write")
+            return .success(resume)
+        } catch {
+            try connection.execute("ROLLBACK TO task_write")
+            try connection.execute("RELEASE task_write")
+            return .failure(error)
+        }
+    }
+}
+
+/// One queued write: `apply` runs it inside the batch's transaction and returns how to resume its caller once
+/// the batch committed; `fail` resumes the caller with an error instead.
+private struct PendingWrite: Sendable {
+    let apply: @Sendable (Connection) throws -> @Sendable () -> Void
+    let fail: @Sendable (any Error) -> Void
+}
+
+/// Writes waiting for the writer queue, and whether a drain is scheduled or running.
+private struct PendingWrites {
+    var writes: [PendingWrite] = []
+    var isDraining = false
 }
