@@ -21,7 +21,8 @@ struct EdgeStoreTests {
             try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 .compactMap { $0.text("name") }
         }
-        #expect(tables == ["api_keys", "task_assignments", "task_results", "tasks"])
+        #expect(
+            tables == ["api_keys", "block_totals", "blocks", "pins", "task_assignments", "task_results", "tasks"])
     }
 
     @Test func reopeningDoesNotReapplyMigrations() throws {
