@@ -168,6 +168,9 @@ public struct CommandTable: Sendable, Hashable {
                     OptionSpec("output", valueName: "PATH", help: "Where to write it (default: standard output)")
                 ],
                 arguments: [ArgumentSpec("CID", help: "The DAG's root")]),
+            CommandSpec(["cache"], summary: "The completion cache"),
+            CommandSpec(["cache", "stats"], summary: "Entries and bytes cached"),
+            CommandSpec(["cache", "clear"], summary: "Remove every cached completion"),
             CommandSpec(["version"], summary: "Print the version"),
             CommandSpec(
                 ["help"], summary: "Show help for a command",

@@ -93,7 +93,7 @@ public struct EdgeCommands: Sendable {
             break
         }
         var ipfsCommand: IPFSCommand?
-        if parsed.path.first == "ipfs" || parsed.path.first == "car" {
+        if ["ipfs", "car", "cache"].contains(parsed.path.first ?? "") {
             do { ipfsCommand = try IPFSCommand.parse(parsed) } catch { return usageError(error) }
         }
         let config: EdgeConfig

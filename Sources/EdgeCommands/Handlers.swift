@@ -15,7 +15,7 @@ extension CommandHandlers {
             keysRevoke: { config, prefix in keysRevoke(config, prefix: prefix, output: output) },
             ipfs: { config, command in
                 withStore(config, output: output) { store in
-                    try IPFSRunner(store: store.blocks, output: output).run(command)
+                    try IPFSRunner(store: store.blocks, completions: store.completions, output: output).run(command)
                 }
             })
     }

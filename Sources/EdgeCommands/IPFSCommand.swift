@@ -22,6 +22,10 @@ public enum IPFSCommand: Sendable, Equatable {
     case carImport(paths: [String])
     /// Write the DAG under a root as CAR v1 to `output` (default: standard output).
     case carExport(CID, output: String?)
+    /// Completion cache entries, bytes and lookups.
+    case cacheStats
+    /// Empty the completion cache.
+    case cacheClear
 
     /// The import profiles `ipfs add --profile` accepts.
     public static let profiles: [(name: String, options: UnixFSImporter.Options)] = [
@@ -58,6 +62,10 @@ public enum IPFSCommand: Sendable, Equatable {
             return .carImport(paths: parsed.arguments)
         case ["car", "export"]:
             return .carExport(try cid(parsed), output: parsed.value("output"))
+        case ["cache", "stats"]:
+            return .cacheStats
+        case ["cache", "clear"]:
+            return .cacheClear
         default:
             return .stats
         }

@@ -5,6 +5,7 @@ import Gateway
 /// standard output or files.
 struct IPFSRunner {
     let store: BlockStore
+    let completions: CompletionCache
     let output: CommandOutput
 
     func run(_ command: IPFSCommand) throws {
@@ -38,6 +39,13 @@ struct IPFSRunner {
         case .carExport(let cid, let path):
             let file = try OutputFile(path: path ?? "-")
             try CARExport.write(root: cid, fetch: { try store.get($0) }, sink: { try file.write($0[...]) })
+        case .cacheStats:
+            let stats = try completions.stats()
+            output.standardOutput("entries \(stats.entries)\nbytes \(stats.bytes)\n")
+        case .cacheClear:
+            let before = try completions.stats().entries
+            try completions.clear()
+            output.standardOutput("cleared \(before) entries\n")
         case .stats:
             let stats = try store.stats()
             output.standardOutput(

@@ -12,10 +12,22 @@ public struct CompletionOutcome: Sendable, Equatable {
     public var completionTokens = 0
     /// Text deltas seen, a token estimate for miners that report no usage.
     public var deltas = 0
+    /// The text deltas in order, when recording them was asked for (the completion cache replays them).
+    public var chunks: [String]?
     private var reportedUsage = false
 
-    /// Creates an empty outcome.
-    public init() {}
+    /// Creates an empty outcome; `recordingChunks` keeps each text delta as well.
+    public init(recordingChunks: Bool = false) {
+        chunks = recordingChunks ? [] : nil
+    }
+
+    /// The events that reproduce this outcome: the deltas, the finish reason, the usage the miner reported.
+    var replayEvents: [UpstreamEvent] {
+        var events = (chunks ?? [text]).map(UpstreamEvent.text)
+        if let finishReason { events.append(.finish(reason: finishReason)) }
+        if reportedUsage { events.append(.usage(prompt: promptTokens, completion: completionTokens)) }
+        return events
+    }
 
     /// Folds one upstream event in.
     public mutating func apply(_ event: UpstreamEvent) {
@@ -23,6 +35,7 @@ public struct CompletionOutcome: Sendable, Equatable {
         case .text(let delta):
             text += delta
             deltas += 1
+            chunks?.append(delta)
             if !reportedUsage { completionTokens = deltas }
         case .finish(let reason):
             finishReason = reason

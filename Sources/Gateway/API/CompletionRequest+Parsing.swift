@@ -80,6 +80,7 @@ extension CompletionRequest {
 
     private mutating func readSampling(_ fields: FieldReader) throws(APIError) {
         stream = try fields.bool("stream") ?? false
+        useCache = try fields.bool("cache") ?? true
         if let tokens = try fields.int("max_tokens", in: 1...1_000_000) { maxTokens = tokens }
         temperature = try fields.double("temperature", in: 0...2)
         topP = try fields.double("top_p", in: 0...1)

@@ -54,6 +54,8 @@ public struct CompletionRequest: Sendable, Equatable {
     public var sessionID: Int?
     /// Caller's own reference, recorded with the task.
     public var clientReference: String?
+    /// Whether the completion cache may answer or keep this request (`"cache": false` turns it off).
+    public var useCache = true
 
     /// Creates a request for `input` with every option unset.
     public init(input: Input) {

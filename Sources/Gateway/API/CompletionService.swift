@@ -1,3 +1,4 @@
+public import Cache
 import JSON
 public import Logging
 
@@ -19,28 +20,59 @@ public final class CompletionService: Sendable {
     let tasks: TaskWriter
     let sessions: [Int: SessionConfig]
     let logger: Logger
+    let caching: CompletionCaching?
+    let metrics: Metrics?
 
-    /// Creates the service over its collaborators.
-    public init(pool: MinerPool, tasks: TaskWriter, sessions: [SessionConfig], logger: Logger) {
+    /// Creates the service over its collaborators; `cache` (with its policy) answers repeated requests.
+    public init(
+        pool: MinerPool, tasks: TaskWriter, sessions: [SessionConfig], logger: Logger,
+        cache: CompletionCache? = nil, cachePolicy: EdgeConfig.CachePolicy = .off, metrics: Metrics? = nil
+    ) {
         self.pool = pool
         self.tasks = tasks
         self.sessions = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
+        self.caching = cache.map { CompletionCaching(cache: $0, policy: cachePolicy) }
+        self.metrics = metrics
     }
 
-    /// Answers one parsed completion request.
-    public func respond(to request: CompletionRequest, api: API, requestID: String) async -> Response {
+    /// Answers one parsed completion request; `bypassCache` (the caller sent `Cache-Control: no-cache`) skips
+    /// the completion cache.
+    public func respond(
+        to request: CompletionRequest, api: API, requestID: String, bypassCache: Bool = false
+    ) async -> Response {
         do {
-            return try await run(request, api: api, requestID: requestID)
+            return try await run(request, api: api, requestID: requestID, bypassCache: bypassCache)
         } catch {
             return error.response(for: api.flavor)
         }
     }
 
-    private func run(_ request: CompletionRequest, api: API, requestID: String) async throws(APIError) -> Response {
+    private func run(
+        _ request: CompletionRequest, api: API, requestID: String, bypassCache: Bool
+    ) async throws(APIError) -> Response {
         let sessionID = request.sessionID ?? 0
         guard let session = sessions[sessionID] else { throw APIError.notFound("session \(sessionID)") }
         let model = request.model ?? (session.model.isEmpty ? nil : session.model)
+        let cacheKey =
+            request.useCache && !bypassCache ? caching?.key(for: request, sessionID: sessionID, model: model) : nil
+        if let cacheKey, let caching, let stored = caching.cache.lookup(cacheKey),
+            let events = CompletionCaching.decode(stored)
+        {
+            metrics?.recordCacheLookup(hit: true)
+            return try await answer(
+                request, api: api, requestID: requestID, sessionID: sessionID, model: model,
+                reply: CompletionCaching.replay(events), session: nil, cacheStore: nil)
+        }
+        if cacheKey != nil { metrics?.recordCacheLookup(hit: false) }
+        let cacheStore: (@Sendable ([UpstreamEvent]) -> Void)? =
+            if let cacheKey, let caching, caching.cache.admit(cacheKey) {
+                { [logger] events in
+                    do { try caching.cache.store(cacheKey, value: CompletionCaching.encode(events)) } catch {
+                        logger.warning("completion cache store failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            } else { nil }
         let timeout = request.timeout ?? .seconds(session.timeoutSeconds)
         let deadline = ContinuousClock.now.advanced(by: timeout)
         let upstream = UpstreamRequest(
@@ -62,20 +94,33 @@ public final class CompletionService: Sendable {
                 metadata: ["request_id": "\(requestID)", "error": "\(error.shortDescription)"])
             throw error.apiError
         }
+        return try await answer(
+            request, api: api, requestID: requestID, sessionID: sessionID, model: model, reply: reply,
+            session: (session, upstream, deadline), cacheStore: cacheStore)
+    }
+
+    /// Records the task and answers from `reply` (a miner's, or the cache's when `session` is nil: no replicas).
+    private func answer(
+        _ request: CompletionRequest, api: API, requestID: String, sessionID: Int, model: String?,
+        reply: UpstreamReply, session: (SessionConfig, UpstreamRequest, ContinuousClock.Instant)?,
+        cacheStore: (@Sendable ([UpstreamEvent]) -> Void)?
+    ) async throws(APIError) -> Response {
         let task = try await recordTask(request, sessionID: sessionID, miners: [reply.minerID])
         let recorder = TaskRecorder(
             tasks: tasks, sessionID: sessionID, taskID: task.taskID, primary: reply.minerID,
-            expectsReplicas: session.redundancy > 1)
-        startReplicas(
-            session.redundancy - 1, of: upstream, session: session, primary: reply.minerID, deadline: deadline,
-            recorder: recorder)
+            expectsReplicas: (session?.0.redundancy ?? 1) > 1)
+        if let (session, upstream, deadline) = session {
+            startReplicas(
+                session.redundancy - 1, of: upstream, session: session, primary: reply.minerID, deadline: deadline,
+                recorder: recorder)
+        }
         let renderer = CompletionRenderer(
             kind: request.input.isChat && api != .cortensor ? .chatCompletion : .textCompletion,
             id: (api == .openAIChat ? "chatcmpl-" : "cmpl-") + requestID, created: Int(WallClock.unixSeconds()),
             model: model ?? reply.minerID,
             extraFields: api == .cortensor
                 ? ["task_id": .int(Int64(task.taskID)), "session_id": .int(Int64(sessionID))] : [:])
-        let finisher = TaskFinisher(recorder: recorder, minerID: reply.minerID)
+        let finisher = TaskFinisher(recorder: recorder, minerID: reply.minerID, cacheStore: cacheStore)
         var response: Response
         if request.stream {
             response = streamingResponse(
@@ -84,6 +129,7 @@ public final class CompletionService: Sendable {
             response = try await bufferedResponse(reply, renderer: renderer, finisher: finisher, flavor: api.flavor)
         }
         response.headers.add(name: "X-Cortensor-Miner", value: reply.minerID)
+        response.headers.add(name: "X-Cache", value: session == nil ? "HIT" : "MISS")
         if api == .cortensor { response.headers.add(name: "X-Cortensor-Task", value: "\(sessionID)/\(task.taskID)") }
         return response
     }
@@ -91,7 +137,7 @@ public final class CompletionService: Sendable {
     private func bufferedResponse(
         _ reply: UpstreamReply, renderer: CompletionRenderer, finisher: TaskFinisher, flavor: APIFlavor
     ) async throws(APIError) -> Response {
-        var outcome = CompletionOutcome()
+        var outcome = finisher.newOutcome()
         do {
             for try await event in reply.events { outcome.apply(event) }
         } catch {
@@ -109,7 +155,7 @@ public final class CompletionService: Sendable {
         var response = Response(
             status: 200, headers: HTTPHeaders(),
             body: .stream({ writer in
-                var outcome = CompletionOutcome()
+                var outcome = finisher.newOutcome()
                 do {
                     for try await event in reply.events {
                         outcome.apply(event)
@@ -192,9 +238,17 @@ public final class CompletionService: Sendable {
 struct TaskFinisher: Sendable {
     let recorder: TaskRecorder
     let minerID: String
+    /// Keeps a finished answer in the completion cache, when the request was admitted to it.
+    let cacheStore: (@Sendable ([UpstreamEvent]) -> Void)?
+
+    /// A fresh outcome, recording its chunks when the answer is to be cached.
+    func newOutcome() -> CompletionOutcome {
+        CompletionOutcome(recordingChunks: cacheStore != nil)
+    }
 
     func complete(_ outcome: CompletionOutcome) async {
         await recorder.finished(minerID, text: outcome.text)
+        cacheStore?(outcome.replayEvents)
     }
 
     func fail(_ error: any Error) async {

@@ -51,7 +51,8 @@ struct CortensorRoutes: Sendable {
 
     private func complete(_ request: Request, pathSession: Int?) async throws(APIError) -> Response {
         let completion = try CompletionRequest.cortensor(body: request.body, pathSession: pathSession)
-        return await service.respond(to: completion, api: .cortensor, requestID: request.id)
+        return await service.respond(
+            to: completion, api: .cortensor, requestID: request.id, bypassCache: request.asksNoCache)
     }
 
     private func status() async -> Response {

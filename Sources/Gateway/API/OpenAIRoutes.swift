@@ -13,14 +13,17 @@ struct OpenAIRoutes: Sendable {
                 "POST",
                 route("/v1/chat/completions") { request, _ throws(APIError) in
                     let completion = try CompletionRequest.openAIChat(body: request.body)
-                    return await service.respond(to: completion, api: .openAIChat, requestID: request.id)
+                    return await service.respond(
+                        to: completion, api: .openAIChat, requestID: request.id, bypassCache: request.asksNoCache)
                 }
             ),
             (
                 "POST",
                 route("/v1/completions") { request, _ throws(APIError) in
                     let completion = try CompletionRequest.openAICompletion(body: request.body)
-                    return await service.respond(to: completion, api: .openAICompletion, requestID: request.id)
+                    return await service.respond(
+                        to: completion, api: .openAICompletion, requestID: request.id,
+                        bypassCache: request.asksNoCache)
                 }
             ),
             ("GET", route("/v1/models") { _, _ in await models() }),

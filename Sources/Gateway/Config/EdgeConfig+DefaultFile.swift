@@ -81,6 +81,19 @@ extension EdgeConfig {
         #   upstream_gateways = ["https://trustless-gateway.link"]
         #upstream_gateways = []
 
+        # Completions answered from cache (X-Cache: HIT), in the block store. A request skips the cache with
+        # "cache": false in its body or a Cache-Control: no-cache header.
+        #[cache]
+        # off, deterministic (temperature 0 or an explicit seed) or all.
+        #policy = "deterministic"
+        # Seconds an entry is served.
+        #ttl_seconds = 86400
+        # Most entries and bytes kept; the least recently used go first.
+        #max_entries = 10000
+        #max_bytes = 67108864
+        # Times a request must be seen before its completion is stored (1 = the first time).
+        #admit_after = 2
+
         # Miners: OpenAI-compatible servers (llama.cpp server, vLLM, Ollama). None by default;
         # CORTENSOR_EDGE_MINERS="http://a:8080,http://b:8080" or `serve --miner URL` replace this list.
         # One table per miner, for example:

@@ -52,7 +52,7 @@ extension EdgeConfig {
             default:
                 throw .invalidValue(key: name, problem: "\(TOMLSyntax.quoted(text)) is not a boolean (true or false)")
             }
-        case .string, .optionalString, .logLevel:
+        case .string, .optionalString, .logLevel, .cachePolicy:
             return .string(text)
         case .urlList:
             return .array(text.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }.map(TOMLValue.string))

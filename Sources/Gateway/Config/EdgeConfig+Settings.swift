@@ -15,6 +15,8 @@ extension EdgeConfig {
         case logLevel
         /// A list of http(s) URLs (a TOML array of strings; comma-separated in the environment).
         case urlList
+        /// One of `CachePolicy`'s names.
+        case cachePolicy
     }
 
     /// One scalar setting, addressed as `section.key` in the file.
@@ -59,10 +61,15 @@ extension EdgeConfig {
         Setting(section: "pool", key: "breaker_open_seconds", kind: .integer(1...day)),
         Setting(section: "ipfs", key: "quota_bytes", kind: .integer(0...(1 << 50))),
         Setting(section: "ipfs", key: "upstream_gateways", kind: .urlList),
+        Setting(section: "cache", key: "policy", kind: .cachePolicy),
+        Setting(section: "cache", key: "ttl_seconds", kind: .integer(1...(30 * day))),
+        Setting(section: "cache", key: "max_entries", kind: .integer(1...10_000_000)),
+        Setting(section: "cache", key: "max_bytes", kind: .integer(1...(1 << 40))),
+        Setting(section: "cache", key: "admit_after", kind: .integer(1...15)),
     ]
 
     /// The sections holding scalar settings, in order.
-    static let scalarSections = ["server", "admin", "state", "auth", "log", "pool", "ipfs"]
+    static let scalarSections = ["server", "admin", "state", "auth", "log", "pool", "ipfs", "cache"]
 
     /// The current value of `setting` (nil for an unset optional string).
     func value(of setting: Setting) -> TOMLValue? {
@@ -93,6 +100,11 @@ extension EdgeConfig {
         case "pool.breaker_open_seconds": .integer(minerPool.breakerOpenDuration.components.seconds)
         case "ipfs.quota_bytes": .integer(ipfs.quotaBytes)
         case "ipfs.upstream_gateways": .array(ipfs.upstreamGateways.map(TOMLValue.string))
+        case "cache.policy": .string(completionCache.policy.rawValue)
+        case "cache.ttl_seconds": .integer(Int64(completionCache.ttlSeconds))
+        case "cache.max_entries": .integer(Int64(completionCache.maxEntries))
+        case "cache.max_bytes": .integer(completionCache.maxBytes)
+        case "cache.admit_after": .integer(Int64(completionCache.admitAfter))
         default: preconditionFailure("setting \(setting.path) is not mapped")
         }
     }
@@ -124,6 +136,12 @@ extension EdgeConfig {
             ipfs.upstreamGateways = urls
         case (.urlList, _):
             throw .wrongType(key: name, expected: "an array of strings", found: value.typeDescription)
+        case (.cachePolicy, .string(let text)):
+            guard let policy = CachePolicy(rawValue: text) else {
+                let names = CachePolicy.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalidValue(key: name, problem: "\(TOMLSyntax.quoted(text)) is not one of \(names)")
+            }
+            completionCache.policy = policy
         case (.logLevel, .string(let text)):
             guard let level = LogLevel(rawValue: text) else {
                 let names = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
@@ -132,7 +150,7 @@ extension EdgeConfig {
             logLevel = level
         case (.integer, _):
             throw .wrongType(key: name, expected: "an integer", found: value.typeDescription)
-        case (.string, _), (.optionalString, _), (.logLevel, _):
+        case (.string, _), (.optionalString, _), (.logLevel, _), (.cachePolicy, _):
             throw .wrongType(key: name, expected: "a string", found: value.typeDescription)
         case (.bool, _):
             throw .wrongType(key: name, expected: "a boolean", found: value.typeDescription)
@@ -159,6 +177,10 @@ extension EdgeConfig {
         case "pool.breaker_failure_threshold": minerPool.breakerFailureThreshold = number
         case "pool.breaker_open_seconds": minerPool.breakerOpenDuration = .seconds(number)
         case "ipfs.quota_bytes": ipfs.quotaBytes = Int64(number)
+        case "cache.ttl_seconds": completionCache.ttlSeconds = number
+        case "cache.max_entries": completionCache.maxEntries = number
+        case "cache.max_bytes": completionCache.maxBytes = Int64(number)
+        case "cache.admit_after": completionCache.admitAfter = number
         default: preconditionFailure("integer setting \(setting.path) is not mapped")
         }
     }

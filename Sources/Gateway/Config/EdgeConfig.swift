@@ -17,6 +17,8 @@ public struct EdgeConfig: Sendable, Hashable {
     public var miners: [MinerConfig] = []
     /// The IPFS block store (`[ipfs]`).
     public var ipfs = IPFS()
+    /// The completion cache (`[cache]`).
+    public var completionCache = CompletionCaching()
     /// Local sessions (`[[sessions]]`); session 0 is always present.
     public var sessions: [SessionConfig] = [EdgeConfig.defaultSession]
 
@@ -75,6 +77,32 @@ public struct EdgeConfig: Sendable, Hashable {
         public var upstreamGateways: [String] = []
 
         /// Creates the default IPFS settings.
+        public init() {}
+    }
+
+    /// Which completions are cached.
+    public enum CachePolicy: String, Sendable, Hashable, CaseIterable {
+        /// None.
+        case off
+        /// Those whose output is determined by the request: temperature 0, or an explicit seed.
+        case deterministic
+        /// Every completion, sampled or not.
+        case all
+    }
+
+    /// Settings of the completion cache.
+    public struct CompletionCaching: Sendable, Hashable {
+        public var policy = CachePolicy.deterministic
+        /// How long an entry is served.
+        public var ttlSeconds = 86_400
+        /// Most entries kept; the least recently used go first.
+        public var maxEntries = 10_000
+        /// Most bytes of cached completions kept.
+        public var maxBytes: Int64 = 64 << 20
+        /// Times a request is seen before its completion is stored (popularity admission).
+        public var admitAfter = 2
+
+        /// Creates the default cache settings.
         public init() {}
     }
 

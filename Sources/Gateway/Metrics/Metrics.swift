@@ -20,6 +20,8 @@ public final class Metrics: Sendable {
         var upstream: [UpstreamKey: UInt64] = [:]
         var upstreamFirstByte: [String: Histogram] = [:]
         var rateLimited: UInt64 = 0
+        var cacheHits: UInt64 = 0
+        var cacheMisses: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -60,6 +62,13 @@ public final class Metrics: Sendable {
         state.withLock { $0.rateLimited += 1 }
     }
 
+    /// Records a completion-cache lookup of a cacheable request.
+    public func recordCacheLookup(hit: Bool) {
+        state.withLock { state in
+            if hit { state.cacheHits += 1 } else { state.cacheMisses += 1 }
+        }
+    }
+
     /// The Prometheus text exposition (version 0.0.4).
     public func render() -> String {
         var text = ""
@@ -96,6 +105,10 @@ public final class Metrics: Sendable {
         text += "# HELP cortensor_edge_rate_limited_total Requests refused with 429.\n"
         text += "# TYPE cortensor_edge_rate_limited_total counter\n"
         text += "cortensor_edge_rate_limited_total \(snapshot.rateLimited)\n"
+        text += "# HELP cortensor_edge_completion_cache_lookups_total Cacheable completions by cache result.\n"
+        text += "# TYPE cortensor_edge_completion_cache_lookups_total counter\n"
+        text += "cortensor_edge_completion_cache_lookups_total{result=\"hit\"} \(snapshot.cacheHits)\n"
+        text += "cortensor_edge_completion_cache_lookups_total{result=\"miss\"} \(snapshot.cacheMisses)\n"
         for gauge in gauges() {
             text += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n\(gauge.name) \(gauge.value)\n"
         }

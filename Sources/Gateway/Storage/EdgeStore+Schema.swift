@@ -49,5 +49,6 @@ extension EdgeStore {
                 );
                 """),
         Migration(version: 3, sql: BlockStore.schema),
+        Migration(version: 4, sql: CompletionCache.schema),
     ]
 }

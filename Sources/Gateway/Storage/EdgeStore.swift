@@ -14,27 +14,41 @@ public struct EdgeStore: Sendable {
     public let apiKeys: APIKeyStore
     /// IPFS blocks and pins.
     public let blocks: BlockStore
+    /// Cached completions (their answers are blocks in `blocks`).
+    public let completions: CompletionCache
 
     /// Creates `stateDirectory` (mode 0700) if needed, opens `<stateDirectory>/edge.sqlite3` and migrates it.
-    public init(stateDirectory: String, blockSettings: BlockStore.Settings = .init()) throws {
+    public init(
+        stateDirectory: String, blockSettings: BlockStore.Settings = .init(),
+        cacheSettings: CompletionCache.Settings = .init()
+    ) throws {
         try createPrivateDirectory(atPath: stateDirectory)
         let directory = stateDirectory.hasSuffix("/") ? String(stateDirectory.dropLast()) : stateDirectory
-        try self.init(database: Database(path: directory + "/" + Self.fileName), blockSettings: blockSettings)
+        try self.init(
+            database: Database(path: directory + "/" + Self.fileName), blockSettings: blockSettings,
+            cacheSettings: cacheSettings)
     }
 
     /// Opens the state directory of `config` with its block quota.
     public init(config: EdgeConfig) throws {
         try self.init(
             stateDirectory: config.stateDirectory,
-            blockSettings: BlockStore.Settings(quotaBytes: config.ipfs.quotaBytes == 0 ? nil : config.ipfs.quotaBytes))
+            blockSettings: BlockStore.Settings(quotaBytes: config.ipfs.quotaBytes == 0 ? nil : config.ipfs.quotaBytes),
+            cacheSettings: CompletionCache.Settings(
+                maxEntries: config.completionCache.maxEntries, maxBytes: config.completionCache.maxBytes,
+                ttlSeconds: Int64(config.completionCache.ttlSeconds), admitAfter: config.completionCache.admitAfter))
     }
 
     /// Migrates `database` (e.g. `Database.inMemory()` in tests) and builds the stores on it.
-    public init(database: Database, blockSettings: BlockStore.Settings = .init()) throws {
+    public init(
+        database: Database, blockSettings: BlockStore.Settings = .init(),
+        cacheSettings: CompletionCache.Settings = .init()
+    ) throws {
         try database.migrate(Self.migrations)
         self.database = database
         tasks = TaskStore(database: database)
         apiKeys = APIKeyStore(database: database)
         blocks = BlockStore(database: database, settings: blockSettings)
+        completions = CompletionCache(database: database, blocks: blocks, settings: cacheSettings)
     }
 }

@@ -34,6 +34,7 @@ import Testing
                 case .logLevel: "trace"
                 case .string, .optionalString: "x"
                 case .urlList: "https://a.example, http://b.example"
+                case .cachePolicy: "all"
                 }
             var environment = [setting.environmentName: value]
             if setting.key.hasPrefix("tls_") {
