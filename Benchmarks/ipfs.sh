@@ -2,6 +2,7 @@
 # IPFS block store figures (issue 3), each against a peer measured in the same run:
 #   1. import throughput: `cortensor-edge ipfs add` of a SIZE_MB file vs `sha256sum` of it (ratio; goal >= 0.7)
 #   2. raw-block GET req/s through the gateway vs nginx serving the same bytes as a static file (goal >= 0.5)
+#   3. completion-cache hits: req/s and p99 of a repeated deterministic POST /v1/chat/completions (goal >= 10,000)
 #
 # Env: EDGE_TEST_BINARY (default: release build), SIZE_MB (256), RUNS (3), DURATION (10s), CONNECTIONS (32),
 #      THREADS (2), BLOCK_BYTES (4096).
@@ -83,8 +84,9 @@ NGINX
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >/dev/null 2>&1 &
 NGINX_PID=$!
 ROUTER_PORT=$(free_port)
-env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$STATE" "$BIN" serve --port "$ROUTER_PORT" \
-    >"$TMP/router.log" 2>&1 &
+# The access log off, as nginx's is here.
+env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$STATE" CORTENSOR_EDGE_LOG_LEVEL=warning "$BIN" serve \
+    --port "$ROUTER_PORT" >"$TMP/router.log" 2>&1 &
 ROUTER_PID=$!
 for url in "http://127.0.0.1:$NGINX_PORT/ipfs/$CID" "http://127.0.0.1:$ROUTER_PORT/ipfs/$CID?format=raw"; do
     for _ in $(seq 1 200); do curl -sf -o /dev/null "$url" && break; sleep 0.05; done
@@ -104,3 +106,48 @@ size, nginx, router, p99 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[
 print(f"raw {size}-byte block GET: nginx static {nginx:9.0f} req/s, gateway {router:9.0f} req/s (p99 {p99}), "
       f"ratio {router / nginx:.2f}  (goal >= 0.5)")
 PY
+
+# ---- 3. completion-cache hits ----
+MINER_PORT=$(free_port)
+mkdir -p "$TMP/miner/logs"
+cat >"$TMP/miner/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $TMP/miner/nginx.pid;
+error_log $TMP/miner/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    server {
+        listen 127.0.0.1:$MINER_PORT;
+        location = /v1/chat/completions { default_type application/json; return 200 '{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"A cached answer."},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}'; }
+        location = /v1/models { default_type application/json; return 200 '{"object":"list","data":[{"id":"m","object":"model"}]}'; }
+    }
+}
+NGINX
+nginx -p "$TMP/miner" -c "$TMP/miner/nginx.conf" >/dev/null 2>&1 &
+MINER_PID=$!
+kill "$ROUTER_PID" && wait "$ROUTER_PID" 2>/dev/null || true
+env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$STATE" CORTENSOR_EDGE_AUTH_RATE_LIMIT_PER_MINUTE=0 \
+    CORTENSOR_EDGE_LOG_LEVEL=warning "$BIN" serve --dev --port "$ROUTER_PORT" --miner "http://127.0.0.1:$MINER_PORT" \
+    >"$TMP/router.log" 2>&1 &
+ROUTER_PID=$!
+BODY='{"model":"m","messages":[{"role":"user","content":"popular question"}],"temperature":0}'
+for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$ROUTER_PORT/readyz" && break; sleep 0.05; done
+for _ in 1 2 3; do
+    cache=$(curl -s -D - -o /dev/null -H 'Authorization: Bearer default-dev-token' -H 'Content-Type: application/json' \
+        -d "$BODY" "http://127.0.0.1:$ROUTER_PORT/v1/chat/completions" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-cache" {print $2}')
+done
+[[ "$cache" == HIT ]] || { echo "ipfs bench: the third request was a cache $cache" >&2; kill "$MINER_PID"; exit 1; }
+cat >"$TMP/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$BODY'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer default-dev-token"
+LUA
+wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$TMP/post.lua" "http://127.0.0.1:$ROUTER_PORT/v1/chat/completions" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$TMP/post.lua" \
+    "http://127.0.0.1:$ROUTER_PORT/v1/chat/completions" >"$TMP/wrk.txt"
+kill -QUIT "$MINER_PID" 2>/dev/null; wait "$MINER_PID" 2>/dev/null || true
+grep -q "Non-2xx" "$TMP/wrk.txt" && echo "ipfs bench: WARNING non-2xx answers: $(grep Non-2xx "$TMP/wrk.txt")" >&2
+echo "completion-cache hits: $(awk '/Requests\/sec/ {printf "%.0f", $2}' "$TMP/wrk.txt") req/s, p50 $(awk '$1 == "50%" {print $2}' "$TMP/wrk.txt"), p99 $(awk '$1 == "99%" {print $2}' "$TMP/wrk.txt")  (goal >= 10,000 req/s)"

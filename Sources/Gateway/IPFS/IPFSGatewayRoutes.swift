@@ -29,6 +29,15 @@ struct IPFSGatewayRoutes: Sendable {
                 $0.trimmingSpaces == "only-if-cached"
             } == true
         let fetcher = onlyIfCached ? nil : upstream.flatMap { $0.isEnabled ? $0 : nil }
+        // The common case, a raw block asked for by CID, costs one read.
+        if wanted.format == .raw, path == nil, let block = try? blocks.get(wanted.cid) {
+            var response = try ranged(block, request: request, contentType: "application/vnd.ipld.raw")
+            response.headers.add(
+                name: "Content-Disposition", value: disposition(request, "attachment", "\(wanted.cid).bin"))
+            return finished(
+                response, request: request, etag: "\"\(wanted.cid).raw\"", cidText: cidText, path: nil,
+                roots: [wanted.cid])
+        }
         var isLocal = try isLocal(wanted.cid)
         if !isLocal, let fetcher { isLocal = await fetcher.fetch(wanted.cid) }
         guard isLocal else {
@@ -59,6 +68,14 @@ struct IPFSGatewayRoutes: Sendable {
                 response.headers.add(name: "Content-Disposition", value: disposition(request, "inline", name))
             }
         }
+        return finished(response, request: request, etag: etag, cidText: cidText, path: path, roots: traversed + [cid])
+    }
+
+    /// The immutable-content headers every answer carries, or 304 when the client has this version.
+    private func finished(
+        _ response: Response, request: Request, etag: String, cidText: String, path: String?, roots: [CID]
+    ) -> Response {
+        var response = response
         if request.headers["If-None-Match"]?.split(separator: ",").contains(where: { $0.trimmingSpaces == etag })
             == true
         {
@@ -68,7 +85,7 @@ struct IPFSGatewayRoutes: Sendable {
         response.headers.add(name: "Cache-Control", value: Self.immutable)
         response.headers.add(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.add(name: "X-Ipfs-Path", value: "/ipfs/\(cidText)" + (path.map { "/" + $0 } ?? ""))
-        response.headers.add(name: "X-Ipfs-Roots", value: (traversed + [cid]).map(\.description).joined(separator: ","))
+        response.headers.add(name: "X-Ipfs-Roots", value: roots.map(\.description).joined(separator: ","))
         return response
     }
 
