@@ -76,6 +76,20 @@ def test_non_stream_completion_shape_and_task(router: Router, fake_miner: FakeMi
     assert str(body["task_id"]) in [str(t.get("task_id", t.get("id"))) for t in tasks]
 
 
+def test_task_request_and_result_are_blocks(router: Router, fake_miner: FakeMiner) -> None:
+    """Every task's request and result are content-addressed blocks, served by the IPFS gateway."""
+    body = {"session_id": 0, "prompt": "Store me as a block", "stream": False, "temperature": 0.5}
+    r = router.post("/api/v1/completions", body)
+    assert r.status_code == 200, r.text
+    task = get_task(router, 0, r.json()["task_id"])
+    request_cid, result_cid = task["request_cid"], task["result_cid"]
+    assert request_cid.startswith("bafkrei") and result_cid.startswith("bafkrei")
+    stored_request = requests.get(router.url(f"/ipfs/{request_cid}?format=raw"), timeout=HTTP_TIMEOUT).json()
+    assert stored_request["input"] == {"prompt": "Store me as a block"} and stored_request["temperature"] == 0.5
+    stored_result = requests.get(router.url(f"/ipfs/{result_cid}?format=raw"), timeout=HTTP_TIMEOUT).json()
+    assert stored_result["results"] == [{"miner": "m1", "data": r.json()["choices"][0]["text"]}]
+
+
 def test_prompt_and_options_reach_the_miner(router: Router, fake_miner: FakeMiner) -> None:
     r = router.post("/api/v1/completions", {**FULL_BODY, "max_tokens": 3})
     assert r.status_code == 200, r.text

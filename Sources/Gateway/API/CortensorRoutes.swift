@@ -148,6 +148,8 @@ extension TaskRecord {
                 "miners": .array(resultMiners.map(JSONValue.string)),
             ],
             "client_reference": clientReference.map(JSONValue.string) ?? .null,
+            "request_cid": requestCID.map(JSONValue.string) ?? .null,
+            "result_cid": resultCID.map(JSONValue.string) ?? .null,
             "error": error.map(JSONValue.string) ?? .null,
         ]
     }

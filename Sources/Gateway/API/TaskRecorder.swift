@@ -1,3 +1,6 @@
+import Cache
+import JSON
+
 /// Writes a task's record as its replicas answer: every assigned miner, then every result, once all have ended.
 ///
 /// A session with `redundancy` N sends each task to N distinct miners; the caller is answered by the first
@@ -5,6 +8,8 @@
 /// answered, or `failed` when none did.
 actor TaskRecorder {
     private let tasks: TaskWriter
+    /// Where the results are kept as a block (their CID goes on the task), if anywhere.
+    private let blocks: BlockStore?
     private let sessionID: Int
     private let taskID: Int
     private var assigned: [String]
@@ -15,8 +20,12 @@ actor TaskRecorder {
 
     /// A recorder for a task already recorded as assigned to `primary`; without `expectsReplicas` the task is
     /// written as soon as the primary ends (no `closeReplicas` call needed).
-    init(tasks: TaskWriter, sessionID: Int, taskID: Int, primary: String, expectsReplicas: Bool = true) {
+    init(
+        tasks: TaskWriter, sessionID: Int, taskID: Int, primary: String, expectsReplicas: Bool = true,
+        blocks: BlockStore? = nil
+    ) {
         self.tasks = tasks
+        self.blocks = blocks
         self.sessionID = sessionID
         self.taskID = taskID
         self.assigned = [primary]
@@ -62,9 +71,14 @@ actor TaskRecorder {
         } else {
             // Results in assignment order, so the primary's answer comes first.
             let ordered = assigned.compactMap { miner in results.first { $0.miner == miner } }
+            let resultBlock: JSONValue = [
+                "session_id": .int(Int64(sessionID)), "task_id": .int(Int64(taskID)),
+                "results": .array(ordered.map { ["miner": .string($0.miner), "data": .string($0.text)] }),
+            ]
+            let resultCID = try? blocks?.put(resultBlock.serializedBytes, codec: .raw).description
             try? await tasks.complete(
                 sessionID: sessionID, taskID: taskID, resultData: ordered.map(\.text),
-                resultMiners: ordered.map(\.miner), now: now)
+                resultMiners: ordered.map(\.miner), now: now, resultCID: resultCID ?? nil)
         }
     }
 }

@@ -72,7 +72,8 @@ public final class EdgeApp: Sendable {
     {
         let service = CompletionService(
             pool: pool, tasks: TaskWriter(store: store.tasks), sessions: config.sessions, logger: logger,
-            cache: store.completions, cachePolicy: config.completionCache.policy, metrics: metrics)
+            cache: store.completions, cachePolicy: config.completionCache.policy, metrics: metrics,
+            blocks: store.blocks)
         let info = RouterInfo(listenAddress: "\(config.server.host):\(config.server.port)")
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(

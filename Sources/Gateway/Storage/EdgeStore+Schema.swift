@@ -50,5 +50,12 @@ extension EdgeStore {
                 """),
         Migration(version: 3, sql: BlockStore.schema),
         Migration(version: 4, sql: CompletionCache.schema),
+        // Each task's request and result as blocks in the block store.
+        Migration(
+            version: 5,
+            sql: """
+                ALTER TABLE tasks ADD COLUMN request_cid TEXT;
+                ALTER TABLE tasks ADD COLUMN result_cid TEXT;
+                """),
     ]
 }

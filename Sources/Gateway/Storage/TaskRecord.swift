@@ -37,12 +37,16 @@ public struct TaskRecord: Sendable, Hashable {
     public let clientReference: String?
     /// Why the task failed (no prompt or completion text), when `status == .failed`.
     public let error: String?
+    /// CID of the request's block in the block store, when it was stored.
+    public let requestCID: String?
+    /// CID of the results' block, once the task is done.
+    public let resultCID: String?
 
     /// Creates a record (the store builds these; public for tests and callers that mirror tasks).
     public init(
         sessionID: Int, taskID: Int, createdAt: Int64, finishedAt: Int64?, status: TaskStatus,
         assignedMiners: [String], resultData: [String], resultMiners: [String], promptHash: String,
-        clientReference: String?, error: String?
+        clientReference: String?, error: String?, requestCID: String? = nil, resultCID: String? = nil
     ) {
         self.sessionID = sessionID
         self.taskID = taskID
@@ -55,5 +59,7 @@ public struct TaskRecord: Sendable, Hashable {
         self.promptHash = promptHash
         self.clientReference = clientReference
         self.error = error
+        self.requestCID = requestCID
+        self.resultCID = resultCID
     }
 }

@@ -8,7 +8,7 @@ extension TaskStore {
     ) throws -> [TaskRecord] {
         let taskRows = try connection.query(
             """
-            SELECT task_id, created_at, finished_at, status, prompt_hash, client_reference, error
+            SELECT task_id, created_at, finished_at, status, prompt_hash, client_reference, error, request_cid, result_cid
             FROM tasks WHERE session_id = ? \(clause)
             """,
             [SQLiteValue(sessionID)] + bindings)
@@ -58,6 +58,7 @@ extension TaskStore {
         return TaskRecord(
             sessionID: sessionID, taskID: taskID, createdAt: createdAt, finishedAt: row.int("finished_at"),
             status: status, assignedMiners: assignedMiners, resultData: resultData, resultMiners: resultMiners,
-            promptHash: promptHash, clientReference: row.text("client_reference"), error: row.text("error"))
+            promptHash: promptHash, clientReference: row.text("client_reference"), error: row.text("error"),
+            requestCID: row.text("request_cid"), resultCID: row.text("result_cid"))
     }
 }

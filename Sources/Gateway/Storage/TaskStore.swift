@@ -35,7 +35,7 @@ public struct TaskStore: Sendable {
     /// `createTask` inside the caller's write transaction (the prompt hash must be verified already).
     static func applyCreate(
         sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64,
-        _ connection: Connection
+        requestCID: String? = nil, _ connection: Connection
     ) throws -> TaskRecord {
         let status: TaskStatus = assignedMiners.isEmpty ? .queued : .assigned
         let next = try connection.queryFirst(
@@ -44,18 +44,18 @@ public struct TaskStore: Sendable {
         let taskID = Int(next?.int("next") ?? 0)
         try connection.execute(
             """
-            INSERT INTO tasks (session_id, task_id, created_at, status, prompt_hash, client_reference)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO tasks (session_id, task_id, created_at, status, prompt_hash, client_reference, request_cid)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 SQLiteValue(sessionID), SQLiteValue(taskID), .integer(now), SQLiteValue(status.rawValue),
-                .text(promptHash), SQLiteValue(clientReference),
+                .text(promptHash), SQLiteValue(clientReference), SQLiteValue(requestCID),
             ])
         try insertAssignments(assignedMiners, sessionID: sessionID, taskID: taskID, connection)
         return TaskRecord(
             sessionID: sessionID, taskID: taskID, createdAt: now, finishedAt: nil, status: status,
             assignedMiners: assignedMiners, resultData: [], resultMiners: [], promptHash: promptHash,
-            clientReference: clientReference, error: nil)
+            clientReference: clientReference, error: nil, requestCID: requestCID)
     }
 
     /// Marks a queued or assigned task as sent to `miners`, replacing any earlier assignment.
@@ -105,12 +105,18 @@ public struct TaskStore: Sendable {
     /// `complete` inside the caller's write transaction (counts verified already), without reading it back.
     static func applyCompletion(
         sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64,
-        _ connection: Connection
+        resultCID: String? = nil, _ connection: Connection
     ) throws {
         try requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
         try connection.execute(
-            "UPDATE tasks SET status = ?, finished_at = ?, error = NULL WHERE session_id = ? AND task_id = ?",
-            [SQLiteValue(TaskStatus.done.rawValue), .integer(now), SQLiteValue(sessionID), SQLiteValue(taskID)])
+            """
+            UPDATE tasks SET status = ?, finished_at = ?, error = NULL, result_cid = ?
+            WHERE session_id = ? AND task_id = ?
+            """,
+            [
+                SQLiteValue(TaskStatus.done.rawValue), .integer(now), SQLiteValue(resultCID), SQLiteValue(sessionID),
+                SQLiteValue(taskID),
+            ])
         for (index, (data, miner)) in zip(resultData, resultMiners).enumerated() {
             try connection.execute(
                 "INSERT INTO task_results (session_id, task_id, idx, miner, data) VALUES (?, ?, ?, ?, ?)",

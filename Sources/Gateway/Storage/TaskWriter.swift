@@ -35,13 +35,14 @@ public final class TaskWriter: Sendable {
 
     /// `TaskStore.createTask`, off the cooperative pool.
     public func createTask(
-        sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64
+        sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64,
+        requestCID: String? = nil
     ) async throws -> TaskRecord {
         try TaskStore.verifyPromptHash(promptHash)
         return try await run { connection in
             try TaskStore.applyCreate(
                 sessionID: sessionID, assignedMiners: assignedMiners, promptHash: promptHash,
-                clientReference: clientReference, now: now, connection)
+                clientReference: clientReference, now: now, requestCID: requestCID, connection)
         }
     }
 
@@ -52,13 +53,14 @@ public final class TaskWriter: Sendable {
 
     /// `TaskStore.complete`, off the cooperative pool.
     public func complete(
-        sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64
+        sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64,
+        resultCID: String? = nil
     ) async throws {
         try TaskStore.verifyResultCounts(resultData: resultData, resultMiners: resultMiners)
         try await run {
             try TaskStore.applyCompletion(
                 sessionID: sessionID, taskID: taskID, resultData: resultData, resultMiners: resultMiners, now: now,
-                $0)
+                resultCID: resultCID, $0)
         }
     }
 

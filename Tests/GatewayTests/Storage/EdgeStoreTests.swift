@@ -22,7 +22,10 @@ struct EdgeStoreTests {
                 .compactMap { $0.text("name") }
         }
         #expect(
-            tables == ["api_keys", "block_totals", "blocks", "pins", "task_assignments", "task_results", "tasks"])
+            tables == [
+                "api_keys", "block_totals", "blocks", "completion_cache", "pins", "task_assignments", "task_results",
+                "tasks",
+            ])
     }
 
     @Test func reopeningDoesNotReapplyMigrations() throws {
