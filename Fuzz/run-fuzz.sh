@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target with AddressSanitizer and runs it for N seconds (default 60).
 #
-#   Fuzz/run-fuzz.sh <json|toml|sse|requests> [seconds] [extra libFuzzer flags...]
+#   Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart> [seconds] [extra libFuzzer flags...]
 #   Fuzz/run-fuzz.sh <target> --build-only
 #
 # None of the harnesses is part of Package.swift. Each target compiles a subset of Sources/ together with its
@@ -47,6 +47,14 @@ build_json_module() {
         "$src"/JSON/*.swift -o "$work_root/modules/JSON.o"
 }
 
+# Builds the Hashing module (instrumented, linked with libcrypto) for harnesses whose sources `import Hashing`.
+build_hashing_module() {
+    mkdir -p "$work_root/modules"
+    swiftc "${swift_flags[@]}" -wmo -module-name Hashing -I "$src/COpenSSL" -emit-module \
+        -emit-module-path "$work_root/modules/Hashing.swiftmodule" -emit-object \
+        "$src"/Hashing/*.swift -o "$work_root/modules/Hashing.o"
+}
+
 max_len=16384
 dict=""
 case "$target" in
@@ -85,8 +93,22 @@ requests)
     seed_dirs=("$root/Fuzz/RequestsFuzz/seeds")
     link=(JSON)
     ;;
+ipld)
+    # Multibase, CIDs, varints, DAG-PB, UnixFS data and CAR framing: everything the block store reads.
+    sources=("$src"/Cache/Multiformats/*.swift "$src"/Cache/DAG/*.swift "$src"/Cache/UnixFS/UnixFSData.swift
+        "$src"/Cache/UnixFS/UnixFSReader.swift "$src"/Cache/CAR/CARFormat.swift "$src"/Cache/CAR/CARReader.swift)
+    module=IPLDFuzz
+    seed_dirs=("$root/Fuzz/IPLDFuzz/seeds")
+    link=(Hashing)
+    ;;
+multipart)
+    sources=("$gw/IPFS/MultipartForm.swift" "$gw/Support/String+Trimming.swift")
+    module=MultipartFuzz
+    seed_dirs=("$root/Fuzz/MultipartFuzz/seeds")
+    link=()
+    ;;
 *)
-    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests> [seconds] [--build-only | libFuzzer flags...]" >&2
+    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart> [seconds] [--build-only | libFuzzer flags...]" >&2
     exit 2
     ;;
 esac
@@ -103,10 +125,15 @@ done
 
 extra_objects=()
 include=()
-if [[ ${#link[@]} -gt 0 ]]; then
+if [[ " ${link[*]} " == *" JSON "* ]]; then
     build_json_module
-    extra_objects=("$work_root/modules/JSON.o")
+    extra_objects+=("$work_root/modules/JSON.o")
     include=(-I "$work_root/modules")
+fi
+if [[ " ${link[*]} " == *" Hashing "* ]]; then
+    build_hashing_module
+    extra_objects+=("$work_root/modules/Hashing.o" -lcrypto)
+    include=(-I "$work_root/modules" -I "$src/COpenSSL")
 fi
 
 swiftc "${swift_flags[@]}" -module-name "$module" "${include[@]}" \

@@ -1,0 +1,77 @@
+// libFuzzer target for the block store's parsers. Not part of Package.swift: Fuzz/run-fuzz.sh ipld compiles
+// this file with Sources/Cache's multiformats, DAG-PB, UnixFS and CAR files into one module, linked against a
+// separately built (also instrumented) Hashing module.
+//
+// Byte 0 picks the parser; the rest is its input.
+
+/// libFuzzer's entry point: `size` bytes at `data`, owned by libFuzzer for the duration of the call.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzIPLD(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    // Sound: libFuzzer passes `size` readable bytes at `data` (possibly nil when size is 0); they are copied
+    // out before returning and never retained.
+    let bytes = unsafe Array(UnsafeBufferPointer(start: data, count: size))
+    guard let selector = bytes.first else { return 0 }
+    let input = Array(bytes.dropFirst())
+    switch selector % 5 {
+    case 0: checkText(input)
+    case 1: checkCIDBytes(input)
+    case 2: checkDagPB(input)
+    case 3: checkCAR(input)
+    default: checkVarint(input)
+    }
+    return 0
+}
+
+func require(_ condition: Bool, _ message: String) {
+    if !condition { fatalError(message) }
+}
+
+/// Multibase and CID text: what decodes re-encodes to something that decodes to the same bytes.
+func checkText(_ input: [UInt8]) {
+    let text = String(decoding: input, as: UTF8.self)
+    if let (base, decoded) = try? Multibase.decode(text) {
+        let again = try? Multibase.decode(base.encode(decoded))
+        require(again?.bytes == decoded && again?.base == base, "multibase round trip")
+    }
+    if let cid = try? CID(text) {
+        require((try? CID(cid.description)) == cid, "CID text round trip")
+        require((try? CID(bytes: cid.bytes)) == cid, "CID bytes round trip")
+    }
+}
+
+/// Binary CIDs: canonical re-encoding is byte-identical (no two encodings of one CID).
+func checkCIDBytes(_ input: [UInt8]) {
+    guard let cid = try? CID(bytes: input) else { return }
+    require(cid.bytes == input, "a CID parsed from bytes re-encodes to the same bytes")
+}
+
+/// DAG-PB: strict decoding accepts only canonical encodings, so decode → encode is the identity.
+func checkDagPB(_ input: [UInt8]) {
+    if let node = try? DagPBNode(bytes: input) {
+        require(node.bytes == input, "DAG-PB decode/encode is the identity")
+        if let data = node.data, let unixfs = try? UnixFSData(bytes: data) {
+            _ = unixfs.bytes
+        }
+    }
+    _ = try? UnixFSData(bytes: input)
+}
+
+/// CAR: every block handed out matches its CID; reading stops cleanly on any input.
+func checkCAR(_ input: [UInt8]) {
+    var offset = 0
+    guard var reader = try? CARReader(maximumBlockBytes: 1 << 16, source: { count in
+        defer { offset = min(offset + count, input.count) }
+        return Array(input[offset..<min(offset + count, input.count)])
+    }) else { return }
+    var sections = 0
+    while sections < 10_000, let (cid, block) = try? reader.next() {
+        require(cid.multihash.matches(block), "a CAR block is handed out only when it matches its CID")
+        sections += 1
+    }
+}
+
+/// Varints: a decoded value re-encodes to exactly the bytes it took.
+func checkVarint(_ input: [UInt8]) {
+    guard let (value, length) = try? Varint.decode(input) else { return }
+    require(Varint.encode(value) == Array(input.prefix(length)), "varints are minimal")
+}
