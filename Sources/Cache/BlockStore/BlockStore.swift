@@ -54,6 +54,10 @@ public final class BlockStore: Sendable {
     private let touches = Mutex<[[UInt8]: Int64]>([:])
     /// Block bytes written since the WAL was last copied back into the database file.
     private let bytesSinceCheckpoint = Atomic<Int>(0)
+    /// Block bytes written since the quota was last compared with the totals.
+    private let bytesSinceQuotaCheck = Atomic<Int>(0)
+    /// How much may be written between two quota checks (the quota may be exceeded by this much at most).
+    static let quotaCheckBytes = 1 << 20
     /// Set while a background checkpoint runs, so they never pile up.
     private let checkpointRunning = Atomic<Bool>(false)
     /// How much block data may pile up in the WAL before a background checkpoint (the writer never checkpoints).
@@ -87,26 +91,45 @@ public final class BlockStore: Sendable {
             throw .blockTooLarge(size: data.count, limit: settings.maxBlockBytes)
         }
         if cid.multihash.function == .identity { return false }
+        let inserted = try writing { connection in try insert(data, as: cid, on: connection) }
+        if inserted { try afterInsert(bytes: data.count, checkingQuotaNow: true) }
+        return inserted
+    }
+
+    /// Inserts a block (whose CID the caller computed from these bytes) inside the caller's write transaction on
+    /// this store's database, so it commits together with the caller's own rows; call `afterInsert` once that
+    /// transaction committed. Returns whether a new block was written.
+    public func insert(_ data: [UInt8], as cid: CID, on connection: Connection) throws -> Bool {
+        guard data.count <= settings.maxBlockBytes else {
+            throw BlockStoreError.blockTooLarge(size: data.count, limit: settings.maxBlockBytes)
+        }
+        if cid.multihash.function == .identity { return false }
         let key = cid.multihash.bytes
         let now = clock()
-        let inserted = try writing { connection in
-            try connection.execute(
-                "INSERT OR IGNORE INTO blocks (multihash, size, last_used, data) VALUES (?, ?, ?, ?)",
-                [.blob(key), .integer(Int64(data.count)), .integer(now), .blob(data)])
-            guard connection.changes == 1 else {
-                try connection.execute(
-                    "UPDATE blocks SET last_used = ? WHERE multihash = ?", [.integer(now), .blob(key)])
-                return false
-            }
-            try connection.execute(
-                "UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?", [.integer(Int64(data.count))])
-            return true
+        try connection.execute(
+            "INSERT OR IGNORE INTO blocks (multihash, size, last_used, data) VALUES (?, ?, ?, ?)",
+            [.blob(key), .integer(Int64(data.count)), .integer(now), .blob(data)])
+        guard connection.changes == 1 else {
+            try connection.execute("UPDATE blocks SET last_used = ? WHERE multihash = ?", [.integer(now), .blob(key)])
+            return false
         }
-        if inserted { checkpointIfNeeded(adding: data.count) }
-        if inserted, let quota = settings.quotaBytes, try stats().bytes > quota {
+        try connection.execute(
+            "UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?", [.integer(Int64(data.count))])
+        return true
+    }
+
+    /// Housekeeping after new blocks of `bytes` in all were committed: a background checkpoint when the WAL has
+    /// grown, garbage collection when the quota is exceeded. Unless `checkingQuotaNow`, the quota is checked once
+    /// per `quotaCheckBytes` written, so the small blocks of busy request paths do not each pay for a read.
+    public func afterInsert(bytes: Int, checkingQuotaNow: Bool = false) throws(BlockStoreError) {
+        checkpointIfNeeded(adding: bytes)
+        guard let quota = settings.quotaBytes else { return }
+        let pending = bytesSinceQuotaCheck.add(bytes, ordering: .relaxed).newValue
+        guard checkingQuotaNow || pending >= Self.quotaCheckBytes else { return }
+        bytesSinceQuotaCheck.store(0, ordering: .relaxed)
+        if try stats().bytes > quota {
             try collectGarbage(downTo: Int64(Double(quota) * settings.collectionTarget))
         }
-        return inserted
     }
 
     /// Stores `data` under its sha2-256 CIDv1 with `codec` and returns the CID.

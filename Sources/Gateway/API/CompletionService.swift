@@ -22,16 +22,12 @@ public final class CompletionService: Sendable {
     let logger: Logger
     let caching: CompletionCaching?
     let metrics: Metrics?
-    /// Where each task's request and result are kept as blocks (their CIDs go on the task).
-    let blocks: BlockStore?
 
     /// Creates the service over its collaborators; `cache` (with its policy) answers repeated requests.
     public init(
         pool: MinerPool, tasks: TaskWriter, sessions: [SessionConfig], logger: Logger,
-        cache: CompletionCache? = nil, cachePolicy: EdgeConfig.CachePolicy = .off, metrics: Metrics? = nil,
-        blocks: BlockStore? = nil
+        cache: CompletionCache? = nil, cachePolicy: EdgeConfig.CachePolicy = .off, metrics: Metrics? = nil
     ) {
-        self.blocks = blocks
         self.pool = pool
         self.tasks = tasks
         self.sessions = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -112,7 +108,7 @@ public final class CompletionService: Sendable {
         let task = try await recordTask(request, sessionID: sessionID, miners: [reply.minerID])
         let recorder = TaskRecorder(
             tasks: tasks, sessionID: sessionID, taskID: task.taskID, primary: reply.minerID,
-            expectsReplicas: (session?.0.redundancy ?? 1) > 1, blocks: blocks)
+            expectsReplicas: (session?.0.redundancy ?? 1) > 1)
         if let (session, upstream, deadline) = session {
             startReplicas(
                 session.redundancy - 1, of: upstream, session: session, primary: reply.minerID, deadline: deadline,
@@ -230,12 +226,12 @@ public final class CompletionService: Sendable {
         let requestBlock = CompletionCaching.canonicalForm(
             request, sessionID: sessionID,
             model: request.model ?? sessions[sessionID].flatMap { $0.model.isEmpty ? nil : $0.model })
-        let requestCID = try? blocks?.put(requestBlock.serializedBytes, codec: .raw).description
         do {
             return try await tasks.createTask(
                 sessionID: sessionID, assignedMiners: miners,
                 promptHash: TaskStore.promptHash(of: request.promptText.utf8),
-                clientReference: request.clientReference, now: WallClock.unixSeconds(), requestCID: requestCID ?? nil)
+                clientReference: request.clientReference, now: WallClock.unixSeconds(),
+                request: tasks.blocks != nil ? TaskWriter.rawBlock(requestBlock) : nil)
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
             throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")

@@ -8,8 +8,6 @@ import JSON
 /// answered, or `failed` when none did.
 actor TaskRecorder {
     private let tasks: TaskWriter
-    /// Where the results are kept as a block (their CID goes on the task), if anywhere.
-    private let blocks: BlockStore?
     private let sessionID: Int
     private let taskID: Int
     private var assigned: [String]
@@ -20,12 +18,8 @@ actor TaskRecorder {
 
     /// A recorder for a task already recorded as assigned to `primary`; without `expectsReplicas` the task is
     /// written as soon as the primary ends (no `closeReplicas` call needed).
-    init(
-        tasks: TaskWriter, sessionID: Int, taskID: Int, primary: String, expectsReplicas: Bool = true,
-        blocks: BlockStore? = nil
-    ) {
+    init(tasks: TaskWriter, sessionID: Int, taskID: Int, primary: String, expectsReplicas: Bool = true) {
         self.tasks = tasks
-        self.blocks = blocks
         self.sessionID = sessionID
         self.taskID = taskID
         self.assigned = [primary]
@@ -75,10 +69,9 @@ actor TaskRecorder {
                 "session_id": .int(Int64(sessionID)), "task_id": .int(Int64(taskID)),
                 "results": .array(ordered.map { ["miner": .string($0.miner), "data": .string($0.text)] }),
             ]
-            let resultCID = try? blocks?.put(resultBlock.serializedBytes, codec: .raw).description
             try? await tasks.complete(
                 sessionID: sessionID, taskID: taskID, resultData: ordered.map(\.text),
-                resultMiners: ordered.map(\.miner), now: now, resultCID: resultCID ?? nil)
+                resultMiners: ordered.map(\.miner), now: now, result: TaskWriter.rawBlock(resultBlock))
         }
     }
 }

@@ -71,9 +71,9 @@ public final class EdgeApp: Sendable {
         -> [(HTTPServerConfiguration, EdgeGateway)]
     {
         let service = CompletionService(
-            pool: pool, tasks: TaskWriter(store: store.tasks), sessions: config.sessions, logger: logger,
-            cache: store.completions, cachePolicy: config.completionCache.policy, metrics: metrics,
-            blocks: store.blocks)
+            pool: pool, tasks: TaskWriter(store: store.tasks, blocks: store.blocks), sessions: config.sessions,
+            logger: logger,
+            cache: store.completions, cachePolicy: config.completionCache.policy, metrics: metrics)
         let info = RouterInfo(listenAddress: "\(config.server.host):\(config.server.port)")
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(

@@ -1,4 +1,6 @@
+public import Cache
 import Dispatch
+import JSON
 import SQLite
 import Synchronization
 
@@ -18,6 +20,8 @@ import Synchronization
 public final class TaskWriter: Sendable {
     /// The synchronous store the writes go to (reads can use it directly: they never wait for the writer).
     public let store: TaskStore
+    /// Where tasks' request and result blocks go, written in the same transaction as the task's rows.
+    public let blocks: BlockStore?
     private let queue = DispatchQueue(label: "cortensor-edge.task-writer")
     /// Checkpoints run here, so their fsync never delays a write.
     private let checkpointQueue = DispatchQueue(label: "cortensor-edge.checkpoint")
@@ -28,22 +32,30 @@ public final class TaskWriter: Sendable {
     /// Most writes committed in one transaction.
     static let maxBatch = 64
 
-    /// Creates a writer over `store`.
-    public init(store: TaskStore) {
+    /// Creates a writer over `store`; `blocks` (on the same database) takes tasks' request and result blocks.
+    public init(store: TaskStore, blocks: BlockStore? = nil) {
         self.store = store
+        self.blocks = blocks
     }
+
+    /// A block to store with a task write: its CID (computed from the bytes) and the bytes.
+    public typealias Block = (cid: CID, bytes: [UInt8])
 
     /// `TaskStore.createTask`, off the cooperative pool.
     public func createTask(
         sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64,
-        requestCID: String? = nil
+        request: Block? = nil
     ) async throws -> TaskRecord {
         try TaskStore.verifyPromptHash(promptHash)
-        return try await run { connection in
-            try TaskStore.applyCreate(
+        let stored = request.flatMap { blocks != nil ? $0 : nil }
+        let record = try await run { [blocks] connection in
+            if let stored { _ = try blocks?.insert(stored.bytes, as: stored.cid, on: connection) }
+            return try TaskStore.applyCreate(
                 sessionID: sessionID, assignedMiners: assignedMiners, promptHash: promptHash,
-                clientReference: clientReference, now: now, requestCID: requestCID, connection)
+                clientReference: clientReference, now: now, requestCID: stored?.cid.description, connection)
         }
+        if let stored { try? blocks?.afterInsert(bytes: stored.bytes.count) }
+        return record
     }
 
     /// `TaskStore.markAssigned`, off the cooperative pool.
@@ -54,14 +66,17 @@ public final class TaskWriter: Sendable {
     /// `TaskStore.complete`, off the cooperative pool.
     public func complete(
         sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64,
-        resultCID: String? = nil
+        result: Block? = nil
     ) async throws {
         try TaskStore.verifyResultCounts(resultData: resultData, resultMiners: resultMiners)
-        try await run {
+        let stored = result.flatMap { blocks != nil ? $0 : nil }
+        try await run { [blocks] connection in
+            if let stored { _ = try blocks?.insert(stored.bytes, as: stored.cid, on: connection) }
             try TaskStore.applyCompletion(
                 sessionID: sessionID, taskID: taskID, resultData: resultData, resultMiners: resultMiners, now: now,
-                resultCID: resultCID, $0)
+                resultCID: stored?.cid.description, connection)
         }
+        if let stored { try? blocks?.afterInsert(bytes: stored.bytes.count) }
     }
 
     /// `TaskStore.fail`, off the cooperative pool.
@@ -173,4 +188,13 @@ private struct PendingWrite: Sendable {
 private struct PendingWrites {
     var writes: [PendingWrite] = []
     var isDraining = false
+}
+
+extension TaskWriter {
+    /// `value` serialized as a raw block with its sha2-256 CIDv1 (hashed here, off the writer's lock).
+    static func rawBlock(_ value: JSONValue) -> Block? {
+        let bytes = value.serializedBytes
+        guard let cid = try? CID.sha256(bytes, codec: .raw) else { return nil }
+        return (cid, bytes)
+    }
 }
