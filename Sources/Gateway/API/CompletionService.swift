@@ -62,7 +62,7 @@ public final class CompletionService: Sendable {
             metrics?.recordCacheLookup(hit: true)
             return try await answer(
                 request, api: api, requestID: requestID, sessionID: sessionID, model: model,
-                reply: CompletionCaching.replay(events), session: nil, cacheStore: nil)
+                reply: CompletionCaching.replay(events), session: nil, cached: events, cacheStore: nil)
         }
         if cacheKey != nil { metrics?.recordCacheLookup(hit: false) }
         let cacheStore: (@Sendable ([UpstreamEvent]) -> Void)? =
@@ -96,20 +96,28 @@ public final class CompletionService: Sendable {
         }
         return try await answer(
             request, api: api, requestID: requestID, sessionID: sessionID, model: model, reply: reply,
-            session: (session, upstream, deadline), cacheStore: cacheStore)
+            session: (session, upstream, deadline), cached: nil, cacheStore: cacheStore)
     }
 
-    /// Records the task and answers from `reply` (a miner's, or the cache's when `session` is nil: no replicas).
+    /// Records the task and answers from `reply`: a miner's, or the cache's replay of `cached` (the task is then
+    /// written done at once, and no replica runs).
     private func answer(
         _ request: CompletionRequest, api: API, requestID: String, sessionID: Int, model: String?,
         reply: UpstreamReply, session: (SessionConfig, UpstreamRequest, ContinuousClock.Instant)?,
-        cacheStore: (@Sendable ([UpstreamEvent]) -> Void)?
+        cached: [UpstreamEvent]?, cacheStore: (@Sendable ([UpstreamEvent]) -> Void)?
     ) async throws(APIError) -> Response {
-        let task = try await recordTask(request, sessionID: sessionID, miners: [reply.minerID])
-        let recorder = TaskRecorder(
-            tasks: tasks, sessionID: sessionID, taskID: task.taskID, primary: reply.minerID,
-            expectsReplicas: (session?.0.redundancy ?? 1) > 1)
-        if let (session, upstream, deadline) = session {
+        let task: TaskRecord
+        let recorder: TaskRecorder?
+        if let cached {
+            task = try await recordCachedTask(request, sessionID: sessionID, events: cached)
+            recorder = nil
+        } else {
+            task = try await recordTask(request, sessionID: sessionID, miners: [reply.minerID])
+            recorder = TaskRecorder(
+                tasks: tasks, sessionID: sessionID, taskID: task.taskID, primary: reply.minerID,
+                expectsReplicas: (session?.0.redundancy ?? 1) > 1)
+        }
+        if let (session, upstream, deadline) = session, let recorder {
             startReplicas(
                 session.redundancy - 1, of: upstream, session: session, primary: reply.minerID, deadline: deadline,
                 recorder: recorder)
@@ -129,7 +137,7 @@ public final class CompletionService: Sendable {
             response = try await bufferedResponse(reply, renderer: renderer, finisher: finisher, flavor: api.flavor)
         }
         response.headers.add(name: "X-Cortensor-Miner", value: reply.minerID)
-        response.headers.add(name: "X-Cache", value: session == nil ? "HIT" : "MISS")
+        response.headers.add(name: "X-Cache", value: cached != nil ? "HIT" : "MISS")
         if api == .cortensor { response.headers.add(name: "X-Cortensor-Task", value: "\(sessionID)/\(task.taskID)") }
         return response
     }
@@ -219,13 +227,34 @@ public final class CompletionService: Sendable {
         }
     }
 
+    /// A cache hit's task, done at once with the cached text, in one write.
+    private func recordCachedTask(
+        _ request: CompletionRequest, sessionID: Int, events: [UpstreamEvent]
+    ) async throws(APIError) -> TaskRecord {
+        var outcome = CompletionOutcome()
+        for event in events { outcome.apply(event) }
+        do {
+            return try await tasks.createCompletedTask(
+                sessionID: sessionID, miner: "cache", promptHash: TaskStore.promptHash(of: request.promptText.utf8),
+                clientReference: request.clientReference, now: WallClock.unixSeconds(), resultData: outcome.text,
+                request: TaskWriter.rawBlock(requestBlock(request, sessionID: sessionID)),
+                result: TaskWriter.rawBlock(TaskRecorder.resultBlock(miners: ["cache"], texts: [outcome.text])))
+        } catch {
+            logger.error("task store failed", metadata: ["error": "\(error)"])
+            throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")
+        }
+    }
+
+    /// The request as a block: what was asked, API-neutral (the completion cache's canonical form).
+    private func requestBlock(_ request: CompletionRequest, sessionID: Int) -> JSONValue {
+        let sessionModel = sessions[sessionID].flatMap { $0.model.isEmpty ? nil : $0.model }
+        return CompletionCaching.canonicalForm(request, sessionID: sessionID, model: request.model ?? sessionModel)
+    }
+
     private func recordTask(_ request: CompletionRequest, sessionID: Int, miners: [String]) async throws(APIError)
         -> TaskRecord
     {
-        // The request as a block: what was asked, API-neutral (the completion cache's canonical form).
-        let requestBlock = CompletionCaching.canonicalForm(
-            request, sessionID: sessionID,
-            model: request.model ?? sessions[sessionID].flatMap { $0.model.isEmpty ? nil : $0.model })
+        let requestBlock = requestBlock(request, sessionID: sessionID)
         do {
             return try await tasks.createTask(
                 sessionID: sessionID, assignedMiners: miners,
@@ -241,7 +270,8 @@ public final class CompletionService: Sendable {
 
 /// Reports the primary miner's answer (or failure) to the task's recorder.
 struct TaskFinisher: Sendable {
-    let recorder: TaskRecorder
+    /// Nil for a cache hit, whose task is written done already.
+    let recorder: TaskRecorder?
     let minerID: String
     /// Keeps a finished answer in the completion cache, when the request was admitted to it.
     let cacheStore: (@Sendable ([UpstreamEvent]) -> Void)?
@@ -252,12 +282,12 @@ struct TaskFinisher: Sendable {
     }
 
     func complete(_ outcome: CompletionOutcome) async {
-        await recorder.finished(minerID, text: outcome.text)
+        await recorder?.finished(minerID, text: outcome.text)
         cacheStore?(outcome.replayEvents)
     }
 
     func fail(_ error: any Error) async {
-        await recorder.failed(minerID, reason: (error as? UpstreamError)?.shortDescription ?? "upstream stream failed")
+        await recorder?.failed(minerID, reason: (error as? UpstreamError)?.shortDescription ?? "upstream stream failed")
     }
 }
 

@@ -54,6 +54,11 @@ actor TaskRecorder {
         await writeIfDone()
     }
 
+    /// The result block: only the answers, so equal results are one block whatever task they belong to.
+    static func resultBlock(miners: [String], texts: [String]) -> JSONValue {
+        ["results": .array(zip(miners, texts).map { ["miner": .string($0), "data": .string($1)] })]
+    }
+
     private func writeIfDone() async {
         guard running == 0, !acceptsReplicas else { return }
         // Ends the recording: a reentrant call while the write below is suspended must not write again.
@@ -65,10 +70,7 @@ actor TaskRecorder {
         } else {
             // Results in assignment order, so the primary's answer comes first.
             let ordered = assigned.compactMap { miner in results.first { $0.miner == miner } }
-            let resultBlock: JSONValue = [
-                "session_id": .int(Int64(sessionID)), "task_id": .int(Int64(taskID)),
-                "results": .array(ordered.map { ["miner": .string($0.miner), "data": .string($0.text)] }),
-            ]
+            let resultBlock = TaskRecorder.resultBlock(miners: ordered.map(\.miner), texts: ordered.map(\.text))
             try? await tasks.complete(
                 sessionID: sessionID, taskID: taskID, resultData: ordered.map(\.text),
                 resultMiners: ordered.map(\.miner), now: now, result: TaskWriter.rawBlock(resultBlock))

@@ -58,6 +58,29 @@ public final class TaskWriter: Sendable {
         return record
     }
 
+    /// A task that is done as it is created (an answer from the completion cache): one transaction for the task,
+    /// its result and both blocks.
+    public func createCompletedTask(
+        sessionID: Int, miner: String, promptHash: String, clientReference: String?, now: Int64,
+        resultData: String, request: Block?, result: Block?
+    ) async throws -> TaskRecord {
+        try TaskStore.verifyPromptHash(promptHash)
+        let stored = blocks != nil ? [request, result].compactMap { $0 } : []
+        let record = try await run { [blocks] connection in
+            for block in stored { _ = try blocks?.insert(block.bytes, as: block.cid, on: connection) }
+            let record = try TaskStore.applyCreate(
+                sessionID: sessionID, assignedMiners: [miner], promptHash: promptHash,
+                clientReference: clientReference, now: now,
+                requestCID: blocks != nil ? request?.cid.description : nil, connection)
+            try TaskStore.applyCompletion(
+                sessionID: sessionID, taskID: record.taskID, resultData: [resultData], resultMiners: [miner],
+                now: now, resultCID: blocks != nil ? result?.cid.description : nil, connection)
+            return record
+        }
+        if !stored.isEmpty { try? blocks?.afterInsert(bytes: stored.reduce(0) { $0 + $1.bytes.count }) }
+        return record
+    }
+
     /// `TaskStore.markAssigned`, off the cooperative pool.
     public func markAssigned(sessionID: Int, taskID: Int, miners: [String]) async throws {
         try await run { try TaskStore.applyAssignment(sessionID: sessionID, taskID: taskID, miners: miners, $0) }
