@@ -14,19 +14,24 @@ from test_ipfs_cli import added, cli, random_file
 
 
 def read_car(data: bytes) -> tuple[list[CID], list[tuple[CID, bytes]]]:
-    """A CAR v1 reader: header, then sections; every block checked against its CID's sha2-256 digest."""
+    """A CAR v1 reader (CIDv0 and CIDv1 sections): header, then sections, every block checked against its
+    CID's sha2-256 digest."""
     stream = io.BytesIO(data)
     header = dag_cbor.decode(stream.read(varint.decode(stream)))
     assert header["version"] == 1
     sections = []
     while stream.tell() < len(data):
         section = stream.read(varint.decode(stream))
-        prefix = io.BytesIO(section)
-        for _ in range(3):  # CIDv1: version, codec, hash function
-            varint.decode(prefix)
-        prefix.read(varint.decode(prefix))  # the digest
-        cid = CID.decode(section[:prefix.tell()])
-        block = section[prefix.tell():]
+        if section[:2] == b"\x12\x20":  # a CIDv0: the bare 34-byte sha2-256 multihash
+            cid_length = 34
+        else:
+            prefix = io.BytesIO(section)
+            for _ in range(3):  # CIDv1: version, codec, hash function
+                varint.decode(prefix)
+            prefix.read(varint.decode(prefix))  # the digest
+            cid_length = prefix.tell()
+        cid = CID.decode(section[:cid_length])
+        block = section[cid_length:]
         assert hashlib.sha256(block).digest() == cid.raw_digest, cid
         sections.append((cid, block))
     return header["roots"], sections

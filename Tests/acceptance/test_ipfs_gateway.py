@@ -5,7 +5,6 @@ pathing, ranges and status codes."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from pathlib import Path
@@ -16,35 +15,12 @@ import requests
 from multiformats import CID, varint
 
 from conftest import PACKAGE_ROOT, Router, RouterFactory
+from test_car_cli import read_car as car_sections
 from test_ipfs_cli import added, cli, random_file
 
 TESTDATA = Path(os.environ.get("CORTENSOR_TESTDATA", PACKAGE_ROOT.parent / "shared" / "testdata"))
 FIXTURES = TESTDATA / "gateway-conformance" / "fixtures"
 IMMUTABLE_MAX_AGE = 29030400
-
-
-def car_sections(data: bytes) -> tuple[list[CID], list[tuple[CID, bytes]]]:
-    """CAR v1 reader (CIDv0 and v1 sections), checking every block's sha2-256 digest."""
-    import dag_cbor
-    stream = io.BytesIO(data)
-    header = dag_cbor.decode(stream.read(varint.decode(stream)))
-    assert header["version"] == 1
-    out = []
-    while stream.tell() < len(data):
-        section = stream.read(varint.decode(stream))
-        if section[:2] == b"\x12\x20":
-            cid_len = 34
-        else:
-            prefix = io.BytesIO(section)
-            for _ in range(3):
-                varint.decode(prefix)
-            prefix.read(varint.decode(prefix))
-            cid_len = prefix.tell()
-        cid = CID.decode(section[:cid_len])
-        block = section[cid_len:]
-        assert hashlib.sha256(block).digest() == cid.raw_digest
-        out.append((cid, block))
-    return header["roots"], out
 
 
 def pb_links(block: bytes) -> list[tuple[str, CID]]:
