@@ -215,3 +215,20 @@ def test_file_bytes_head_and_status_codes(gateway: Router, edge_bin: Path, tmp_p
     assert get(gateway, f"/ipfs/{missing}", headers={"Cache-Control": "only-if-cached"}).status_code == 412
     assert get(gateway, f"/ipfs/{cid}", headers={"Accept": "application/vnd.ipld.dag-json"}).status_code == 406
     assert get(gateway, f"/ipfs/{cid}?format=tar").status_code == 400
+
+
+def test_large_files_stream_in_windows(gateway: Router, edge_bin: Path, tmp_path: Path) -> None:
+    """Files over 1 MiB are streamed a window at a time; ranges across window borders come out whole."""
+    state = gateway.state_dir
+    path = tmp_path / "large.bin"
+    data = random_file(path, 2_600_000, 8)
+    gateway.stop()
+    [cid] = added(cli(edge_bin, state, "ipfs", "add", str(path)))
+    gateway.stopped = False
+    gateway.start()
+    whole = get(gateway, f"/ipfs/{cid}")
+    assert whole.status_code == 200 and whole.content == data
+    assert whole.headers["Content-Type"] == "application/octet-stream"
+    span = get(gateway, f"/ipfs/{cid}", headers={"Range": "bytes=1048000-2200000"})
+    assert span.status_code == 206 and span.content == data[1048000:2200001]
+    assert span.headers["Content-Range"] == f"bytes 1048000-2200000/{len(data)}"

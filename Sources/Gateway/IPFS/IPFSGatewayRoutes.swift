@@ -187,11 +187,52 @@ struct IPFSGatewayRoutes: Sendable {
         }
         let blocks = self.blocks
         let reader = UnixFSReader { try blocks.get($0) }
-        let bytes: [UInt8]
-        do { bytes = try reader.bytes(of: cid) } catch {
-            throw APIError(status: 502, code: "incomplete_dag", message: "\(cid) cannot be read whole: \(error)")
+        let size: UInt64
+        let head: [UInt8]
+        do {
+            size = try reader.fileSize(of: cid)
+            head = try reader.bytes(of: cid, range: 0..<min(size, 512))
+        } catch {
+            throw APIError(status: 502, code: "incomplete_dag", message: "\(cid) cannot be read: \(error)")
         }
-        return try ranged(bytes, request: request, contentType: ContentSniffer.contentType(of: bytes.prefix(512)))
+        var status = 200
+        var wanted = 0..<Int(clamping: size)
+        if let header = request.headers["Range"] {
+            guard let range = ByteRange.parse(header, length: Int(clamping: size)) else {
+                throw APIError(
+                    status: 416, code: "range_not_satisfiable", message: "cannot serve Range '\(header)'",
+                    headers: [.init(name: "Content-Range", value: "bytes */\(size)")])
+            }
+            (status, wanted) = (206, range)
+        }
+        var response = Self.fileBody(cid, range: wanted, blocks: blocks, status: status)
+        response.headers.replaceOrAdd(name: "Content-Type", value: ContentSniffer.contentType(of: head[...]))
+        if status == 206 {
+            response.headers.add(
+                name: "Content-Range", value: "bytes \(wanted.lowerBound)-\(wanted.upperBound - 1)/\(size)")
+        }
+        return response
+    }
+
+    /// The bytes of `range`: in memory when small, else streamed a window at a time, so a large file never sits
+    /// whole in memory (each window re-reads the few nodes above it).
+    private static func fileBody(_ cid: CID, range: Range<Int>, blocks: BlockStore, status: Int) -> Response {
+        let window = 1 << 20
+        let reader = UnixFSReader { try blocks.get($0) }
+        if range.count <= window,
+            let bytes = try? reader.bytes(of: cid, range: UInt64(range.lowerBound)..<UInt64(range.upperBound))
+        {
+            return .bytes(status, contentType: "application/octet-stream", bytes)
+        }
+        var response = Response.stream(status, contentType: "application/octet-stream") { writer in
+            let reader = UnixFSReader { try blocks.get($0) }
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: window) {
+                let end = min(start + window, range.upperBound)
+                try await writer.write(try reader.bytes(of: cid, range: UInt64(start)..<UInt64(end)))
+            }
+        }
+        response.headers.add(name: "Accept-Ranges", value: "bytes")
+        return response
     }
 
     /// The whole body, or the one range `Range: bytes=…` asks for (206), or 416 for an unsatisfiable one.
