@@ -4,14 +4,7 @@ import JSON
 
 extension Request {
     /// Whether the caller sent `Cache-Control: no-cache` (or `no-store`): skip the completion cache.
-    var asksNoCache: Bool {
-        headers.values(for: "Cache-Control").contains { value in
-            value.split(separator: ",").contains {
-                let directive = $0.trimmingSpaces.lowercased()
-                return directive == "no-cache" || directive == "no-store"
-            }
-        }
-    }
+    var asksNoCache: Bool { hasCacheControl(["no-cache", "no-store"]) }
 }
 
 /// The completion cache as the completion service uses it: which requests are cacheable, their keys, and the

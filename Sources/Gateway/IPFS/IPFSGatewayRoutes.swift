@@ -24,10 +24,7 @@ struct IPFSGatewayRoutes: Sendable {
 
     func respond(to request: Request, cidText: String, path: String?) async throws(APIError) -> Response {
         let wanted = try GatewayRequest(cidText: cidText, request: request)
-        let onlyIfCached =
-            request.headers["Cache-Control"]?.lowercased().split(separator: ",").contains {
-                $0.trimmingSpaces == "only-if-cached"
-            } == true
+        let onlyIfCached = request.hasCacheControl(["only-if-cached"])
         let fetcher = onlyIfCached ? nil : upstream.flatMap { $0.isEnabled ? $0 : nil }
         // The common case, a raw block asked for by CID, costs one read.
         if wanted.format == .raw, path == nil, let block = try? blocks.get(wanted.cid) {

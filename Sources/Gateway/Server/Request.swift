@@ -33,6 +33,13 @@ public struct Request: Sendable {
     public func queryValue(_ name: String) -> String? {
         query.first { $0.name == name }?.value
     }
+
+    /// Whether any `Cache-Control` field carries one of `directives` (lowercase names, e.g. `no-cache`).
+    public func hasCacheControl(_ directives: Set<String>) -> Bool {
+        headers.values(for: "Cache-Control").contains { value in
+            value.split(separator: ",").contains { directives.contains($0.trimmingSpaces.lowercased()) }
+        }
+    }
 }
 
 /// Request ids: accept a client's id only when it is short and plain, else mint one.
