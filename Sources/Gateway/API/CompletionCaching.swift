@@ -1,5 +1,4 @@
 import Cache
-import Hashing
 import JSON
 
 extension Request {
@@ -13,17 +12,18 @@ struct CompletionCaching: Sendable {
     let cache: CompletionCache
     let policy: EdgeConfig.CachePolicy
 
-    /// The key of a cacheable request: SHA-256 of a canonical JSON of everything that determines the output
-    /// (session, model, prompt or messages, sampling and length options, seed); nil when the policy excludes it.
-    func key(for request: CompletionRequest, sessionID: Int, model: String?) -> [UInt8]? {
+    /// The key of a cacheable request, nil when the policy excludes it: the SHA-256 of its request block (the
+    /// canonical JSON of everything that determines the output, `canonicalForm`), which is that block's digest.
+    func key(for request: CompletionRequest, requestBlock: TaskWriter.Block) -> [UInt8]? {
         switch policy {
         case .off: return nil
         case .deterministic: guard request.temperature == 0 || request.seed != nil else { return nil }
         case .all: break
         }
-        return SHA256.hash(Self.canonicalForm(request, sessionID: sessionID, model: model).serializedBytes)
+        return requestBlock.cid.multihash.digest
     }
 
+    /// The request as stored and keyed: session, model, prompt or messages, sampling and length options, seed.
     /// Fields in a fixed order; unset options are null, so "unset" and "set" never collide.
     static func canonicalForm(_ request: CompletionRequest, sessionID: Int, model: String?) -> JSONValue {
         func number(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }

@@ -54,15 +54,19 @@ public final class CompletionService: Sendable {
         let sessionID = request.sessionID ?? 0
         guard let session = sessions[sessionID] else { throw APIError.notFound("session \(sessionID)") }
         let model = request.model ?? (session.model.isEmpty ? nil : session.model)
+        // Stored with the task, and its digest is the completion cache's key: one serialization, one hash.
+        let requestBlock = TaskWriter.rawBlock(
+            CompletionCaching.canonicalForm(request, sessionID: sessionID, model: model))
         let cacheKey =
-            request.useCache && !bypassCache ? caching?.key(for: request, sessionID: sessionID, model: model) : nil
+            request.useCache && !bypassCache ? caching?.key(for: request, requestBlock: requestBlock) : nil
         if let cacheKey, let caching, let stored = caching.cache.lookup(cacheKey),
             let events = CompletionCaching.decode(stored)
         {
             metrics?.recordCacheLookup(hit: true)
             return try await answer(
                 request, api: api, requestID: requestID, sessionID: sessionID, model: model,
-                reply: CompletionCaching.replay(events), session: nil, cached: events, cacheStore: nil)
+                requestBlock: requestBlock, reply: CompletionCaching.replay(events), session: nil, cached: events,
+                cacheStore: nil)
         }
         if cacheKey != nil { metrics?.recordCacheLookup(hit: false) }
         let cacheStore: (@Sendable ([UpstreamEvent]) -> Void)? =
@@ -84,7 +88,7 @@ public final class CompletionService: Sendable {
                 upstream, miners: session.miners.isEmpty ? nil : session.miners, deadline: deadline)
         } catch {
             // Recorded anyway, so a client polling its tasks sees why this one failed.
-            if let task = try? await recordTask(request, sessionID: sessionID, miners: []) {
+            if let task = try? await recordTask(request, sessionID: sessionID, miners: [], requestBlock: requestBlock) {
                 try? await tasks.fail(
                     sessionID: sessionID, taskID: task.taskID, reason: error.shortDescription,
                     now: WallClock.unixSeconds())
@@ -95,24 +99,26 @@ public final class CompletionService: Sendable {
             throw error.apiError
         }
         return try await answer(
-            request, api: api, requestID: requestID, sessionID: sessionID, model: model, reply: reply,
-            session: (session, upstream, deadline), cached: nil, cacheStore: cacheStore)
+            request, api: api, requestID: requestID, sessionID: sessionID, model: model, requestBlock: requestBlock,
+            reply: reply, session: (session, upstream, deadline), cached: nil, cacheStore: cacheStore)
     }
 
     /// Records the task and answers from `reply`: a miner's, or the cache's replay of `cached` (the task is then
     /// written done at once, and no replica runs).
     private func answer(
         _ request: CompletionRequest, api: API, requestID: String, sessionID: Int, model: String?,
-        reply: UpstreamReply, session: (SessionConfig, UpstreamRequest, ContinuousClock.Instant)?,
+        requestBlock: TaskWriter.Block, reply: UpstreamReply,
+        session: (SessionConfig, UpstreamRequest, ContinuousClock.Instant)?,
         cached: [UpstreamEvent]?, cacheStore: (@Sendable ([UpstreamEvent]) -> Void)?
     ) async throws(APIError) -> Response {
         let task: TaskRecord
         let recorder: TaskRecorder?
         if let cached {
-            task = try await recordCachedTask(request, sessionID: sessionID, events: cached)
+            task = try await recordCachedTask(request, sessionID: sessionID, events: cached, requestBlock: requestBlock)
             recorder = nil
         } else {
-            task = try await recordTask(request, sessionID: sessionID, miners: [reply.minerID])
+            task = try await recordTask(
+                request, sessionID: sessionID, miners: [reply.minerID], requestBlock: requestBlock)
             recorder = TaskRecorder(
                 tasks: tasks, sessionID: sessionID, taskID: task.taskID, primary: reply.minerID,
                 expectsReplicas: (session?.0.redundancy ?? 1) > 1)
@@ -229,7 +235,7 @@ public final class CompletionService: Sendable {
 
     /// A cache hit's task, done at once with the cached text, in one write.
     private func recordCachedTask(
-        _ request: CompletionRequest, sessionID: Int, events: [UpstreamEvent]
+        _ request: CompletionRequest, sessionID: Int, events: [UpstreamEvent], requestBlock: TaskWriter.Block
     ) async throws(APIError) -> TaskRecord {
         var outcome = CompletionOutcome()
         for event in events { outcome.apply(event) }
@@ -237,7 +243,7 @@ public final class CompletionService: Sendable {
             return try await tasks.createCompletedTask(
                 sessionID: sessionID, miner: "cache", promptHash: TaskStore.promptHash(of: request.promptText.utf8),
                 clientReference: request.clientReference, now: WallClock.unixSeconds(), resultData: outcome.text,
-                request: TaskWriter.rawBlock(requestBlock(request, sessionID: sessionID)),
+                request: requestBlock,
                 result: TaskWriter.rawBlock(TaskRecorder.resultBlock(miners: ["cache"], texts: [outcome.text])))
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
@@ -245,22 +251,15 @@ public final class CompletionService: Sendable {
         }
     }
 
-    /// The request as a block: what was asked, API-neutral (the completion cache's canonical form).
-    private func requestBlock(_ request: CompletionRequest, sessionID: Int) -> JSONValue {
-        let sessionModel = sessions[sessionID].flatMap { $0.model.isEmpty ? nil : $0.model }
-        return CompletionCaching.canonicalForm(request, sessionID: sessionID, model: request.model ?? sessionModel)
-    }
-
-    private func recordTask(_ request: CompletionRequest, sessionID: Int, miners: [String]) async throws(APIError)
-        -> TaskRecord
-    {
-        let requestBlock = requestBlock(request, sessionID: sessionID)
+    private func recordTask(
+        _ request: CompletionRequest, sessionID: Int, miners: [String], requestBlock: TaskWriter.Block
+    ) async throws(APIError) -> TaskRecord {
         do {
             return try await tasks.createTask(
                 sessionID: sessionID, assignedMiners: miners,
                 promptHash: TaskStore.promptHash(of: request.promptText.utf8),
                 clientReference: request.clientReference, now: WallClock.unixSeconds(),
-                request: tasks.blocks != nil ? TaskWriter.rawBlock(requestBlock) : nil)
+                request: requestBlock)
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
             throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")

@@ -215,9 +215,9 @@ private struct PendingWrites {
 
 extension TaskWriter {
     /// `value` serialized as a raw block with its sha2-256 CIDv1 (hashed here, off the writer's lock).
-    static func rawBlock(_ value: JSONValue) -> Block? {
+    static func rawBlock(_ value: JSONValue) -> Block {
         let bytes = value.serializedBytes
-        guard let cid = try? CID.sha256(bytes, codec: .raw) else { return nil }
-        return (cid, bytes)
+        // Sound: raw is a supported content codec, the only way CID.sha256 can fail.
+        return (try! CID.sha256(bytes, codec: .raw), bytes)
     }
 }
