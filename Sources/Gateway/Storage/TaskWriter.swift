@@ -47,15 +47,12 @@ public final class TaskWriter: Sendable {
         request: Block? = nil
     ) async throws -> TaskRecord {
         try TaskStore.verifyPromptHash(promptHash)
-        let stored = request.flatMap { blocks != nil ? $0 : nil }
-        let record = try await run { [blocks] connection in
-            if let stored { _ = try blocks?.insert(stored.bytes, as: stored.cid, on: connection) }
-            return try TaskStore.applyCreate(
+        let request = kept(request)
+        return try await run(storing: [request]) { connection in
+            try TaskStore.applyCreate(
                 sessionID: sessionID, assignedMiners: assignedMiners, promptHash: promptHash,
-                clientReference: clientReference, now: now, requestCID: stored?.cid.description, connection)
+                clientReference: clientReference, now: now, requestCID: request?.cid.description, connection)
         }
-        if let stored { try? blocks?.afterInsert(bytes: stored.bytes.count) }
-        return record
     }
 
     /// A task that is done as it is created (an answer from the completion cache): one transaction for the task,
@@ -65,20 +62,16 @@ public final class TaskWriter: Sendable {
         resultData: String, request: Block?, result: Block?
     ) async throws -> TaskRecord {
         try TaskStore.verifyPromptHash(promptHash)
-        let stored = blocks != nil ? [request, result].compactMap { $0 } : []
-        let record = try await run { [blocks] connection in
-            for block in stored { _ = try blocks?.insert(block.bytes, as: block.cid, on: connection) }
+        let (request, result) = (kept(request), kept(result))
+        return try await run(storing: [request, result]) { connection in
             let record = try TaskStore.applyCreate(
                 sessionID: sessionID, assignedMiners: [miner], promptHash: promptHash,
-                clientReference: clientReference, now: now,
-                requestCID: blocks != nil ? request?.cid.description : nil, connection)
+                clientReference: clientReference, now: now, requestCID: request?.cid.description, connection)
             try TaskStore.applyCompletion(
                 sessionID: sessionID, taskID: record.taskID, resultData: [resultData], resultMiners: [miner],
-                now: now, resultCID: blocks != nil ? result?.cid.description : nil, connection)
+                now: now, resultCID: result?.cid.description, connection)
             return record
         }
-        if !stored.isEmpty { try? blocks?.afterInsert(bytes: stored.reduce(0) { $0 + $1.bytes.count }) }
-        return record
     }
 
     /// `TaskStore.markAssigned`, off the cooperative pool.
@@ -92,19 +85,37 @@ public final class TaskWriter: Sendable {
         result: Block? = nil
     ) async throws {
         try TaskStore.verifyResultCounts(resultData: resultData, resultMiners: resultMiners)
-        let stored = result.flatMap { blocks != nil ? $0 : nil }
-        try await run { [blocks] connection in
-            if let stored { _ = try blocks?.insert(stored.bytes, as: stored.cid, on: connection) }
+        let result = kept(result)
+        try await run(storing: [result]) { connection in
             try TaskStore.applyCompletion(
                 sessionID: sessionID, taskID: taskID, resultData: resultData, resultMiners: resultMiners, now: now,
-                resultCID: stored?.cid.description, connection)
+                resultCID: result?.cid.description, connection)
         }
-        if let stored { try? blocks?.afterInsert(bytes: stored.bytes.count) }
     }
 
     /// `TaskStore.fail`, off the cooperative pool.
     public func fail(sessionID: Int, taskID: Int, reason: String, now: Int64) async throws {
         try await run { try TaskStore.applyFailure(sessionID: sessionID, taskID: taskID, reason: reason, now: now, $0) }
+    }
+
+    /// `block` if there is a block store to keep it in, else nil (the task then records no CID for it).
+    private func kept(_ block: Block?) -> Block? {
+        blocks == nil ? nil : block
+    }
+
+    /// `run(body)` with `blocks` inserted first in the same transaction, and the block store's housekeeping
+    /// (checkpoint, quota) once it committed.
+    private func run<T: Sendable>(
+        storing blocks: [Block?], _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        let stored = blocks.compactMap { $0 }
+        guard let store = self.blocks, !stored.isEmpty else { return try await run(body) }
+        let value = try await run { connection in
+            for block in stored { _ = try store.insert(block.bytes, as: block.cid, on: connection) }
+            return try body(connection)
+        }
+        try? store.afterInsert(bytes: stored.reduce(0) { $0 + $1.bytes.count })
+        return value
     }
 
     /// Queues `body` for the next batch and waits until that batch committed (or `body` failed).
