@@ -87,10 +87,6 @@ public final class BlockStore: Sendable {
     /// without hashing them a second time. Never use it for bytes that came with a CID from elsewhere.
     @discardableResult
     public func putHashed(_ data: [UInt8], as cid: CID) throws(BlockStoreError) -> Bool {
-        guard data.count <= settings.maxBlockBytes else {
-            throw .blockTooLarge(size: data.count, limit: settings.maxBlockBytes)
-        }
-        if cid.multihash.function == .identity { return false }
         let inserted = try writing { connection in try insert(data, as: cid, on: connection) }
         if inserted { try afterInsert(bytes: data.count, checkingQuotaNow: true) }
         return inserted
@@ -127,7 +123,7 @@ public final class BlockStore: Sendable {
         let pending = bytesSinceQuotaCheck.add(bytes, ordering: .relaxed).newValue
         guard checkingQuotaNow || pending >= Self.quotaCheckBytes else { return }
         bytesSinceQuotaCheck.store(0, ordering: .relaxed)
-        if try stats().bytes > quota {
+        if try storedBytes() > quota {
             try collectGarbage(downTo: Int64(Double(quota) * settings.collectionTarget))
         }
     }
@@ -137,7 +133,7 @@ public final class BlockStore: Sendable {
     public func put(_ data: [UInt8], codec: Multicodec = .raw) throws(BlockStoreError) -> CID {
         let cid: CID
         do { cid = try CID.sha256(data, codec: codec) } catch { throw .storage("\(error)") }
-        try put(data, as: cid)
+        try putHashed(data, as: cid)  // just hashed: no second hash to check it
         return cid
     }
 
@@ -178,6 +174,11 @@ public final class BlockStore: Sendable {
         return try writing { connection in
             try Self.deleteBlocks(keys: [key], on: connection) > 0
         }
+    }
+
+    /// Bytes of block data stored (the totals row alone: what quota checks and collection need).
+    private func storedBytes() throws(BlockStoreError) -> Int64 {
+        try reading { connection in try connection.queryFirst("SELECT bytes FROM block_totals")?.int("bytes") ?? 0 }
     }
 
     /// Counts and sizes.
@@ -240,7 +241,7 @@ public final class BlockStore: Sendable {
         let protected = try protectedKeys()
         var result = Collection(removedBlocks: 0, removedBytes: 0)
         var afterID: (lastUsed: Int64, id: Int64) = (.min, .min)
-        while try stats().bytes > target {
+        while case let stored = try storedBytes(), stored > target {
             let batch = try reading { connection in
                 try connection.query(
                     """
@@ -250,7 +251,7 @@ public final class BlockStore: Sendable {
             }
             guard let last = batch.last else { break }
             afterID = (last.int("last_used") ?? 0, last.int("id") ?? 0)
-            var excess = try stats().bytes - target
+            var excess = stored - target
             var victims: [[UInt8]] = []
             for row in batch where excess > 0 {
                 guard let key = row.blob("multihash"), !protected.contains(key) else { continue }
