@@ -57,7 +57,7 @@ struct IPFSRunner {
     private func add(_ path: String, options: UnixFSImporter.Options) throws -> UnixFSImporter.Result {
         let file = try InputFile(path: path)
         var progress = Progress(name: path, total: file.regularFileSize, output: output)
-        var importer = UnixFSImporter(options: options) { cid, block in try store.putHashed(block, as: cid) }
+        var importer = store.fileImporter(options: options)
         while true {
             let bytes = try file.read(upTo: options.chunkSize)
             if bytes.isEmpty { break }
@@ -73,13 +73,7 @@ struct IPFSRunner {
         var reader = try CARReader(maximumBlockBytes: store.settings.maxBlockBytes) { count in
             try file.read(upTo: count)
         }
-        var blocks = 0
-        var bytes = 0
-        while let (cid, block) = try reader.next() {
-            try store.putHashed(block, as: cid)  // the reader verified it against its CID
-            blocks += 1
-            bytes += block.count
-        }
+        let (blocks, bytes) = try store.importBlocks(from: &reader)
         output.standardOutput("imported \(blocks) blocks (\(bytes) bytes) from \(path == "-" ? "stdin" : path)\n")
         for root in reader.roots {
             try store.pin(root, recursive: true)

@@ -23,6 +23,15 @@ public struct CARReader {
         roots = try CARFormat.roots(fromHeader: try take(Int(length)))
     }
 
+    /// Reads a CAR held in memory.
+    public init(bytes: some Collection<UInt8> & Sendable, maximumBlockBytes: Int = 4 << 20) throws(CARError) {
+        var rest = bytes[...]
+        try self.init(maximumBlockBytes: maximumBlockBytes) { count in
+            defer { rest = rest.dropFirst(count) }
+            return Array(rest.prefix(count))
+        }
+    }
+
     /// The next verified block, or nil at the end of the stream.
     public mutating func next() throws(CARError) -> (cid: CID, block: [UInt8])? {
         guard let length = try lengthPrefix() else { return nil }

@@ -27,7 +27,7 @@ struct KuboRPCRoutes: Sendable {
         let pin = request.queryValue("pin") != "false"
         var lines: [UInt8] = []
         for file in try files(request) {
-            var importer = UnixFSImporter(options: options) { cid, block in try blocks.putHashed(block, as: cid) }
+            var importer = blocks.fileImporter(options: options)
             let result: UnixFSImporter.Result
             do {
                 try importer.write(file.body)
@@ -68,14 +68,9 @@ struct KuboRPCRoutes: Sendable {
         let pinRoots = request.queryValue("pin-roots") != "false"
         var lines: [UInt8] = []
         for file in try files(request) {
-            var offset = file.body.startIndex
-            let body = file.body
             do {
-                var reader = try CARReader(maximumBlockBytes: blocks.settings.maxBlockBytes) { count in
-                    defer { offset = min(offset + count, body.endIndex) }
-                    return Array(body[offset..<min(offset + count, body.endIndex)])
-                }
-                while let (cid, block) = try reader.next() { try blocks.putHashed(block, as: cid) }
+                var reader = try CARReader(bytes: file.body, maximumBlockBytes: blocks.settings.maxBlockBytes)
+                _ = try blocks.importBlocks(from: &reader)
                 for root in reader.roots {
                     var pinError = ""
                     if pinRoots {
