@@ -17,16 +17,16 @@ struct GatewayRequest: Equatable {
         case block, entity, all
     }
 
+    /// `entity-bytes=from:to`, with negative offsets counted from the end; `to` nil = to the end.
+    struct EntityBytes: Equatable {
+        var from: Int64
+        var to: Int64?
+    }
+
     struct CAROptions: Equatable {
         var duplicates = false
         var scope = Scope.all
-        /// `entity-bytes=from:to`, with negative offsets counted from the end; `to` nil = to the end.
-        var entityBytes: (from: Int64, to: Int64?)?
-
-        static func == (lhs: CAROptions, rhs: CAROptions) -> Bool {
-            lhs.duplicates == rhs.duplicates && lhs.scope == rhs.scope
-                && lhs.entityBytes?.from == rhs.entityBytes?.from && lhs.entityBytes?.to == rhs.entityBytes?.to
-        }
+        var entityBytes: EntityBytes?
 
         /// The response's Content-Type.
         var contentType: String { "application/vnd.ipld.car; version=1; order=dfs; dups=\(duplicates ? "y" : "n")" }
@@ -107,7 +107,7 @@ struct GatewayRequest: Equatable {
     }
 
     /// `from:to` with integers (negative = from the end) and `*` for an open end.
-    static func entityBytes(_ text: String) throws(APIError) -> (from: Int64, to: Int64?) {
+    static func entityBytes(_ text: String) throws(APIError) -> EntityBytes {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let from = Int64(parts[0]), parts[1] == "*" || Int64(parts[1]) != nil else {
             throw APIError(
@@ -118,11 +118,11 @@ struct GatewayRequest: Equatable {
         if let to, from >= 0, to >= 0, to < from {
             throw APIError(status: 400, code: "invalid_entity_bytes", message: "entity-bytes ends before it starts")
         }
-        return (from, to)
+        return EntityBytes(from: from, to: to)
     }
 
     /// The byte range `entity-bytes` names within a file of `size` bytes (inclusive `to`, clamped).
-    static func range(_ bytes: (from: Int64, to: Int64?), size: UInt64) -> Range<UInt64> {
+    static func range(_ bytes: EntityBytes, size: UInt64) -> Range<UInt64> {
         let total = Int64(clamping: size)
         let from = bytes.from < 0 ? max(total + bytes.from, 0) : min(bytes.from, total)
         let last = bytes.to.map { $0 < 0 ? total + $0 : $0 } ?? total - 1

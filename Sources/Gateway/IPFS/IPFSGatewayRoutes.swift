@@ -28,12 +28,9 @@ struct IPFSGatewayRoutes: Sendable {
         let fetcher = onlyIfCached ? nil : upstream.flatMap { $0.isEnabled ? $0 : nil }
         // The common case, a raw block asked for by CID, costs one read.
         if wanted.format == .raw, path == nil, let block = try? blocks.get(wanted.cid) {
-            var response = try ranged(block, request: request, contentType: "application/vnd.ipld.raw")
-            response.headers.add(
-                name: "Content-Disposition", value: disposition(request, "attachment", "\(wanted.cid).bin"))
             return finished(
-                response, request: request, etag: "\"\(wanted.cid).raw\"", cidText: cidText, path: nil,
-                roots: [wanted.cid])
+                try rawResponse(block, cid: wanted.cid, request: request), request: request,
+                etag: Self.rawEtag(wanted.cid), cidText: cidText, path: nil, roots: [wanted.cid])
         }
         var isLocal = try isLocal(wanted.cid)
         if !isLocal, let fetcher { isLocal = await fetcher.fetch(wanted.cid) }
@@ -51,9 +48,8 @@ struct IPFSGatewayRoutes: Sendable {
         let etag: String
         switch wanted.format {
         case .raw:
-            etag = "\"\(cid).raw\""
-            response = try rawResponse(cid, request: request)
-            response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(cid).bin"))
+            etag = Self.rawEtag(cid)
+            response = try rawResponse(try block(cid), cid: cid, request: request)
         case .car(let options):
             etag = "\"\(cid).car.\(options.scope.rawValue).\(options.duplicates ? "y" : "n")\(Self.bytesTag(options))\""
             response = try carResponse(cid, options: options, traversed: traversed)
@@ -123,9 +119,20 @@ struct IPFSGatewayRoutes: Sendable {
         return data
     }
 
-    private func rawResponse(_ cid: CID, request: Request) throws(APIError) -> Response {
-        try ranged(try block(cid), request: request, contentType: "application/vnd.ipld.raw")
+    /// A raw block (or the range asked for), as an attachment.
+    private func rawResponse(_ block: [UInt8], cid: CID, request: Request) throws(APIError) -> Response {
+        var response: Response
+        if let range = try ByteRange.requested(by: request, length: block.count) {
+            response = .bytes(206, contentType: "application/vnd.ipld.raw", Array(block[range]))
+            response.headers.add(name: "Content-Range", value: ByteRange.contentRange(range, of: block.count))
+        } else {
+            response = .bytes(200, contentType: "application/vnd.ipld.raw", block)
+        }
+        response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(cid).bin"))
+        return response
     }
+
+    private static func rawEtag(_ cid: CID) -> String { "\"\(cid).raw\"" }
 
     /// A CAR streamed block by block: the order is planned first (reading only linking nodes), then each block
     /// is fetched and written, so memory stays at one block whatever the DAG's size.
@@ -192,22 +199,11 @@ struct IPFSGatewayRoutes: Sendable {
         } catch {
             throw APIError(status: 502, code: "incomplete_dag", message: "\(cid) cannot be read: \(error)")
         }
-        var status = 200
-        var wanted = 0..<Int(clamping: size)
-        if let header = request.headers["Range"] {
-            guard let range = ByteRange.parse(header, length: Int(clamping: size)) else {
-                throw APIError(
-                    status: 416, code: "range_not_satisfiable", message: "cannot serve Range '\(header)'",
-                    headers: [.init(name: "Content-Range", value: "bytes */\(size)")])
-            }
-            (status, wanted) = (206, range)
-        }
-        var response = Self.fileBody(cid, range: wanted, blocks: blocks, status: status)
+        let length = Int(clamping: size)
+        let range = try ByteRange.requested(by: request, length: length)
+        var response = Self.fileBody(cid, range: range ?? 0..<length, blocks: blocks, status: range == nil ? 200 : 206)
         response.headers.replaceOrAdd(name: "Content-Type", value: ContentSniffer.contentType(of: head[...]))
-        if status == 206 {
-            response.headers.add(
-                name: "Content-Range", value: "bytes \(wanted.lowerBound)-\(wanted.upperBound - 1)/\(size)")
-        }
+        if let range { response.headers.add(name: "Content-Range", value: ByteRange.contentRange(range, of: length)) }
         return response
     }
 
@@ -229,20 +225,6 @@ struct IPFSGatewayRoutes: Sendable {
             }
         }
         response.headers.add(name: "Accept-Ranges", value: "bytes")
-        return response
-    }
-
-    /// The whole body, or the one range `Range: bytes=…` asks for (206), or 416 for an unsatisfiable one.
-    private func ranged(_ bytes: [UInt8], request: Request, contentType: String) throws(APIError) -> Response {
-        guard let header = request.headers["Range"] else { return .bytes(200, contentType: contentType, bytes) }
-        guard let range = ByteRange.parse(header, length: bytes.count) else {
-            throw APIError(
-                status: 416, code: "range_not_satisfiable", message: "cannot serve Range '\(header)'",
-                headers: [.init(name: "Content-Range", value: "bytes */\(bytes.count)")])
-        }
-        var response = Response.bytes(206, contentType: contentType, Array(bytes[range]))
-        response.headers.add(
-            name: "Content-Range", value: "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(bytes.count)")
         return response
     }
 
@@ -271,6 +253,22 @@ struct IPFSGatewayRoutes: Sendable {
 
 /// `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` (one range; RFC 9110 §14.1.2).
 enum ByteRange {
+    /// The range the request's `Range` header asks of `length` bytes: nil without one, 416 when unsatisfiable.
+    static func requested(by request: Request, length: Int) throws(APIError) -> Range<Int>? {
+        guard let header = request.headers["Range"] else { return nil }
+        guard let range = parse(header, length: length) else {
+            throw APIError(
+                status: 416, code: "range_not_satisfiable", message: "cannot serve Range '\(header)'",
+                headers: [.init(name: "Content-Range", value: "bytes */\(length)")])
+        }
+        return range
+    }
+
+    /// The `Content-Range` value of a 206 answer.
+    static func contentRange(_ range: Range<Int>, of length: Int) -> String {
+        "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(length)"
+    }
+
     static func parse(_ header: String, length: Int) -> Range<Int>? {
         let text = header.trimmingSpaces
         guard text.hasPrefix("bytes="), !text.contains(",") else { return nil }
