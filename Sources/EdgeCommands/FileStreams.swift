@@ -16,25 +16,13 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
 /// A file (or standard input, as `-`) read in chunks with read(2): the one place the commands read raw bytes.
 final class InputFile {
     let path: String
-    private let descriptor: Int32
-    private let owned: Bool
+    private let file: FileDescriptor
+    private var descriptor: Int32 { file.number }
 
     /// Opens `path` for reading; `-` is standard input.
     init(path: String) throws(FileError) {
         self.path = path
-        if path == "-" {
-            descriptor = 0
-            owned = false
-        } else {
-            // Sound: the path is passed as a NUL-terminated copy that lives for the call.
-            descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw .system(path, "open") }
-            owned = true
-        }
-    }
-
-    deinit {
-        if owned { close(descriptor) }
+        file = try FileDescriptor(path: path, standard: 0, flags: O_RDONLY, action: "open")
     }
 
     /// Up to `count` bytes; empty at the end of the file.
@@ -55,25 +43,13 @@ final class InputFile {
 /// A file (or standard output, as `-`) written with write(2), whole buffers at a time.
 final class OutputFile {
     let path: String
-    private let descriptor: Int32
-    private let owned: Bool
+    private let file: FileDescriptor
+    private var descriptor: Int32 { file.number }
 
     /// Creates or truncates `path` (mode 0644 before the umask); `-` is standard output.
     init(path: String) throws(FileError) {
         self.path = path
-        if path == "-" {
-            descriptor = 1
-            owned = false
-        } else {
-            // Sound: the path is passed as a NUL-terminated copy that lives for the call.
-            descriptor = unsafe open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw .system(path, "create") }
-            owned = true
-        }
-    }
-
-    deinit {
-        if owned { close(descriptor) }
+        file = try FileDescriptor(path: path, standard: 1, flags: O_WRONLY | O_CREAT | O_TRUNC, action: "create")
     }
 
     /// Writes every byte, retrying short writes and interruptions.
@@ -103,5 +79,27 @@ extension InputFile {
         // Sound: fstat fills the local `status`, which lives for the call.
         guard unsafe fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
         return UInt64(status.st_size)
+    }
+}
+
+/// An open descriptor: the standard stream `standard` for the path `-`, else a file opened here (close-on-exec,
+/// mode 0644 if created) and closed when this goes away.
+private final class FileDescriptor {
+    let number: Int32
+    private let owned: Bool
+
+    init(path: String, standard: Int32, flags: Int32, action: String) throws(FileError) {
+        guard path != "-" else {
+            (number, owned) = (standard, false)
+            return
+        }
+        // Sound: the path is passed as a NUL-terminated copy that lives for the call.
+        number = unsafe open(path, flags | O_CLOEXEC, 0o644)
+        guard number >= 0 else { throw .system(path, action) }
+        owned = true
+    }
+
+    deinit {
+        if owned { close(number) }
     }
 }
