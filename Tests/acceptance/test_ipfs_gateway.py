@@ -89,6 +89,12 @@ def gateway(edge_bin: Path, router_factory: RouterFactory, tmp_path: Path, fixtu
     return router_factory(state_dir=state)
 
 
+def add_to(router: Router, edge_bin: Path, path: Path) -> str:
+    """`ipfs add` into a running router's state directory (the CLI and the server share the database)."""
+    [cid] = added(cli(edge_bin, router.state_dir, "ipfs", "add", str(path)))
+    return cid
+
+
 def get(router: Router, path: str, **kw: Any) -> requests.Response:
     return requests.get(router.url(path), timeout=30, **kw)
 
@@ -193,14 +199,10 @@ def test_duplicates(gateway: Router, fixtures: dict[str, Fixture]) -> None:
 
 
 def test_file_bytes_head_and_status_codes(gateway: Router, edge_bin: Path, tmp_path: Path) -> None:
-    state = gateway.state_dir
     path = tmp_path / "image.png"
     data = b"\x89PNG\r\n\x1a\n" + random_file(tmp_path / "body", 700_000, 5)
     path.write_bytes(data)
-    gateway.stop()
-    [cid] = added(cli(edge_bin, state, "ipfs", "add", str(path)))
-    gateway.stopped = False
-    gateway.start()
+    cid = add_to(gateway, edge_bin, path)
     response = get(gateway, f"/ipfs/{cid}")
     assert response.status_code == 200 and response.content == data
     assert response.headers["Content-Type"] == "image/png"
@@ -219,13 +221,9 @@ def test_file_bytes_head_and_status_codes(gateway: Router, edge_bin: Path, tmp_p
 
 def test_large_files_stream_in_windows(gateway: Router, edge_bin: Path, tmp_path: Path) -> None:
     """Files over 1 MiB are streamed a window at a time; ranges across window borders come out whole."""
-    state = gateway.state_dir
     path = tmp_path / "large.bin"
     data = random_file(path, 2_600_000, 8)
-    gateway.stop()
-    [cid] = added(cli(edge_bin, state, "ipfs", "add", str(path)))
-    gateway.stopped = False
-    gateway.start()
+    cid = add_to(gateway, edge_bin, path)
     whole = get(gateway, f"/ipfs/{cid}")
     assert whole.status_code == 200 and whole.content == data
     assert whole.headers["Content-Type"] == "application/octet-stream"
