@@ -154,12 +154,7 @@ struct ProtobufReader {
 /// Protobuf wire-format writing.
 enum ProtobufWriter {
     static func varint(_ value: UInt64, into out: inout [UInt8]) {
-        var rest = value
-        while rest >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        out.append(UInt8(rest))
+        Varint.appendBase128(value, to: &out)
     }
 
     static func varintField(_ field: Int, _ value: UInt64, into out: inout [UInt8]) {

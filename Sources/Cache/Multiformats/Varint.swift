@@ -14,6 +14,11 @@ public enum Varint {
     /// Appends the encoding of `value` (below 2^63) to `bytes`.
     public static func append(_ value: UInt64, to bytes: inout [UInt8]) {
         precondition(value < 1 << 63, "multiformats varints hold at most 63 bits")
+        appendBase128(value, to: &bytes)
+    }
+
+    /// Little-endian base-128 groups of any 64-bit value (also protobuf's varint encoding).
+    static func appendBase128(_ value: UInt64, to bytes: inout [UInt8]) {
         var rest = value
         while rest >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
