@@ -128,8 +128,7 @@ struct Progress {
     }
 
     private func line() -> String {
-        let elapsed = (ContinuousClock.now - start).components
-        let seconds = max(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, 0.001)
+        let seconds = max((ContinuousClock.now - start).seconds, 0.001)
         let rate = Double(done) / seconds
         var text = "\(name): \(Self.megabytes(Double(done))) MB, \(Self.megabytes(rate)) MB/s"
         if let total, rate > 0, total > done { text += ", \(Int(Double(total - done) / rate)) s left" }
