@@ -49,13 +49,15 @@ let package = Package(
                         })
             ]),
 
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        // Helpers every test target may share: the test data locator and a seeded generator.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], exclude: ["Fixtures"]),
-        .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing"]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing", "TestSupport"]),
         .testTarget(
-            name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing"],
+            name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]

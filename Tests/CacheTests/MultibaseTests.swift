@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Cache
@@ -67,7 +68,7 @@ import Testing
 
     @Test(arguments: Multibase.allCases)
     func roundTripsRandomBytes(base: Multibase) throws {
-        var generator = SeededGenerator(seed: 0xC1D + UInt64(base.name.utf8.count))
+        var generator = SplitMix64(seed: 0xC1D + UInt64(base.name.utf8.count))
         for length in [0, 1, 2, 3, 4, 5, 7, 31, 32, 33, 100] {
             var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             if length > 2 { bytes[0] = 0 }
@@ -114,18 +115,5 @@ import Testing
     @Test func bigNumberCodingsBoundTheirInput() throws {
         let long = "z" + String(repeating: "2", count: BaseCoding.BigNumber.maximumLength + 1)
         #expect(throws: MultiformatError.self) { try Multibase.decode(long) }
-    }
-}
-
-/// SplitMix64: a small deterministic generator for reproducible random tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

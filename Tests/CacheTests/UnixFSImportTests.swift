@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Cache
@@ -42,7 +43,7 @@ import Testing
     }
 
     static func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var bytes = [UInt8](repeating: 0, count: count)
         for index in stride(from: 0, to: count, by: 8) {
             let word = generator.next()

@@ -1,4 +1,5 @@
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Cache
@@ -14,7 +15,7 @@ import Testing
         let reader = UnixFSReader { blocks[$0] }
         #expect(try reader.fileSize(of: result.root) == UInt64(size))
         #expect(try reader.bytes(of: result.root) == bytes)
-        var generator = SeededGenerator(seed: 9)
+        var generator = SplitMix64(seed: 9)
         for _ in 0..<50 {
             let lower = Int.random(in: 0...size, using: &generator)
             let upper = Int.random(in: lower...size + 10, using: &generator)

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// Runs nst/JSONTestSuite's `test_parsing` corpus: `y_` must parse, `n_` must fail, `i_` must not crash.

@@ -1,19 +1,4 @@
-import Foundation
 import JSON
-
-/// Where shared test data lives: `$CORTENSOR_TESTDATA`, else `<package root>/../shared/testdata`.
-enum TestData {
-    static var root: URL {
-        if let override = ProcessInfo.processInfo.environment["CORTENSOR_TESTDATA"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // JSONTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
-    }
-}
 
 /// The error `JSONValue.parse` throws for `text`, or `nil` if it parses.
 func parseError(_ text: String, limits: JSONLimits = .init()) -> JSONError? {
