@@ -27,7 +27,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 BIN=${EDGE_TEST_BINARY:-}
 if [[ -z "$BIN" ]]; then
-    swift build -c release --static-swift-stdlib >&2
+    swift build -c release --static-swift-stdlib --product cortensor-edge >&2
     BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"
 fi
 [[ -x "$BIN" ]] || { echo "proxy_overhead: no router binary at $BIN" >&2; exit 1; }
