@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Cache", dependencies: ["Hashing", "SQLite"]),
+        .target(name: "Inference"),
         .target(
             name: "Gateway",
             dependencies: [
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]
 )
