@@ -43,7 +43,7 @@ enum TestEnvironment {
         let output = Pipe()
         // stderr goes to a file: only stdout is read while the child runs, so no pipe can fill up and block it.
         let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("python-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorLog) }
         process.standardInput = input
         process.standardOutput = output
