@@ -19,6 +19,7 @@ let package = Package(
 
         // Libraries, one per concern.
         .target(name: "JSON"),
+        .target(name: "Inference"),
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
@@ -59,6 +60,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]
 )
