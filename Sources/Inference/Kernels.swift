@@ -80,6 +80,29 @@ private enum Kernels {
         Float(Float16(bitPattern: unsafe pointer.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
     }
 
+    /// Byte lanes as floats; an inlined loop the optimizer turns into widening vector conversions (the standard
+    /// library's generic initializer is left as an out-of-line call, several times slower here).
+    @inline(__always)
+    static func floats(_ lanes: SIMD16<UInt8>) -> Vector {
+        var result = Vector()
+        for lane in 0..<16 { result[lane] = Float(lanes[lane]) }
+        return result
+    }
+
+    @inline(__always)
+    static func floats(_ lanes: SIMD16<Int8>) -> Vector {
+        var result = Vector()
+        for lane in 0..<16 { result[lane] = Float(lanes[lane]) }
+        return result
+    }
+
+    @inline(__always)
+    static func floats(_ lanes: SIMD16<Float16>) -> Vector {
+        var result = Vector()
+        for lane in 0..<16 { result[lane] = Float(lanes[lane]) }
+        return result
+    }
+
     @inline(__always)
     static func bytes(_ pointer: UnsafeRawPointer, _ offset: Int) -> SIMD16<UInt8> {
         unsafe pointer.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
@@ -105,7 +128,7 @@ private enum Kernels {
         var index = 0
         while index + 16 <= count {
             let halves = unsafe row.loadUnaligned(fromByteOffset: 2 * index, as: SIMD16<Float16>.self)
-            sum += unsafe Vector(halves) * load(x, index)
+            sum += unsafe floats(halves) * load(x, index)
             index += 16
         }
         var total = sum.sum()
@@ -122,7 +145,7 @@ private enum Kernels {
             let base = unsafe row + 34 * block
             let low = unsafe base.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)
             let high = unsafe base.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)
-            let products = unsafe Vector(low) * load(x, 32 * block) + Vector(high) * load(x, 32 * block + 16)
+            let products = unsafe floats(low) * load(x, 32 * block) + floats(high) * load(x, 32 * block + 16)
             sum += unsafe half(base, 0) * products
         }
         return sum.sum()
@@ -133,8 +156,8 @@ private enum Kernels {
         for block in 0..<count / 32 {
             let base = unsafe row + 18 * block
             let quants = unsafe bytes(base, 2)
-            let low = Vector(quants & 0x0F) - 8
-            let high = Vector(quants &>> 4) - 8
+            let low = floats(quants & 0x0F) - 8
+            let high = floats(quants &>> 4) - 8
             let products = unsafe low * load(x, 32 * block) + high * load(x, 32 * block + 16)
             sum += unsafe half(base, 0) * products
         }
@@ -148,7 +171,7 @@ private enum Kernels {
             let quants = unsafe bytes(base, 4)
             let x0 = unsafe load(x, 32 * block)
             let x1 = unsafe load(x, 32 * block + 16)
-            let products = Vector(quants & 0x0F) * x0 + Vector(quants &>> 4) * x1
+            let products = floats(quants & 0x0F) * x0 + floats(quants &>> 4) * x1
             sum += unsafe half(base, 0) * products + half(base, 2) * (x0 + x1)
         }
         return sum.sum()
@@ -188,8 +211,8 @@ private enum Kernels {
                 let x1 = unsafe load(xs, 64 * chunk + 16)
                 let x2 = unsafe load(xs, 64 * chunk + 32)
                 let x3 = unsafe load(xs, 64 * chunk + 48)
-                let lowDot = Vector(first & 0x0F) * x0 + Vector(second & 0x0F) * x1
-                let highDot = Vector(first &>> 4) * x2 + Vector(second &>> 4) * x3
+                let lowDot = floats(first & 0x0F) * x0 + floats(second & 0x0F) * x1
+                let highDot = floats(first &>> 4) * x2 + floats(second &>> 4) * x3
                 let lowSum: Vector = x0 + x1
                 let highSum: Vector = x2 + x3
                 let lowFactor = factors[2 * chunk]
@@ -210,7 +233,7 @@ private enum Kernels {
         _ quants: SIMD16<UInt8>, _ scale: Float, _ scales: UnsafeRawPointer, _ group: Int, _ xs: UnsafePointer<Float>
     ) -> Vector {
         let subScale = Int8(bitPattern: unsafe scales.load(fromByteOffset: 2 * group, as: UInt8.self))
-        return unsafe (scale * Float(subScale)) * ((Vector(quants) - 32) * load(xs, 32 * group))
+        return unsafe (scale * Float(subScale)) * ((floats(quants) - 32) * load(xs, 32 * group))
     }
 
     static func q6_K(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
