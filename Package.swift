@@ -49,6 +49,8 @@ let package = Package(
                             ["-Xlinker", $0]
                         })
             ]),
+        // Development micro-benchmarks (not shipped): `swift run -c release edge-bench <subcommand> ...`.
+        .executableTarget(name: "edge-bench", dependencies: ["Inference"]),
 
         // Helpers every test target may share: the test data locator and a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
