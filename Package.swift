@@ -21,6 +21,7 @@ let package = Package(
 
         // Libraries, one per concern.
         .target(name: "JSON"),
+        .target(name: "Inference"),
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
@@ -51,6 +52,8 @@ let package = Package(
                             ["-Xlinker", $0]
                         })
             ]),
+        // Development micro-benchmarks (not shipped): `swift run -c release edge-bench <subcommand> ...`.
+        .executableTarget(name: "edge-bench", dependencies: ["Inference"]),
 
         // Helpers every test target may share: the test data locator and a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
