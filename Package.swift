@@ -21,7 +21,6 @@ let package = Package(
 
         // Libraries, one per concern.
         .target(name: "JSON"),
-        .target(name: "Inference"),
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
