@@ -27,6 +27,13 @@ struct GGUFBuilder {
         u32(value)
     }
 
+    /// A key and a string value.
+    mutating func keyString(_ key: String, _ value: String) {
+        string(key)
+        u32(8)
+        string(value)
+    }
+
     /// A tensor info (name, dimensions, type code, offset).
     mutating func tensor(_ name: String, dimensions: [UInt64], type: UInt32 = 0, offset: UInt64 = 0) {
         string(name)
