@@ -36,7 +36,8 @@ let package = Package(
         .target(
             name: "EdgeCommands",
             dependencies: [
-                "CMalloc", "Gateway", "Cache", "JSON", "Hashing", .product(name: "Logging", package: "swift-log"),
+                "CMalloc", "Gateway", "Cache", "Inference", "JSON", "Hashing",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // lld for packed relative relocations (DT_RELR, glibc >= 2.36): the PIE's ~570 KB of RELA entries, read and

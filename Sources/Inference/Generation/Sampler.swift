@@ -129,7 +129,8 @@ public struct Sampler: Sendable {
         return exponentials.map { $0 / sum }
     }
 
-    static func argmax(_ logits: [Float]) -> TokenID {
+    /// The index of the highest logit (the lowest index among equals): greedy decoding.
+    public static func argmax(_ logits: [Float]) -> TokenID {
         var best = 0
         for index in logits.indices where logits[index] > logits[best] { best = index }
         return TokenID(best)
