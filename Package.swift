@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache",
+                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache", "Inference",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

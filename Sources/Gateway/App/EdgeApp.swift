@@ -41,9 +41,11 @@ public final class EdgeApp: Sendable {
                 ),
             ]
         })
+        let local = try loadFallbackModel()
         let pool = MinerPool(
-            miners: config.miners, transport: HTTPClientMinerTransport(client: client), settings: config.minerPool,
-            logger: logger, observer: metrics.minerPoolObserver)
+            miners: config.miners + (local.map { [$0.minerConfig] } ?? []),
+            transport: MinerTransportRouter(remote: HTTPClientMinerTransport(client: client), local: local),
+            settings: config.minerPool, logger: logger, observer: metrics.minerPoolObserver)
         let gateways = makeGateways(store: store, pool: pool, client: client, metrics: metrics)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
@@ -65,6 +67,38 @@ public final class EdgeApp: Sendable {
         for server in started { await server.shutdown(grace: .seconds(config.server.shutdownGraceSeconds)) }
         logger.info("stopped")
         return 0
+    }
+
+    /// The fallback model's miner, or nil when `fallback.model` is `none`, or `auto` finds no model.
+    private func loadFallbackModel() throws -> LocalModelMiner? {
+        guard let path = Self.fallbackModelPath(config) else {
+            logger.info("no fallback model", metadata: ["fallback.model": "\(config.fallback.model)"])
+            return nil
+        }
+        let started = ContinuousClock.now
+        let model = try LocalModel(path: path, chatTemplate: config.fallback.chatTemplate)
+        let threads =
+            config.fallback.threads > 0 ? config.fallback.threads : max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        logger.info(
+            "fallback model loaded",
+            metadata: [
+                "model": "\(model.name)", "path": "\(path)",
+                "ms": "\(Int((ContinuousClock.now - started).seconds * 1000))",
+            ])
+        return LocalModelMiner(
+            model: model, threads: threads, contextLength: config.fallback.contextLength,
+            maxTokens: config.fallback.maxTokens, queueLimit: config.fallback.queueLimit)
+    }
+
+    /// `fallback.model` resolved: `auto` is the first `*.gguf` in `<state>/models/`.
+    static func fallbackModelPath(_ config: EdgeConfig) -> String? {
+        switch config.fallback.model {
+        case "none": return nil
+        case "auto":
+            let folder = config.stateDirectory + "/models"
+            return fileNames(inDirectory: folder, suffix: ".gguf").first.map { folder + "/" + $0 }
+        default: return config.fallback.model
+        }
     }
 
     private func makeGateways(store: EdgeStore, pool: MinerPool, client: HTTPClient, metrics: Metrics)
