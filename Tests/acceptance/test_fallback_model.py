@@ -111,3 +111,35 @@ def test_an_unusable_model_stops_the_start(edge_bin: Path, tmp_path: Path) -> No
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert "fallback model" in result.stderr and str(broken) in result.stderr, result.stderr
+
+
+def test_embeddings_match_llama_cpp(router_factory: RouterFactory, tiny_gguf: Path) -> None:
+    import llama_cpp
+    import numpy as np
+
+    router = router_factory(env=fallback_env(tiny_gguf))
+    texts = ["hello world", "the router answers a question from the edge"]
+    reply = router.post("/v1/embeddings", {"model": "any", "input": texts})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["model"] == "tiny" and [d["index"] for d in body["data"]] == [0, 1]
+    reference = llama_cpp.Llama(str(tiny_gguf), embedding=True, pooling_type=1, verbose=False)  # mean pooling
+    for text, item in zip(texts, body["data"]):
+        ours, theirs = np.array(item["embedding"]), np.array(reference.embed(text, normalize=True))
+        assert ours.shape == (64,) and abs(np.linalg.norm(ours) - 1) < 1e-5
+        assert float(np.dot(ours, theirs)) > 0.99999, text
+    # The OpenAI SDK asks for base64 by default and decodes it.
+    client = openai.OpenAI(base_url=router.url("/v1"), api_key=DEV_KEY, max_retries=0, timeout=HTTP_TIMEOUT)
+    sdk = client.embeddings.create(model="any", input=texts[0])
+    assert np.allclose(sdk.data[0].embedding, body["data"][0]["embedding"], atol=1e-7)
+    assert sdk.usage.prompt_tokens > 0
+
+
+def test_embeddings_need_a_model_and_a_valid_input(router_factory: RouterFactory, tiny_gguf: Path) -> None:
+    without = router_factory(env={"CORTENSOR_EDGE_FALLBACK_MODEL": "none"})
+    assert without.post("/v1/embeddings", {"input": "x"}).json()["error"]["code"] == "no_embedding_model"
+    router = router_factory(env=fallback_env(tiny_gguf, context="16"))
+    for body in ({"input": 3}, {"input": []}, {"input": ["ok", 1]}, {"input": "x", "encoding_format": "int8"},
+                 {"input": "word " * 50}):
+        reply = router.post("/v1/embeddings", body)
+        assert reply.status_code == 400, (body, reply.text)

@@ -46,7 +46,7 @@ public final class EdgeApp: Sendable {
             miners: config.miners + (local.map { [$0.minerConfig] } ?? []),
             transport: MinerTransportRouter(remote: HTTPClientMinerTransport(client: client), local: local),
             settings: config.minerPool, logger: logger, observer: metrics.minerPoolObserver)
-        let gateways = makeGateways(store: store, pool: pool, client: client, metrics: metrics)
+        let gateways = makeGateways(store: store, pool: pool, client: client, metrics: metrics, localModel: local)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
             let server = HTTPServer(configuration: configuration) { request in await gateway.handle(request) }
@@ -101,9 +101,9 @@ public final class EdgeApp: Sendable {
         }
     }
 
-    private func makeGateways(store: EdgeStore, pool: MinerPool, client: HTTPClient, metrics: Metrics)
-        -> [(HTTPServerConfiguration, EdgeGateway)]
-    {
+    private func makeGateways(
+        store: EdgeStore, pool: MinerPool, client: HTTPClient, metrics: Metrics, localModel: LocalModelMiner?
+    ) -> [(HTTPServerConfiguration, EdgeGateway)] {
         let service = CompletionService(
             pool: pool, tasks: TaskWriter(store: store.tasks, blocks: store.blocks), sessions: config.sessions,
             logger: logger,
@@ -112,7 +112,8 @@ public final class EdgeApp: Sendable {
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(
             service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info)
-        let openAI = OpenAIRoutes(service: service, pool: pool, created: Int(WallClock.unixSeconds()))
+        let openAI = OpenAIRoutes(
+            service: service, pool: pool, created: Int(WallClock.unixSeconds()), localModel: localModel)
         let authenticator = Authenticator(keys: store.apiKeys, devMode: config.auth.devMode)
         let limiter = RateLimiter(
             requestsPerMinute: config.auth.rateLimitPerMinute, burst: config.auth.rateLimitBurst)

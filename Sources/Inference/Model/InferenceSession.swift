@@ -33,6 +33,24 @@ public final class InferenceSession {
     /// Evaluates `token` at the current position; returns the next-token logits when `wantLogits`.
     @discardableResult
     public func evaluate(_ token: TokenID, wantLogits: Bool = true) throws(Failure) -> [Float]? {
+        let hidden = try forward(token)
+        guard wantLogits else { return nil }
+        var logits: [Float] = []
+        model.output.multiply(hidden, into: &logits, pool: pool)
+        return logits
+    }
+
+    /// A sentence embedding of `tokens` evaluated from the current position: the final (normalized) hidden
+    /// states mean-pooled over the tokens, scaled to unit length — what llama.cpp returns with mean pooling.
+    public func embedding(of tokens: [TokenID]) throws(Failure) -> [Float] {
+        var sum = [Float](repeating: 0, count: model.configuration.width)
+        for token in tokens { VectorMath.add(try forward(token), to: &sum) }
+        let length = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return length > 0 ? sum.map { $0 / length } : sum
+    }
+
+    /// Runs `token` through every layer at the current position; the final normalized hidden state.
+    private func forward(_ token: TokenID) throws(Failure) -> [Float] {
         let c = model.configuration
         guard position < contextLength else { throw .contextFull(contextLength: contextLength) }
         guard token >= 0, Int(token) < c.vocabularySize else { throw .tokenOutOfRange(token) }
@@ -42,11 +60,7 @@ public final class InferenceSession {
             feedForward(layer, x: &x)
         }
         position += 1
-        guard wantLogits else { return nil }
-        let normalized = VectorMath.rmsNormalized(x, weight: model.outputNorm, epsilon: c.normEpsilon)
-        var logits: [Float] = []
-        model.output.multiply(normalized, into: &logits, pool: pool)
-        return logits
+        return VectorMath.rmsNormalized(x, weight: model.outputNorm, epsilon: c.normEpsilon)
     }
 
     private func attention(_ layer: LlamaModel.Layer, layerIndex: Int, x: inout [Float]) {

@@ -106,6 +106,40 @@ public final class LocalModelMiner: MinerTransport {
         continuation.finish()
     }
 
+    /// Why `embeddings` could not answer.
+    public enum EmbeddingFailure: Error, Sendable, Equatable {
+        /// A generation and `queueLimit` requests are already waiting.
+        case busy
+        /// An input does not fit the context (its index and token count).
+        case tooLong(index: Int, tokens: Int, contextLength: Int)
+    }
+
+    /// Mean-pooled, unit-length sentence embeddings of `texts`, computed in the generation queue's turn; with
+    /// the number of tokens read.
+    public func embeddings(of texts: [String]) async throws(EmbeddingFailure) -> (vectors: [[Float]], tokens: Int) {
+        let inputs = texts.map { model.tokenizer.encode($0) }
+        if let (index, tokens) = inputs.enumerated().first(where: { $0.element.count > contextLength }) {
+            throw .tooLong(index: index, tokens: tokens.count, contextLength: contextLength)
+        }
+        guard pending.add(1, ordering: .relaxed).newValue <= queueLimit + 1 else {
+            pending.subtract(1, ordering: .relaxed)
+            throw .busy
+        }
+        let vectors = await withCheckedContinuation { (continuation: CheckedContinuation<[[Float]], Never>) in
+            queue.async { [self] in
+                defer { pending.subtract(1, ordering: .relaxed) }
+                continuation.resume(returning: inputs.map(embedding))
+            }
+        }
+        return (vectors, inputs.reduce(0) { $0 + $1.count })
+    }
+
+    /// The embedding of one tokenized input (which fits the context: checked by the caller).
+    private func embedding(_ tokens: [TokenID]) -> [Float] {
+        let session = InferenceSession(model: model.model, contextLength: max(1, tokens.count), pool: threads)
+        return (try? session.embedding(of: tokens)) ?? []
+    }
+
     private static func json(_ status: Int, _ value: JSONValue) -> MinerHTTPStream {
         MinerHTTPStream(
             status: status, headers: [("Content-Type", "application/json")],
