@@ -10,29 +10,41 @@ struct MatVecBenchmark {
     func run(threadCounts: [Int]) {
         let matrices = file.tensors.filter { $0.dimensions.count == 2 && $0.rowCount > 1 }
         let types = TensorType.allCases.filter { type in matrices.contains { $0.type == type } }
-        print("type    tensors  MB/pass  threads  passes  GB/s")
+        print("type    x      tensors  MB/pass  threads  passes  GB/s")
         for type in types {
             let tensors = matrices.filter { $0.type == type }.compactMap { file.tensor(named: $0.name) }
             let bytes = tensors.reduce(0) { $0 + $1.info.byteCount }
+            let activations = tensors.allSatisfy(\.acceptsQuantizedVectors) ? ["f32", "q8"] : ["f32"]
             for threadCount in threadCounts {
-                let (passes, seconds) = measure(tensors, pool: ThreadPool(threadCount: threadCount))
-                let gigabytesPerSecond = Double(bytes) * Double(passes) / seconds / 1e9
-                print(
-                    pad("\(type)", 8) + pad("\(tensors.count)", 9) + pad(fixed(Double(bytes) / 1e6, 1), 9)
-                        + pad("\(threadCount)", 9) + pad("\(passes)", 8) + fixed(gigabytesPerSecond, 2))
+                let pool = ThreadPool(threadCount: threadCount)
+                for activation in activations {
+                    let (passes, seconds) = measure(tensors, pool: pool, quantized: activation == "q8")
+                    let gigabytesPerSecond = Double(bytes) * Double(passes) / seconds / 1e9
+                    print(
+                        pad("\(type)", 8) + pad(activation, 7) + pad("\(tensors.count)", 9)
+                            + pad(fixed(Double(bytes) / 1e6, 1), 9) + pad("\(threadCount)", 9) + pad("\(passes)", 8)
+                            + fixed(gigabytesPerSecond, 2))
+                }
             }
         }
     }
 
-    /// Full passes over `tensors` (one mat-vec each, random activations) and the seconds they took.
-    private func measure(_ tensors: [Tensor], pool: ThreadPool) -> (passes: Int, seconds: Double) {
+    /// Full passes over `tensors` (one mat-vec each, random activations) and the seconds they took; `quantized`
+    /// quantizes each activation vector to Q8 blocks (inside the timed pass) and multiplies integers.
+    private func measure(_ tensors: [Tensor], pool: ThreadPool, quantized: Bool) -> (passes: Int, seconds: Double) {
         var generator = SystemRandomNumberGenerator()
         let inputs = tensors.map { tensor in
             (0..<tensor.info.rowLength).map { _ in Float.random(in: -1...1, using: &generator) }
         }
         var outputs = tensors.map { [Float](repeating: 0, count: $0.info.rowCount) }
         let pass = {
-            for index in tensors.indices { tensors[index].multiply(inputs[index], into: &outputs[index], pool: pool) }
+            for index in tensors.indices {
+                if quantized {
+                    tensors[index].multiply(QuantizedVector(inputs[index]), into: &outputs[index], pool: pool)
+                } else {
+                    tensors[index].multiply(inputs[index], into: &outputs[index], pool: pool)
+                }
+            }
         }
         pass()  // warm the page cache and the pool's threads
         let clock = ContinuousClock()
