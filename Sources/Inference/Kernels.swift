@@ -78,7 +78,18 @@ enum Kernels {
 
     @inline(__always)
     static func half(_ pointer: UnsafeRawPointer, _ offset: Int) -> Float {
-        Float(Float16(bitPattern: unsafe pointer.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+        floatFromHalf(UInt16(littleEndian: unsafe pointer.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+    }
+
+    /// The `Float` value of an IEEE half. Normal halves are rebiased with integer operations: without F16C (the
+    /// default x86-64 target) `Float(Float16)` is a library call, twice per block in the Q4_1 kernels. Zeros,
+    /// subnormals, infinities and NaNs take the library conversion.
+    @inline(__always)
+    static func floatFromHalf(_ bits: UInt16) -> Float {
+        let exponent = bits & 0x7C00
+        guard exponent != 0, exponent != 0x7C00 else { return Float(Float16(bitPattern: bits)) }
+        // Sign to bit 31; exponent and mantissa up 13 bits; exponent bias 15 -> 127.
+        return Float(bitPattern: UInt32(bits & 0x8000) << 16 | (UInt32(bits & 0x7FFF) << 13 + 0x3800_0000))
     }
 
     /// Byte lanes as floats; an inlined loop the optimizer turns into widening vector conversions (the standard
