@@ -1,3 +1,4 @@
+import Glibc
 import Inference
 
 /// Streams every 2-D tensor of one type through `Tensor.multiply` for two seconds per thread count and reports the
@@ -11,7 +12,7 @@ struct MatVecBenchmark {
     func run(threadCounts: [Int]) {
         let matrices = file.tensors.filter { $0.dimensions.count == 2 && $0.rowCount > 1 }
         let types = TensorType.allCases.filter { type in matrices.contains { $0.type == type } }
-        print("type    x      tensors  MB/pass  threads  passes  GB/s mean  GB/s best")
+        print("type    x      tensors  MB/pass  threads  passes  GB/s mean  GB/s best  GB/cpu-s")
         for type in types {
             let tensors = matrices.filter { $0.type == type }.compactMap { file.tensor(named: $0.name) }
             let bytes = tensors.reduce(0) { $0 + $1.info.byteCount }
@@ -19,12 +20,15 @@ struct MatVecBenchmark {
             for threadCount in threadCounts {
                 let pool = ThreadPool(threadCount: threadCount)
                 for activation in activations {
+                    let cpuStart = processCPUSeconds()
                     let (passes, seconds, best) = measure(tensors, pool: pool, quantized: activation == "q8")
+                    let cpuSeconds = processCPUSeconds() - cpuStart
                     let mean = Double(bytes) * Double(passes) / seconds / 1e9
                     print(
                         pad("\(type)", 8) + pad(activation, 7) + pad("\(tensors.count)", 9)
                             + pad(fixed(Double(bytes) / 1e6, 1), 9) + pad("\(threadCount)", 9) + pad("\(passes)", 8)
-                            + pad(fixed(mean, 2), 11) + fixed(Double(bytes) / best / 1e9, 2))
+                            + pad(fixed(mean, 2), 11) + pad(fixed(Double(bytes) / best / 1e9, 2), 11)
+                            + fixed(Double(bytes) * Double(passes + 1) / cpuSeconds / 1e9, 2))
                 }
             }
         }
@@ -66,6 +70,14 @@ struct MatVecBenchmark {
     private func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
+}
+
+/// CPU time used by every thread of this process: throughput per CPU-second is steadier than wall-clock rates when
+/// other processes share the cores (it counts the warm-up pass too, and the pool's threads while they spin or work).
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    _ = unsafe clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 /// `value` with `digits` decimals (no Foundation formatting here).
