@@ -54,7 +54,7 @@ extension Tensor {
             unsafe y[row] =
                 switch type {
                 case .q8_0: unsafe IntegerKernels.q8_0(base, q, d, blockCount)
-                case .q4_0: unsafe IntegerKernels.q4_0(base, q, d, blockCount)
+                case .q4_0: unsafe IntegerKernels.q4_0(base, q, d, s, blockCount)
                 default: unsafe IntegerKernels.q4_1(base, q, d, s, blockCount)
                 }
         }
@@ -111,17 +111,23 @@ private enum IntegerKernels {
         return sum.sum()
     }
 
+    /// Q4_0 weights are `d * (n - 8)` for nibbles `n`: the products use the unsigned nibbles, and the `-8 d` offset
+    /// multiplies the activation block's sum, as in Q4_1 (faster than subtracting 8 from every lane).
     static func q4_0(
-        _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int
+        _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
+        _ blockCount: Int
     ) -> Float {
         var sum = SIMD8<Float>()
+        var offsets: Float = 0
         for block in 0..<blockCount {
             let base = unsafe row + 18 * block
             let quants = SIMD16<Int8>(truncatingIfNeeded: unsafe Kernels.bytes(base, 2))
-            let products = unsafe blockProducts((quants & 0x0F) &- 8, (quants &>> 4) & 0x0F &- 8, q, block)
-            sum += unsafe (Kernels.half(base, 0) * d[block]) * products
+            let products = unsafe blockProducts(quants & 0x0F, (quants &>> 4) & 0x0F, q, block)
+            let scale = unsafe Kernels.half(base, 0)
+            sum += unsafe (scale * d[block]) * products
+            offsets -= unsafe 8 * scale * s[block]
         }
-        return sum.sum()
+        return sum.sum() + offsets
     }
 
     static func q4_1(
