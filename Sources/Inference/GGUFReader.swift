@@ -2,9 +2,14 @@
 struct GGUFReader {
     /// How deep arrays of arrays may nest.
     static let maximumNesting = 8
+    /// How many array elements all metadata may hold together. A value takes up to 24 times its bytes in the file
+    /// once parsed, so the file size alone does not bound memory; real vocabularies hold well under a million.
+    static let maximumArrayElements = 1 << 22
 
     let bytes: MappedBytes
     private(set) var offset: Int
+    /// Array elements still allowed (see `maximumArrayElements`).
+    private var arrayElementBudget = maximumArrayElements
 
     init(bytes: MappedBytes, offset: Int = 0) {
         self.bytes = bytes
@@ -73,7 +78,14 @@ struct GGUFReader {
             throw .nestingTooDeep(offset: offset, limit: Self.maximumNesting)
         }
         let elementType = try valueType("array element type")
+        let countOffset = offset
         let count = try count("array length", itemSize: elementType.minimumByteCount)
+        guard count <= arrayElementBudget else {
+            throw .countTooLarge(
+                what: "array elements in metadata", offset: countOffset, count: UInt64(count),
+                limit: UInt64(arrayElementBudget))
+        }
+        arrayElementBudget -= count
         var elements: [GGUFValue] = []
         elements.reserveCapacity(count)
         for _ in 0..<count {

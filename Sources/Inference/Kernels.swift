@@ -1,8 +1,8 @@
 /// Dot products of quantized rows with `Float` vectors, dequantizing on the fly with SIMD, and the threaded
 /// matrix-vector product built on them.
 ///
-/// This is the one file that reads tensor data through raw pointers: each kernel gets a row whose byte range was
-/// checked by `Tensor` and an activation vector whose length was checked against the row length.
+/// This file and `IntegerKernels.swift` read tensor data through raw pointers: each kernel gets a row whose byte
+/// range was checked by `Tensor` and an activation vector whose length was checked against the row length.
 extension Tensor {
     /// The dot product of row `row` with `vector` (whose count must equal the row length).
     public func dot(row: Int, _ vector: [Float]) -> Float {
@@ -54,7 +54,8 @@ extension Tensor {
     }
 }
 
-private enum Kernels {
+/// The float-activation kernels; `IntegerKernels` shares their loads.
+enum Kernels {
     typealias Vector = SIMD16<Float>
 
     @inline(__always)
@@ -77,7 +78,18 @@ private enum Kernels {
 
     @inline(__always)
     static func half(_ pointer: UnsafeRawPointer, _ offset: Int) -> Float {
-        Float(Float16(bitPattern: unsafe pointer.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+        floatFromHalf(UInt16(littleEndian: unsafe pointer.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+    }
+
+    /// The `Float` value of an IEEE half. Normal halves are rebiased with integer operations: without F16C (the
+    /// default x86-64 target) `Float(Float16)` is a library call, twice per block in the Q4_1 kernels. Zeros,
+    /// subnormals, infinities and NaNs take the library conversion.
+    @inline(__always)
+    static func floatFromHalf(_ bits: UInt16) -> Float {
+        let exponent = bits & 0x7C00
+        guard exponent != 0, exponent != 0x7C00 else { return Float(Float16(bitPattern: bits)) }
+        // Sign to bit 31; exponent and mantissa up 13 bits; exponent bias 15 -> 127.
+        return Float(bitPattern: UInt32(bits & 0x8000) << 16 | (UInt32(bits & 0x7FFF) << 13 + 0x3800_0000))
     }
 
     /// Byte lanes as floats; an inlined loop the optimizer turns into widening vector conversions (the standard

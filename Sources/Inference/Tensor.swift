@@ -35,7 +35,7 @@ public struct Tensor: Sendable {
     }
 }
 
-/// Scalar conversion of GGML blocks to `Float` (the reference the SIMD kernels are tested against).
+/// Scalar conversion of GGML blocks to `Float`, written for clarity: one loop per block layout, safe byte reads.
 enum Dequantize {
     static func row(_ bytes: Span<UInt8>, type: TensorType, into output: inout [Float]) {
         let blockCount = bytes.count / type.blockByteCount

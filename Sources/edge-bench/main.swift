@@ -2,6 +2,7 @@
 //
 //   edge-bench matvec FILE.gguf [THREADS...]   mat-vec throughput per tensor type (GB/s of weights streamed)
 //   edge-bench info FILE.gguf                  version, metadata count, tensors per type
+//   edge-bench pool [THREADS...]               the round-trip cost of one ThreadPool.run
 import Glibc
 import Inference
 
@@ -33,6 +34,9 @@ case "matvec":
 case "info":
     guard arguments.count == 2 else { fail("usage: edge-bench info FILE.gguf") }
     printInfo(open(arguments[1]))
+case "pool":
+    let threads = arguments.dropFirst().map(threadCount)
+    PoolBenchmark().run(threadCounts: threads.isEmpty ? [1, 2] : threads)
 default:
-    fail("usage: edge-bench <matvec|info> FILE.gguf ...")
+    fail("usage: edge-bench <matvec|info|pool> ...")
 }

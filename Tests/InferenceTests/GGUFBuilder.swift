@@ -11,6 +11,7 @@ struct GGUFBuilder {
     }
 
     mutating func u8(_ value: UInt8) { bytes.append(value) }
+    mutating func append(zeros count: Int) { bytes += [UInt8](repeating: 0, count: count) }
     mutating func u32(_ value: UInt32) { bytes += (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
     mutating func u64(_ value: UInt64) { bytes += (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
 

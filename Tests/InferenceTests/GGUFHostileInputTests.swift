@@ -121,6 +121,25 @@ struct GGUFHostileInputTests {
         expectError(.unknownValueType(offset: 33, found: 13), unknown)
     }
 
+    /// A u8 array takes 1 byte per element in the file but a full enum value in memory: the total is capped.
+    @Test func metadataArrayElementsAreCappedInTotal() {
+        var builder = GGUFBuilder(tensorCount: 0, keyCount: 2)
+        let first = (1 << 22) - 10
+        builder.string("a")
+        builder.u32(9)
+        builder.u32(0)
+        builder.u64(UInt64(first))
+        builder.append(zeros: first)
+        builder.string("b")
+        builder.u32(9)
+        builder.u32(0)
+        builder.u64(11)
+        builder.append(zeros: 11)
+        let countOffset = 24 + 9 + 4 + 4 + 8 + first + 9 + 4 + 4
+        expectError(
+            .countTooLarge(what: "array elements in metadata", offset: countOffset, count: 11, limit: 10), builder)
+    }
+
     @Test func duplicatesAndAlignment() {
         var keys = GGUFBuilder(tensorCount: 0, keyCount: 2)
         keys.keyUInt32("k", 1)

@@ -5,7 +5,8 @@ Usage: python make_gguf_fixtures.py OUT_DIR
 OUT_DIR/all_types.gguf holds one metadata key per GGUF value type (arrays of every element type, arrays of strings
 and nested arrays included) and, for each supported tensor type, a (9, 512) matrix named after the type (`q4_k`,
 ...), plus a few odd shapes. For every tensor NAME, OUT_DIR/NAME.f32 holds its values as little-endian float32
-computed by gguf.quants (row-major, rows of ne[0] elements). OUT_DIR/x512.f32 and x37.f32 are activation vectors.
+computed by gguf.quants (row-major, rows of ne[0] elements). OUT_DIR/x512.f32 and x37.f32 are activation vectors,
+x512.q8_0 the first quantized to Q8_0 blocks by gguf.
 OUT_DIR/aligned64.gguf uses general.alignment = 64.
 
 Types gguf can quantize (Q4_0, Q4_1, Q8_0) are quantized from random floats; for Q4_K and Q6_K, which gguf only
@@ -132,7 +133,10 @@ def main() -> None:
     write_all_types(out, rng)
     write_aligned64(out, rng)
     for count in (COLS, 37):
-        rng.standard_normal((count,)).astype("<f4").tofile(out / f"x{count}.f32")
+        x = rng.standard_normal((count,)).astype("<f4")
+        x.tofile(out / f"x{count}.f32")
+    # The activation vector as gguf quantizes it to Q8_0 (f16 scale + 32 int8 per block), as llama.cpp does.
+    gguf.quants.quantize(np.fromfile(out / f"x{COLS}.f32", dtype="<f4"), Q.Q8_0).tofile(out / f"x{COLS}.q8_0")
 
 
 if __name__ == "__main__":
