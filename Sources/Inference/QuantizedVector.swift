@@ -29,8 +29,9 @@ public struct QuantizedVector: Sendable {
                 quants.append(quant)
                 sum += Int(quant)
             }
-            scales.append(scale)
-            sums.append(scale * Float(sum))
+            // Stored as f16, as GGML's Q8_0/Q8_1 blocks store them (the quants used the unrounded scale).
+            scales.append(Float(Float16(scale)))
+            sums.append(Float(Float16(scale * Float(sum))))
         }
         self.quants = quants
         self.scales = scales

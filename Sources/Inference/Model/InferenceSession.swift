@@ -35,9 +35,7 @@ public final class InferenceSession {
     public func evaluate(_ token: TokenID, wantLogits: Bool = true) throws(Failure) -> [Float]? {
         let hidden = try forward(token)
         guard wantLogits else { return nil }
-        var logits: [Float] = []
-        model.output.multiply(hidden, into: &logits, pool: pool)
-        return logits
+        return project(Activation(hidden, for: [model.output]), model.output)
     }
 
     /// A sentence embedding of `tokens` evaluated from the current position: the final (normalized) hidden
@@ -65,7 +63,9 @@ public final class InferenceSession {
 
     private func attention(_ layer: LlamaModel.Layer, layerIndex: Int, x: inout [Float]) {
         let c = model.configuration
-        let normalized = VectorMath.rmsNormalized(x, weight: layer.attentionNorm, epsilon: c.normEpsilon)
+        let normalized = Activation(
+            VectorMath.rmsNormalized(x, weight: layer.attentionNorm, epsilon: c.normEpsilon),
+            for: [layer.query, layer.key, layer.value])
         var query = project(normalized, layer.query, bias: layer.queryBias)
         var key = project(normalized, layer.key, bias: layer.keyBias)
         let value = project(normalized, layer.value, bias: layer.valueBias)
@@ -75,9 +75,7 @@ public final class InferenceSession {
         keys[layerIndex].replaceSubrange(position * rowWidth..<(position + 1) * rowWidth, with: key)
         values[layerIndex].replaceSubrange(position * rowWidth..<(position + 1) * rowWidth, with: value)
         let mixed = attend(query: query, layerIndex: layerIndex)
-        var output: [Float] = []
-        layer.attentionOutput.multiply(mixed, into: &output, pool: pool)
-        VectorMath.add(output, to: &x)
+        VectorMath.add(project(Activation(mixed, for: [layer.attentionOutput]), layer.attentionOutput), to: &x)
     }
 
     /// Causal grouped-query attention of `query` over the cached positions 0...position.
@@ -110,18 +108,38 @@ public final class InferenceSession {
 
     private func feedForward(_ layer: LlamaModel.Layer, x: inout [Float]) {
         let c = model.configuration
-        let normalized = VectorMath.rmsNormalized(x, weight: layer.feedForwardNorm, epsilon: c.normEpsilon)
-        let gate = project(normalized, layer.gate, bias: [])
-        let up = project(normalized, layer.up, bias: [])
-        var down: [Float] = []
-        layer.down.multiply(VectorMath.swiGLU(gate: gate, up: up), into: &down, pool: pool)
-        VectorMath.add(down, to: &x)
+        let normalized = Activation(
+            VectorMath.rmsNormalized(x, weight: layer.feedForwardNorm, epsilon: c.normEpsilon),
+            for: [layer.gate, layer.up])
+        let gate = project(normalized, layer.gate)
+        let up = project(normalized, layer.up)
+        let activated = Activation(VectorMath.swiGLU(gate: gate, up: up), for: [layer.down])
+        VectorMath.add(project(activated, layer.down), to: &x)
     }
 
-    private func project(_ x: [Float], _ weight: Tensor, bias: [Float]) -> [Float] {
+    /// `weight × input (+ bias)`, with the input quantized to 8 bits for the weight types whose kernels take it
+    /// (as llama.cpp multiplies them).
+    private func project(_ input: Activation, _ weight: Tensor, bias: [Float] = []) -> [Float] {
         var result: [Float] = []
-        weight.multiply(x, into: &result, pool: pool)
+        if weight.acceptsQuantizedVectors, let quantized = input.quantized {
+            weight.multiply(quantized, into: &result, pool: pool)
+        } else {
+            weight.multiply(input.values, into: &result, pool: pool)
+        }
         if !bias.isEmpty { VectorMath.add(bias, to: &result) }
         return result
+    }
+}
+
+/// An input vector of one or more matrix products, with its 8-bit form when one of the weights takes it
+/// (quantized once, shared by the query, key and value projections, or the gate and up projections).
+private struct Activation {
+    let values: [Float]
+    let quantized: QuantizedVector?
+
+    init(_ values: [Float], for weights: [Tensor]) {
+        self.values = values
+        let wanted = weights.contains(where: \.acceptsQuantizedVectors) && values.count % 32 == 0
+        quantized = wanted ? QuantizedVector(values) : nil
     }
 }
