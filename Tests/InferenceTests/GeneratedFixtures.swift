@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 /// The GGUF files and float32 references written by `Fixtures/make_gguf_fixtures.py` (PyPI `gguf`), generated once
 /// per test run into a temporary folder.
@@ -27,37 +26,13 @@ enum GeneratedFixtures {
     }
 
     private static func generate() -> Result<URL, Failure> {
-        let root = TestData.packageRoot
-        let python =
-            ProcessInfo.processInfo.environment["EDGE_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? root.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            return .failure(
-                Failure(
-                    description: "no Python at \(python): run `python3 -m venv .venv && .venv/bin/pip install "
-                        + "gguf==0.19.0 numpy==2.4.6` in the package root, or set EDGE_TEST_PYTHON"))
-        }
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("inference-fixtures-\(ProcessInfo.processInfo.processIdentifier)")
-        let script = root.appendingPathComponent("Tests/InferenceTests/Fixtures/make_gguf_fixtures.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, folder.path]
-        let errors = Pipe()
-        process.standardError = errors
         do {
-            try process.run()
+            _ = try TestEnvironment.runPython(["Tests/InferenceTests/Fixtures/make_gguf_fixtures.py", folder.path])
+            return .success(folder)
         } catch {
-            return .failure(Failure(description: "could not start \(python): \(error)"))
+            return .failure(Failure(description: "\(error) (scripts/python-env installs gguf and numpy)"))
         }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return .failure(
-                Failure(
-                    description: "\(script.lastPathComponent) failed (is gguf==0.19.0 installed for \(python)?): "
-                        + message))
-        }
-        return .success(folder)
     }
 }
