@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Cache", dependencies: ["Hashing", "SQLite"]),
+        .target(name: "LightClient"),
         .target(
             name: "Gateway",
             dependencies: [
@@ -48,6 +49,8 @@ let package = Package(
                             ["-Xlinker", $0]
                         })
             ]),
+        // Benchmarks against peers in one run (`swift run -c release edge-bench <name>`); not part of the product.
+        .executableTarget(name: "edge-bench", dependencies: ["LightClient", "Hashing"]),
 
         // Helpers every test target may share: the test data locator and a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
+        .testTarget(name: "LightClientTests", dependencies: ["LightClient", "TestSupport"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]
 )
