@@ -20,13 +20,14 @@ func median(_ values: [Double]) -> Double {
 
 /// `value` with a fixed number of decimals, without Foundation's formatter.
 func format(_ value: Double, digits: Int = 1) -> String {
+    guard digits > 0 else { return String(Int(value.rounded())) }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let scaled = Int((value * scale).rounded())
     let whole = scaled / Int(scale)
     let fraction = String(abs(scaled) % Int(scale))
     let padded = String(repeating: "0", count: digits - fraction.count) + fraction
-    return digits == 0 ? "\(whole)" : "\(whole).\(padded)"
+    return "\(whole).\(padded)"
 }
 
 /// SplitMix64, so every run hashes the same bytes.

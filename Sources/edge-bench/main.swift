@@ -4,7 +4,8 @@
 #endif
 
 let benchmarks: [String: () -> Void] = [
-    "keccak": runKeccakBenchmark
+    "keccak": runKeccakBenchmark,
+    "trie-proofs": runTrieProofBenchmark,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()
