@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
-        .testTarget(name: "LightClientTests", dependencies: ["LightClient", "TestSupport"]),
+        .testTarget(name: "LightClientTests", dependencies: ["LightClient", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]
 )
