@@ -60,12 +60,18 @@ extension UInt256: CustomStringConvertible {
     /// The value of up to 32 big-endian bytes (leading zeros allowed); `nil` for more than 32 bytes.
     public init?(bigEndianBytes bytes: some Collection<UInt8>) {
         guard bytes.count <= 32 else { return nil }
-        var value = UInt256.zero
-        for byte in bytes {
-            value = value << 8
-            value.w0 |= UInt64(byte)
+        var limbs: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for (index, byte) in bytes.enumerated() {
+            let position = bytes.count - 1 - index  // bytes from the least significant end
+            let shifted = UInt64(byte) << (8 * UInt64(position % 8))
+            switch position / 8 {
+            case 0: limbs.0 |= shifted
+            case 1: limbs.1 |= shifted
+            case 2: limbs.2 |= shifted
+            default: limbs.3 |= shifted
+            }
         }
-        self = value
+        self.init(w0: limbs.0, w1: limbs.1, w2: limbs.2, w3: limbs.3)
     }
 
     /// The 32-byte big-endian encoding (an EVM word).

@@ -97,14 +97,11 @@ extension UInt256 {
         guard count < 256 else { return .zero }
         let words = count / 64
         let bits = UInt64(count % 64)
-        let source = value.limbs
-        var result = [UInt64](repeating: 0, count: 4)
-        for index in words..<4 {
-            let low = source[index - words]
-            result[index] = low << bits
-            if bits > 0 && index - words >= 1 { result[index] |= source[index - words - 1] >> (64 - bits) }
+        func shifted(_ index: Int) -> UInt64 {
+            let carried = bits == 0 ? 0 : value.limb(index - words - 1) >> (64 - bits)
+            return value.limb(index - words) << bits | carried
         }
-        return UInt256(limbs: result)
+        return UInt256(w0: shifted(0), w1: shifted(1), w2: shifted(2), w3: shifted(3))
     }
 
     /// Shifts right by `count` bits, filling with zeros (0 when `count` ≥ 256; a negative count shifts left).
@@ -113,12 +110,21 @@ extension UInt256 {
         guard count < 256 else { return .zero }
         let words = count / 64
         let bits = UInt64(count % 64)
-        let source = value.limbs
-        var result = [UInt64](repeating: 0, count: 4)
-        for index in 0..<(4 - words) {
-            result[index] = source[index + words] >> bits
-            if bits > 0 && index + words + 1 < 4 { result[index] |= source[index + words + 1] << (64 - bits) }
+        func shifted(_ index: Int) -> UInt64 {
+            let carried = bits == 0 ? 0 : value.limb(index + words + 1) << (64 - bits)
+            return value.limb(index + words) >> bits | carried
         }
-        return UInt256(limbs: result)
+        return UInt256(w0: shifted(0), w1: shifted(1), w2: shifted(2), w3: shifted(3))
+    }
+
+    /// Limb `index`, least significant first; zero outside 0..<4.
+    func limb(_ index: Int) -> UInt64 {
+        switch index {
+        case 0: w0
+        case 1: w1
+        case 2: w2
+        case 3: w3
+        default: 0
+        }
     }
 }
