@@ -81,7 +81,7 @@ public struct Keccak256: Sendable {
         lanes.permute()
         var digest: [UInt8] = []
         digest.reserveCapacity(Self.digestLength)
-        for lane in [lanes.a0, lanes.a1, lanes.a2, lanes.a3] {
+        for lane in lanes.digestLanes {
             for shift in stride(from: UInt64(0), to: 64, by: 8) {
                 digest.append(UInt8(truncatingIfNeeded: lane >> shift))
             }
