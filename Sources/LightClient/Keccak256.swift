@@ -37,6 +37,7 @@ public struct Keccak256: Sendable {
     private mutating func update(_ input: UnsafeRawBufferPointer) {
         var offset = 0
         while position != 0 && offset < input.count {
+            // Sound: offset < input.count (loop condition) and `input` is live for this call.
             unsafe absorbByte(input[offset])
             offset += 1
         }
@@ -47,6 +48,7 @@ public struct Keccak256: Sendable {
             offset += wholeBlocks
         }
         while offset < input.count {
+            // Sound: offset < input.count (loop condition) and `input` is live for this call.
             unsafe absorbByte(input[offset])
             offset += 1
         }

@@ -238,6 +238,9 @@ extension KeccakLanes {
     /// XORs one 136-byte rate block (little-endian lanes 0..<17) into the state.
     @inline(__always)
     mutating func absorb(block: UnsafeRawBufferPointer) {
+        precondition(block.count >= 136, "a Keccak-256 block is 136 bytes")
+        // Sound (every load below): the precondition puts all 17 eight-byte loads, offsets 0...128, inside `block`,
+        // which the caller keeps alive for this call; loadUnaligned has no alignment requirement.
         a0 ^= UInt64(littleEndian: unsafe block.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
         a1 ^= UInt64(littleEndian: unsafe block.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
         a2 ^= UInt64(littleEndian: unsafe block.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
