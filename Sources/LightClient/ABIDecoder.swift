@@ -3,6 +3,7 @@ extension ABI {
     /// padding and sign extension as the type requires, and no offsets that reuse bytes to inflate the result.
     /// Bytes after the encoding are allowed (as Solidity allows them in calldata).
     public static func decode(_ types: [ABIType], from data: [UInt8]) throws(ABIError) -> [ABIValue] {
+        for type in types { try type.validate() }
         var reader = ABIReader(data: data)
         return try reader.sequence(types, at: 0)
     }
@@ -10,6 +11,7 @@ extension ABI {
     /// Decodes a single 32-byte word holding a value type (what an indexed event topic holds).
     static func decodeWord(_ type: ABIType, from word: [UInt8]) throws(ABIError) -> ABIValue {
         guard word.count == 32 else { throw .truncated(offset: 0, needed: 32) }
+        try type.validate()
         var reader = ABIReader(data: word)
         return try reader.value(type, at: 0)
     }

@@ -2,12 +2,13 @@
 public enum ABI {
     /// Encodes `values` as the tuple of `types`: static values in place, dynamic ones behind offsets.
     public static func encode(_ values: [ABIValue], as types: [ABIType]) throws(ABIError) -> [UInt8] {
-        try encodeSequence(values, types)
+        for type in types { try type.validate() }
+        return try encodeSequence(values, types)
     }
 
     /// Encodes one value of `type` on its own (as a one-element tuple would put it, offset included if dynamic).
     public static func encode(_ value: ABIValue, as type: ABIType) throws(ABIError) -> [UInt8] {
-        try encodeSequence([value], [type])
+        try encode([value], as: [type])
     }
 
     /// Heads in order, then the tails of the dynamic elements; offsets count from the start of the heads.

@@ -52,6 +52,29 @@ public indirect enum ABIType: Hashable, Sendable {
         }
     }
 
+    /// Checks sizes the enum cannot enforce for a type built in code rather than parsed: bits a multiple of 8 in
+    /// 8...256, `bytesN` in 1...32, fixed arrays of at least one element, non-empty tuples, bounded nesting.
+    func validate(depth: Int = 0) throws(ABIError) {
+        func invalid(_ reason: String) -> ABIError { .invalidType(description, reason: reason) }
+        guard depth < ABIParser.maxDepth else { throw invalid("nested deeper than \(ABIParser.maxDepth)") }
+        switch self {
+        case .uint(let bits), .int(let bits):
+            guard bits % 8 == 0 && (8...256).contains(bits) else { throw invalid("bits must be 8...256 in steps of 8") }
+        case .fixedBytes(let count):
+            guard (1...32).contains(count) else { throw invalid("bytesN needs N in 1...32") }
+        case .array(let element):
+            try element.validate(depth: depth + 1)
+        case .fixedArray(let element, let count):
+            guard count > 0 else { throw invalid("a fixed array needs at least one element") }
+            try element.validate(depth: depth + 1)
+        case .tuple(let components):
+            guard !components.isEmpty else { throw invalid("a tuple needs at least one component") }
+            for component in components { try component.validate(depth: depth + 1) }
+        case .address, .bool, .bytes, .string:
+            break
+        }
+    }
+
     /// Whether the type is one word that an indexed event topic holds as is (not hashed).
     var isValueType: Bool {
         switch self {

@@ -26,6 +26,16 @@ import Testing
         #expect(throws: ABIError.self) { try ABIType(parsing: text) }
     }
 
+    /// Types built in code are checked as parsed ones are, before any encoding or decoding.
+    @Test(arguments: [
+        ABIType.uint(bits: 7), .int(bits: 264), .fixedBytes(0), .fixedBytes(40), .fixedArray(.bool, count: 0),
+        .fixedArray(.bool, count: -1), .tuple([]), .array(.uint(bits: 0)),
+    ])
+    func invalidTypesBuiltInCode(_ type: ABIType) {
+        #expect(throws: ABIError.self) { try ABI.decode([type], from: [UInt8](repeating: 0, count: 64)) }
+        #expect(throws: ABIError.self) { try ABI.encode(.array([]), as: type) }
+    }
+
     static func word(_ hex: String) -> [UInt8] {
         let digits = hex.count % 2 == 0 ? hex : "0" + hex
         let bytes = Hex.decode(digits)!
