@@ -4,22 +4,18 @@ public struct ABIFunction: Hashable, Sendable {
     public let name: String
     /// The parameters' types, in order.
     public let inputs: [ABIType]
+    /// The canonical signature, as hashed for the selector: `transfer(address,uint256)`.
+    public let canonicalSignature: String
+    /// The first four bytes of the keccak of the canonical signature.
+    public let selector: [UInt8]
 
     /// Parses `name(type,…)`; parameter names and spaces are allowed and ignored, `uint` means `uint256`.
     public init(signature: String) throws(ABIError) {
         let (name, parameters) = try parseSignature(signature)
         self.name = name
         self.inputs = parameters.map(\.type)
-    }
-
-    /// The canonical signature, as hashed for the selector: `transfer(address,uint256)`.
-    public var canonicalSignature: String {
-        name + "(" + inputs.map(\.description).joined(separator: ",") + ")"
-    }
-
-    /// The first four bytes of the keccak of the canonical signature.
-    public var selector: [UInt8] {
-        Array(Keccak256.hash(canonicalSignature.utf8).prefix(4))
+        self.canonicalSignature = name + "(" + inputs.map(\.description).joined(separator: ",") + ")"
+        self.selector = Array(Keccak256.hash(canonicalSignature.utf8).prefix(4))
     }
 
     /// Calldata: the selector, then the encoded arguments.
@@ -43,6 +39,12 @@ public struct ABIEvent: Hashable, Sendable {
     public let parameters: [ABIParameter]
     /// Whether the event is anonymous (no signature topic).
     public let anonymous: Bool
+    /// The canonical signature without names or `indexed`: `Transfer(address,address,uint256)`.
+    public let canonicalSignature: String
+    /// The keccak of the canonical signature: a non-anonymous event's first topic.
+    public let topic: [UInt8]
+    /// The types of the parameters that are not indexed, in order: the tuple the data holds.
+    private let dataTypes: [ABIType]
 
     /// Parses `Name(type [indexed] [name], …)`, for example `Transfer(address indexed from, address indexed to,
     /// uint256 value)`.
@@ -51,16 +53,9 @@ public struct ABIEvent: Hashable, Sendable {
         self.name = name
         self.parameters = parameters
         self.anonymous = anonymous
-    }
-
-    /// The canonical signature without names or `indexed`: `Transfer(address,address,uint256)`.
-    public var canonicalSignature: String {
-        name + "(" + parameters.map(\.type.description).joined(separator: ",") + ")"
-    }
-
-    /// The keccak of the canonical signature: a non-anonymous event's first topic.
-    public var topic: [UInt8] {
-        Keccak256.hash(canonicalSignature.utf8)
+        self.canonicalSignature = name + "(" + parameters.map(\.type.description).joined(separator: ",") + ")"
+        self.topic = Keccak256.hash(canonicalSignature.utf8)
+        self.dataTypes = parameters.filter { !$0.indexed }.map(\.type)
     }
 
     /// Decodes a log's values in declaration order. Indexed value types come from their topics; indexed strings,
@@ -75,7 +70,7 @@ public struct ABIEvent: Hashable, Sendable {
         guard remainingTopics.count == indexedCount else {
             throw .topicCountMismatch(expected: indexedCount + (anonymous ? 0 : 1), found: topics.count)
         }
-        var dataValues = try ABI.decode(parameters.filter { !$0.indexed }.map(\.type), from: data)[...]
+        var dataValues = try ABI.decode(dataTypes, from: data)[...]
         var values: [ABIValue] = []
         for parameter in parameters {
             if parameter.indexed {

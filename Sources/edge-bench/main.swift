@@ -4,6 +4,7 @@
 #endif
 
 let benchmarks: [String: () -> Void] = [
+    "abi-logs": runABILogBenchmark,
     "keccak": runKeccakBenchmark,
     "trie-proofs": runTrieProofBenchmark,
 ]
