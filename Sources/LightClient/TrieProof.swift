@@ -5,36 +5,57 @@ public enum TrieProof {
     /// Follows `key` from `root` through `proof` and returns the value it proves, or `nil` when it proves the key
     /// absent. `proof` lists the hash-referenced nodes from the root down, as `eth_getProof` returns them.
     public static func verify(root: [UInt8], key: [UInt8], proof: [[UInt8]]) throws(ProofError) -> [UInt8]? {
+        switch try walk(root: root, key: key, proof: proof) {
+        case .value(let value): value
+        case .absent: nil
+        }
+    }
+
+    /// Checks that `proof` proves `key` holds `value` under `root`: `pathMismatch` when it proves the key absent,
+    /// `valueMismatch` when it proves another value.
+    public static func verifyInclusion(
+        root: [UInt8], key: [UInt8], value: [UInt8], proof: [[UInt8]]
+    ) throws(ProofError) {
+        switch try walk(root: root, key: key, proof: proof) {
+        case .absent(let nibble):
+            throw .pathMismatch(nibble: nibble)
+        case .value(let found):
+            guard found == value else { throw .valueMismatch(expected: value, found: found) }
+        }
+    }
+
+    /// Checks that `proof` proves `key` absent under `root`.
+    public static func verifyExclusion(root: [UInt8], key: [UInt8], proof: [[UInt8]]) throws(ProofError) {
+        if case .value(let found) = try walk(root: root, key: key, proof: proof) {
+            throw .valueMismatch(expected: nil, found: found)
+        }
+    }
+
+    private static func walk(root: [UInt8], key: [UInt8], proof: [[UInt8]]) throws(ProofError) -> ProofOutcome {
         guard let first = proof.first else {
             guard root == MerklePatriciaTrie.emptyRootHash else { throw .missingNode(index: 0, hash: root) }
-            return nil
+            return .absent(nibble: 0)
         }
         var walker = ProofWalker(proof: proof, path: nibbles(of: key))
         var node = try walker.node(at: 0, expectedHash: root, encoded: first)
         while true {
             switch try walker.step(node) {
-            case .found(let value):
+            case .found(let outcome):
                 guard walker.index == proof.count - 1 else { throw .unusedNodes(count: proof.count - 1 - walker.index) }
-                return value
+                return outcome
             case .next(let child):
                 node = child
             }
         }
     }
+}
 
-    /// Checks that `proof` proves `key` holds `value` under `root`.
-    public static func verifyInclusion(
-        root: [UInt8], key: [UInt8], value: [UInt8], proof: [[UInt8]]
-    ) throws(ProofError) {
-        let found = try verify(root: root, key: key, proof: proof)
-        guard found == value else { throw .valueMismatch(expected: value, found: found) }
-    }
-
-    /// Checks that `proof` proves `key` absent under `root`.
-    public static func verifyExclusion(root: [UInt8], key: [UInt8], proof: [[UInt8]]) throws(ProofError) {
-        let found = try verify(root: root, key: key, proof: proof)
-        guard found == nil else { throw .valueMismatch(expected: nil, found: found) }
-    }
+/// What a valid proof establishes about a key.
+private enum ProofOutcome {
+    /// The key holds this (non-empty) value.
+    case value([UInt8])
+    /// The key is absent: the trie has nothing where its path leaves the proven nodes, at this nibble.
+    case absent(nibble: Int)
 }
 
 /// Why a proof does not establish anything under the given root.
@@ -47,6 +68,8 @@ public enum ProofError: Error, Equatable, Sendable {
     case badNode(index: Int, reason: String)
     /// The path ended before the proof did.
     case unusedNodes(count: Int)
+    /// The proof is valid but proves the key absent: the trie's path leaves the key's at this nibble.
+    case pathMismatch(nibble: Int)
     /// The proof is valid but proves a different value (nil: absence) than the one claimed.
     case valueMismatch(expected: [UInt8]?, found: [UInt8]?)
 }
@@ -54,7 +77,7 @@ public enum ProofError: Error, Equatable, Sendable {
 /// The state of one walk down a proof: which proof node we are in and how much of the path is consumed.
 private struct ProofWalker {
     enum Step {
-        case found([UInt8]?)
+        case found(ProofOutcome)
         case next(RLPItem)
     }
 
@@ -80,9 +103,10 @@ private struct ProofWalker {
         if items.count == 17 {
             guard position < path.count else {
                 guard case .bytes(let value) = items[16] else { throw bad("branch value must be bytes") }
-                return .found(value.isEmpty ? nil : value)
+                return .found(value.isEmpty ? .absent(nibble: position) : .value(value))
             }
             let child = items[Int(path[position])]
+            if case .bytes(let reference) = child, reference.isEmpty { return .found(.absent(nibble: position)) }
             position += 1
             return try follow(child)
         }
@@ -91,10 +115,10 @@ private struct ProofWalker {
         let rest = path[position...]
         if isLeaf {
             guard case .bytes(let value) = items[1], !value.isEmpty else { throw bad("leaf value must be non-empty") }
-            return .found(rest.elementsEqual(nodePath) ? value : nil)
+            return .found(rest.elementsEqual(nodePath) ? .value(value) : .absent(nibble: position))
         }
         guard !nodePath.isEmpty else { throw bad("extension with an empty path") }
-        guard rest.starts(with: nodePath) else { return .found(nil) }
+        guard rest.starts(with: nodePath) else { return .found(.absent(nibble: position)) }
         position += nodePath.count
         return try follow(items[1])
     }
@@ -103,7 +127,7 @@ private struct ProofWalker {
     private mutating func follow(_ reference: RLPItem) throws(ProofError) -> Step {
         switch reference {
         case .bytes(let hash) where hash.isEmpty:
-            return .found(nil)
+            return .found(.absent(nibble: position))
         case .bytes(let hash) where hash.count == 32:
             index += 1
             guard index < proof.count else { throw .missingNode(index: index, hash: hash) }

@@ -103,6 +103,14 @@ import Testing
             let proof = trie.proof(forKey: key)
             #expect(trie.value(forKey: key) == nil)
             try TrieProof.verifyExclusion(root: vector.root, key: key, proof: proof)
+            let error = #expect(throws: ProofError.self) {
+                try TrieProof.verifyInclusion(root: vector.root, key: key, value: [1], proof: proof)
+            }
+            if case .pathMismatch(let nibble)? = error {
+                #expect(nibble <= 2 * key.count)
+            } else {
+                Issue.record("expected pathMismatch, got \(String(describing: error))")
+            }
         }
     }
 
