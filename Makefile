@@ -1,5 +1,5 @@
 # cortensor-edge — the two commands:
-#   make run    install what is missing (apt), build the release binary, start the router (--dev)
+#   make run    install what is missing (apt), build the release binary, fetch the fallback model, start the router (--dev)
 #   make test   every test: the acceptance suite (pytest, real binary) and then `swift test`
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -13,8 +13,8 @@ help:
 	@sed -n '2,3p' Makefile | sed 's/^# *//'
 	@echo "  other targets: setup deps build release acceptance unit venv lint bench deb clean"
 
-setup:  ## apt packages + release build
-	./scripts/setup
+setup:  ## apt packages + release build + the fallback model (SmolLM2-135M, 98 MB) in ./.cortensor-edge/models
+	./scripts/setup --model
 
 deps:  ## apt packages only
 	./scripts/setup --deps-only
@@ -23,7 +23,7 @@ build:
 	swift build
 
 release:
-	swift build -c release --static-swift-stdlib
+	swift build -c release --static-swift-stdlib --product cortensor-edge
 
 run: setup
 	$(RELEASE_BIN) serve --dev $(ARGS)

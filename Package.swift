@@ -13,9 +13,11 @@ let package = Package(
         // C shims: a module map and one header each, found through pkg-config.
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // libcurl is dlopened on first use (its dependencies cost ~1.8 MB of idle RSS); headers from
+        // libcurl4-openssl-dev.
+        .target(name: "CCurl"),
 
         // Libraries, one per concern.
         .target(name: "JSON"),
@@ -23,18 +25,20 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Cache", dependencies: ["Hashing", "SQLite"]),
+        .target(name: "Inference"),
         .target(name: "LightClient"),
         .target(
             name: "Gateway",
             dependencies: [
-                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache",
+                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache", "Inference",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "EdgeCommands",
             dependencies: [
-                "CMalloc", "Gateway", "Cache", "JSON", "Hashing", .product(name: "Logging", package: "swift-log"),
+                "CMalloc", "Gateway", "Cache", "Inference", "JSON", "Hashing",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // lld for packed relative relocations (DT_RELR, glibc >= 2.36): the PIE's ~570 KB of RELA entries, read and
@@ -49,8 +53,8 @@ let package = Package(
                             ["-Xlinker", $0]
                         })
             ]),
-        // Benchmarks against peers in one run (`swift run -c release edge-bench <name>`); not part of the product.
-        .executableTarget(name: "edge-bench", dependencies: ["LightClient", "Hashing"]),
+        // Development micro-benchmarks (not shipped): `swift run -c release edge-bench <subcommand> ...`.
+        .executableTarget(name: "edge-bench", dependencies: ["Inference", "LightClient", "Hashing"]),
 
         // Helpers every test target may share: the test data locator and a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LightClientTests", dependencies: ["LightClient", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]

@@ -9,7 +9,7 @@ RUNS=${RUNS:-10}
 
 BIN=${EDGE_TEST_BINARY:-}
 if [[ -z "$BIN" ]]; then
-    swift build -c release --static-swift-stdlib >&2
+    swift build -c release --static-swift-stdlib --product cortensor-edge >&2
     BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"
 fi
 [[ -x "$BIN" ]] || { echo "footprint: no router binary at $BIN" >&2; exit 1; }

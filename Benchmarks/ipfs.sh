@@ -17,7 +17,7 @@ BLOCK_BYTES=${BLOCK_BYTES:-4096}
 
 BIN=${EDGE_TEST_BINARY:-}
 if [[ -z "$BIN" ]]; then
-    swift build -c release --static-swift-stdlib >&2
+    swift build -c release --static-swift-stdlib --product cortensor-edge >&2
     BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"
 fi
 command -v nginx >/dev/null && command -v wrk >/dev/null || {

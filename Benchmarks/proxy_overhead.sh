@@ -6,6 +6,10 @@
 # The upstream is nginx answering a static OpenAI completion JSON with `return 200` (a Python server would be
 # the bottleneck). nginx and wrk come from Debian (installed here if missing).
 #
+# A second nginx, a plain reverse proxy (proxy_pass with upstream keep-alive, 2 workers) in front of the same
+# upstream, is the peer for the router: it shows what any proxy costs on this box, where the load generator,
+# the upstream and the proxy share the same 2 cores.
+#
 # Env: EDGE_TEST_BINARY (default: release build), DURATION (15s), CONNECTIONS (32), THREADS (2),
 #      WARMUP (3s), KEEP_TMP=1 to keep logs.
 set -euo pipefail
@@ -27,7 +31,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 BIN=${EDGE_TEST_BINARY:-}
 if [[ -z "$BIN" ]]; then
-    swift build -c release --static-swift-stdlib >&2
+    swift build -c release --static-swift-stdlib --product cortensor-edge >&2
     BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"
 fi
 [[ -x "$BIN" ]] || { echo "proxy_overhead: no router binary at $BIN" >&2; exit 1; }
@@ -35,9 +39,10 @@ fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 TMP=$(mktemp -d /tmp/ce-bench-proxy.XXXXXX)
-NGINX_PID="" ROUTER_PID=""
+NGINX_PID="" PROXY_PID="" ROUTER_PID=""
 cleanup() {
     [[ -n "$ROUTER_PID" ]] && kill -TERM "$ROUTER_PID" 2>/dev/null && wait "$ROUTER_PID" 2>/dev/null || true
+    [[ -n "$PROXY_PID" ]] && kill -QUIT "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null || true
     [[ -n "$NGINX_PID" ]] && kill -QUIT "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
     if [[ "${KEEP_TMP:-0}" == 1 ]]; then echo "logs kept in $TMP" >&2; else rm -rf "$TMP"; fi
 }
@@ -66,6 +71,27 @@ http {
 NGINX
 "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
 NGINX_PID=$!
+
+PROXY_PORT=$(free_port)
+mkdir -p "$TMP/proxy/logs"
+cat >"$TMP/proxy/nginx.conf" <<NGINX
+daemon off;
+worker_processes 2;
+pid $TMP/proxy/nginx.pid;
+error_log $TMP/proxy/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    upstream miner { server 127.0.0.1:$UP_PORT; keepalive 64; keepalive_requests 1000000; }
+    server {
+        listen 127.0.0.1:$PROXY_PORT;
+        location / { proxy_pass http://miner; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+NGINX
+"$NGINX" -p "$TMP/proxy" -c "$TMP/proxy/nginx.conf" &
+PROXY_PID=$!
 
 ROUTER_PORT=$(free_port)
 mkdir -p "${STATE_DIR:-$TMP/state}"
@@ -110,6 +136,7 @@ wait_200() {  # url [curl args...]
     return 1
 }
 wait_200 "http://127.0.0.1:$UP_PORT/v1/models"
+wait_200 "http://127.0.0.1:$PROXY_PORT/v1/models"
 wait_200 "http://127.0.0.1:$ROUTER_PORT/readyz" || { tail -20 "$TMP/router.log" >&2; exit 1; }
 
 cat >"$TMP/post.lua" <<'LUA'
@@ -137,9 +164,10 @@ run_wrk() {  # name url
     fi
 }
 run_wrk direct "http://127.0.0.1:$UP_PORT/v1/completions"
+run_wrk nginx_proxy "http://127.0.0.1:$PROXY_PORT/v1/completions"
 run_wrk router "http://127.0.0.1:$ROUTER_PORT/v1/completions"
 
-python3 - "$TMP/direct.txt" "$TMP/router.txt" "$DURATION" "$CONNECTIONS" "$THREADS" <<'PY'
+python3 - "$TMP/direct.txt" "$TMP/router.txt" "$TMP/nginx_proxy.txt" "$DURATION" "$CONNECTIONS" "$THREADS" <<'PY'
 import re, sys
 
 def ms(value: str) -> float:
@@ -158,14 +186,15 @@ def parse(path: str) -> dict:
     out["non2xx"] = int(non2xx.group(1)) if non2xx else 0
     return out
 
-d, r = parse(sys.argv[1]), parse(sys.argv[2])
-print(f"proxy overhead: POST /v1/completions, wrk -t{sys.argv[5]} -c{sys.argv[4]} -d{sys.argv[3]}")
-print(f"{'':10}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>12}")
-for name, v in (("direct", d), ("router", r)):
-    print(f"{name:10}{v['p50']:>10.3f}{v['p99']:>10.3f}{v['rps']:>12.0f}")
+d, r, n = parse(sys.argv[1]), parse(sys.argv[2]), parse(sys.argv[3])
+print(f"proxy overhead: POST /v1/completions, wrk -t{sys.argv[6]} -c{sys.argv[5]} -d{sys.argv[4]}")
+print(f"{'':13}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>12}")
+for name, v in (("direct", d), ("nginx proxy", n), ("router", r)):
+    print(f"{name:13}{v['p50']:>10.3f}{v['p99']:>10.3f}{v['rps']:>12.0f}")
 print(f"added latency: p50 {r['p50'] - d['p50']:+.3f} ms, p99 {r['p99'] - d['p99']:+.3f} ms (goal: <= 1 ms at p99)")
 print(f"throughput ratio router/direct: {r['rps'] / d['rps']:.2%} (goal: >= 50%)")
-for name, v in (("direct", d), ("router", r)):
+print(f"peer: nginx proxy/direct {n['rps'] / d['rps']:.2%}; router/nginx proxy {r['rps'] / n['rps']:.2%}")
+for name, v in (("direct", d), ("nginx proxy", n), ("router", r)):
     if v["errors"] or v["non2xx"]:
         print(f"{name}: {v['errors']} non-2xx={v['non2xx']}")
 PY

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target with AddressSanitizer and runs it for N seconds (default 60).
 #
-#   Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|lightclient> [seconds] [extra libFuzzer flags...]
+#   Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [extra libFuzzer flags...]
 #   Fuzz/run-fuzz.sh <target> --build-only
 #
 # None of the harnesses is part of Package.swift. Each target compiles a subset of Sources/ together with its
@@ -114,8 +114,16 @@ multipart)
     seed_dirs=("$root/Fuzz/MultipartFuzz/seeds")
     link=()
     ;;
+gguf)
+    # The whole Inference target: GGUF reader, tensor views, kernels and the thread pool.
+    sources=("$src"/Inference/*.swift)
+    module=GGUFFuzz
+    dict="$root/Fuzz/gguf.dict"
+    seed_dirs=("$root/Fuzz/GGUFFuzz/seeds")
+    link=()
+    ;;
 *)
-    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|lightclient> [seconds] [--build-only | libFuzzer flags...]" >&2
+    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [--build-only | libFuzzer flags...]" >&2
     exit 2
     ;;
 esac

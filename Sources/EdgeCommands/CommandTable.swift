@@ -171,6 +171,29 @@ public struct CommandTable: Sendable, Hashable {
             CommandSpec(["cache"], summary: "The completion cache"),
             CommandSpec(["cache", "stats"], summary: "Entries and bytes cached"),
             CommandSpec(["cache", "clear"], summary: "Remove every cached completion"),
+            CommandSpec(["model"], summary: "Local GGUF models, the fallback when no miner can answer"),
+            CommandSpec(
+                ["model", "info"], summary: "Print a GGUF file's architecture, hyperparameters, tokenizer and tensors",
+                options: [OptionSpec("tensors", help: "Also list every tensor (name, type, shape)")],
+                arguments: [ArgumentSpec("FILE", help: "A .gguf model file")]),
+            CommandSpec(
+                ["model", "run"], summary: "Generate from a prompt, streaming the text; prints tokens/s to stderr",
+                options: ModelCommand.generationOptions + [
+                    OptionSpec("prompt", valueName: "TEXT", help: "The prompt (required)"),
+                    OptionSpec("chat", help: "Send the prompt as a user message through the model's chat template"),
+                    OptionSpec("system", valueName: "TEXT", help: "With --chat: a system message first"),
+                    OptionSpec("print-token-ids", help: "Print the generated token ids instead of the text"),
+                ],
+                arguments: [ArgumentSpec("FILE", help: "A .gguf model file")]),
+            CommandSpec(
+                ["model", "bench"], summary: "Measure prompt and generation tokens/s (like llama-bench)",
+                options: [
+                    OptionSpec("threads", valueName: "N", help: "Threads (default: the CPUs online)"),
+                    OptionSpec("prompt-tokens", valueName: "N", help: "Prompt length (default 128)"),
+                    OptionSpec("generate", valueName: "N", help: "Tokens to generate (default 32)"),
+                    OptionSpec("repetitions", valueName: "N", help: "Runs; the median is reported (default 3)"),
+                ],
+                arguments: [ArgumentSpec("FILE", help: "A .gguf model file")]),
             CommandSpec(["version"], summary: "Print the version"),
             CommandSpec(
                 ["help"], summary: "Show help for a command",

@@ -89,6 +89,12 @@ public struct EdgeCommands: Sendable {
             let result = ConfigCheck.run(configPath: parsed.value("config"), environment: environment)
             (result.exitCode == 0 ? output.standardOutput : output.standardError)(result.output)
             return result.exitCode
+        case let path where path.first == "model":
+            do {
+                return ModelRunner(output: output, programName: table.programName).run(try ModelCommand.parse(parsed))
+            } catch {
+                return usageError(error)
+            }
         default:
             break
         }

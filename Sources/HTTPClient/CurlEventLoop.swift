@@ -2,9 +2,6 @@ import CCurl
 import Glibc
 import Synchronization
 
-/// libcurl's process-wide setup, run once on first use (Swift globals initialize lazily and thread-safely).
-private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue)
-
 /// Runs libcurl's multi interface on one event thread. Other threads only queue commands and wake the thread;
 /// every easy handle is created, driven and cleaned up on that thread. The only file that imports CCurl.
 @safe final class CurlEventLoop: @unchecked Sendable {
@@ -40,8 +37,8 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
     static let maxIdleHandles = 16
 
     init(configuration: HTTPClient.Configuration) throws(HTTPClientError) {
-        guard curlGlobalInitCode == 0 else { throw .setupFailed("curl_global_init failed (\(curlGlobalInitCode))") }
-        guard let multi = unsafe curl_multi_init() else { throw .setupFailed("curl_multi_init failed") }
+        try Self.loadLibcurl()
+        guard let multi = unsafe ccurl_multi_init() else { throw .setupFailed("curl_multi_init failed") }
         unsafe self.multi = multi
         self.configuration = configuration
         _ = unsafe ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, configuration.maxCachedConnections))
@@ -53,9 +50,20 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         self.thread.withLock { $0 = thread }
     }
 
+    /// Loads libcurl and runs its process-wide setup, once per process (the router links no libcurl, so an idle
+    /// router holds none of it in memory).
+    private static func loadLibcurl() throws(HTTPClientError) {
+        var reason = [CChar](repeating: 0, count: 512)
+        let status = unsafe reason.withUnsafeMutableBufferPointer { unsafe ccurl_load($0.baseAddress, $0.count) }
+        guard status == 0 else {
+            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw .setupFailed("libcurl could not be loaded: \(text)")
+        }
+    }
+
     deinit {
         // The thread holds `self` until it returns, so no handle is left on the multi handle here.
-        _ = unsafe curl_multi_cleanup(multi)
+        _ = unsafe ccurl_multi_cleanup(multi)
     }
 
     /// Queues a command and wakes the thread; `false` once the loop shut down.
@@ -66,14 +74,14 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
             inbox.commands.append(command)
             return true
         }
-        if accepted { _ = unsafe curl_multi_wakeup(multi) }
+        if accepted { _ = unsafe ccurl_multi_wakeup(multi) }
         return accepted
     }
 
     /// Fails every transfer with `.shutdown`, then waits for the thread to end. Idempotent.
     func shutdown() {
         inbox.withLock { $0.isClosed = true }
-        _ = unsafe curl_multi_wakeup(multi)
+        _ = unsafe ccurl_multi_wakeup(multi)
         thread.withLock { thread in
             guard let running = thread else { return }
             thread = nil
@@ -93,13 +101,13 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
             for command in commands { apply(command, isClosed: isClosed) }
             if isClosed {
                 for transfer in Array(active.values) { remove(transfer, outcome: .failure(.shutdown)) }
-                while let easy = unsafe idleHandles.popLast() { unsafe curl_easy_cleanup(easy) }
+                while let easy = unsafe idleHandles.popLast() { unsafe ccurl_easy_cleanup(easy) }
                 return
             }
-            _ = unsafe curl_multi_perform(multi, &runningHandles)
+            _ = unsafe ccurl_multi_perform(multi, &runningHandles)
             collectFinished()
             let wait = expireIdle(now: .now)
-            _ = unsafe curl_multi_poll(multi, nil, 0, Int32(wait), nil)
+            _ = unsafe ccurl_multi_poll(multi, nil, 0, Int32(wait), nil)
         }
     }
 
@@ -108,13 +116,13 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         case .start(let transfer):
             guard transfer.isPending else { return }
             guard !isClosed else { return transfer.finish(.failure(.shutdown), head: HTTPResponseHead(status: 0)) }
-            guard let easy = unsafe idleHandles.popLast() ?? curl_easy_init() else {
+            guard let easy = unsafe idleHandles.popLast() ?? ccurl_easy_init() else {
                 return transfer.finish(
                     .failure(.setupFailed("curl_easy_init failed")), head: HTTPResponseHead(status: 0))
             }
             do {
                 let entry = try unsafe ActiveTransfer(transfer, easy: easy, configuration: configuration)
-                guard unsafe curl_multi_add_handle(multi, easy) == CURLM_OK else {
+                guard unsafe ccurl_multi_add_handle(multi, easy) == CURLM_OK else {
                     transfer.finish(.failure(.setupFailed("curl_multi_add_handle failed")), head: entry.fallbackHead)
                     return release(entry)
                 }
@@ -132,7 +140,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
             entry.lastActivity = .now
             // May call the write callback right here with the bytes held back while paused; if that write
             // fails, libcurl leaves ending the transfer to us.
-            let code = unsafe curl_easy_pause(entry.easy, ccurl_pause_cont())
+            let code = unsafe ccurl_easy_pause(entry.easy, ccurl_pause_cont())
             if code != CURLE_OK { remove(entry, outcome: .failure(entry.error(for: code))) }
         }
     }
@@ -140,7 +148,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
     /// Takes finished transfers off the multi handle and reports their outcome.
     private func collectFinished() {
         var remaining: Int32 = 0
-        while let message = unsafe curl_multi_info_read(multi, &remaining) {
+        while let message = unsafe ccurl_multi_info_read(multi, &remaining) {
             guard unsafe message.pointee.msg == CURLMSG_DONE, let easy = unsafe message.pointee.easy_handle else {
                 continue
             }
@@ -170,7 +178,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
 
     private func remove(_ entry: ActiveTransfer, outcome: Result<Void, HTTPClientError>) {
         active[ObjectIdentifier(entry.transfer)] = nil
-        _ = unsafe curl_multi_remove_handle(multi, entry.easy)
+        _ = unsafe ccurl_multi_remove_handle(multi, entry.easy)
         entry.transfer.finish(outcome, head: entry.fallbackHead)
         release(entry)
     }
@@ -178,7 +186,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
     /// Resets the transfer's easy handle for reuse (or frees it), then frees the rest of the transfer's setup.
     /// The handle must be off the multi handle.
     private func release(_ entry: ActiveTransfer) {
-        unsafe curl_easy_reset(entry.easy)
+        unsafe ccurl_easy_reset(entry.easy)
         unsafe recycle(entry.easy)
         entry.close()
     }
@@ -188,7 +196,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         if unsafe idleHandles.count < Self.maxIdleHandles {
             unsafe idleHandles.append(easy)
         } else {
-            unsafe curl_easy_cleanup(easy)
+            unsafe ccurl_easy_cleanup(easy)
         }
     }
 }
@@ -220,7 +228,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
             try transfer.request.validate()
             try configure(transfer.request, configuration: configuration)
         } catch {
-            unsafe curl_easy_reset(easy)
+            unsafe ccurl_easy_reset(easy)
             close()
             throw error
         }
@@ -229,7 +237,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
     /// Frees what `init` and `configure` set up except the easy handle, which the loop must have reset (so it
     /// points at none of it) after taking it off the multi handle.
     func close() {
-        unsafe curl_slist_free_all(headerList)
+        unsafe ccurl_slist_free_all(headerList)
         unsafe headerList = nil
         unsafe errorBuffer.deallocate()
         if let reference = unsafe cReference { unsafe Self.releaseReference(reference) }
@@ -285,7 +293,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
         }
         try configureMethod(request)
         for line in request.headerLines {
-            guard let appended = unsafe curl_slist_append(headerList, line) else {
+            guard let appended = unsafe ccurl_slist_append(headerList, line) else {
                 throw .setupFailed("curl_slist_append failed")
             }
             unsafe headerList = appended
@@ -349,7 +357,7 @@ private let curlGlobalInitCode: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAU
     /// Maps a libcurl result to the error the caller sees.
     func error(for code: CURLcode) -> HTTPClientError {
         let detail = unsafe String(cString: errorBuffer)
-        let message = detail.isEmpty ? unsafe String(cString: curl_easy_strerror(code)) : detail
+        let message = detail.isEmpty ? unsafe String(cString: ccurl_easy_strerror(code)) : detail
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY:
             return .connectFailed(message)

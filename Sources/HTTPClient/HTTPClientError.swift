@@ -41,3 +41,20 @@ extension HTTPTimeoutPhase {
         self = timeouts.connect < total && elapsed < total ? .connect : .total
     }
 }
+
+extension HTTPClientError: CustomStringConvertible {
+    /// A one-line message for logs and for error replies that name an upstream failure.
+    public var description: String {
+        switch self {
+        case .connectFailed(let message): message
+        case .timedOut(let phase): "timed out (\(phase) limit)"
+        case .cancelled: "cancelled"
+        case .bodyTooLarge(let limit): "response body larger than \(limit) bytes"
+        case .tlsFailed(let message): "TLS: \(message)"
+        case .invalidRequest(let message): "invalid request: \(message)"
+        case .transport(let code, let message): "transport error \(code): \(message)"
+        case .shutdown: "client shut down"
+        case .setupFailed(let message): message
+        }
+    }
+}

@@ -1,12 +1,17 @@
 extension UpstreamError {
-    /// The HTTP error a caller sees: 503 when no miner could take the request, 502 when miners failed,
-    /// 504 when the deadline passed.
+    /// The HTTP error a caller sees: 503 when no miner could take the request or all were busy, 502 when miners
+    /// failed, 504 when the deadline passed.
     var apiError: APIError {
         switch self {
         case .noHealthyMiner(let model):
             let which = model.map { " for model '\($0)'" } ?? ""
             return APIError(
                 status: 503, code: "no_miner_available", message: "no healthy miner is available\(which)",
+                headers: [APIError.Header(name: "Retry-After", value: "5")])
+        case .allMinersFailed(let attempts) where attempts.allSatisfy({ $0.reason == .httpStatus(429) }):
+            return APIError(
+                status: 503, code: "miners_busy",
+                message: "every miner is busy: " + attempts.map(\.minerID).joined(separator: ", "),
                 headers: [APIError.Header(name: "Retry-After", value: "5")])
         case .allMinersFailed(let attempts):
             return APIError(

@@ -41,10 +41,12 @@ public final class EdgeApp: Sendable {
                 ),
             ]
         })
+        let local = try loadFallbackModel()
         let pool = MinerPool(
-            miners: config.miners, transport: HTTPClientMinerTransport(client: client), settings: config.minerPool,
-            logger: logger, observer: metrics.minerPoolObserver)
-        let gateways = makeGateways(store: store, pool: pool, client: client, metrics: metrics)
+            miners: config.miners + (local.map { [$0.minerConfig] } ?? []),
+            transport: MinerTransportRouter(remote: HTTPClientMinerTransport(client: client), local: local),
+            settings: config.minerPool, logger: logger, observer: metrics.minerPoolObserver)
+        let gateways = makeGateways(store: store, pool: pool, client: client, metrics: metrics, localModel: local)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
             let server = HTTPServer(configuration: configuration) { request in await gateway.handle(request) }
@@ -67,9 +69,41 @@ public final class EdgeApp: Sendable {
         return 0
     }
 
-    private func makeGateways(store: EdgeStore, pool: MinerPool, client: HTTPClient, metrics: Metrics)
-        -> [(HTTPServerConfiguration, EdgeGateway)]
-    {
+    /// The fallback model's miner, or nil when `fallback.model` is `none`, or `auto` finds no model.
+    private func loadFallbackModel() throws -> LocalModelMiner? {
+        guard let path = Self.fallbackModelPath(config) else {
+            logger.info("no fallback model", metadata: ["fallback.model": "\(config.fallback.model)"])
+            return nil
+        }
+        let started = ContinuousClock.now
+        let model = try LocalModel(path: path, chatTemplate: config.fallback.chatTemplate)
+        let threads =
+            config.fallback.threads > 0 ? config.fallback.threads : max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        logger.info(
+            "fallback model loaded",
+            metadata: [
+                "model": "\(model.name)", "path": "\(path)",
+                "ms": "\(Int((ContinuousClock.now - started).seconds * 1000))",
+            ])
+        return LocalModelMiner(
+            model: model, threads: threads, contextLength: config.fallback.contextLength,
+            maxTokens: config.fallback.maxTokens, queueLimit: config.fallback.queueLimit)
+    }
+
+    /// `fallback.model` resolved: `auto` is the first `*.gguf` in `<state>/models/`.
+    static func fallbackModelPath(_ config: EdgeConfig) -> String? {
+        switch config.fallback.model {
+        case "none": return nil
+        case "auto":
+            let folder = config.stateDirectory + "/models"
+            return fileNames(inDirectory: folder, suffix: ".gguf").first.map { folder + "/" + $0 }
+        default: return config.fallback.model
+        }
+    }
+
+    private func makeGateways(
+        store: EdgeStore, pool: MinerPool, client: HTTPClient, metrics: Metrics, localModel: LocalModelMiner?
+    ) -> [(HTTPServerConfiguration, EdgeGateway)] {
         let service = CompletionService(
             pool: pool, tasks: TaskWriter(store: store.tasks, blocks: store.blocks), sessions: config.sessions,
             logger: logger,
@@ -78,7 +112,8 @@ public final class EdgeApp: Sendable {
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(
             service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info)
-        let openAI = OpenAIRoutes(service: service, pool: pool, created: Int(WallClock.unixSeconds()))
+        let openAI = OpenAIRoutes(
+            service: service, pool: pool, created: Int(WallClock.unixSeconds()), localModel: localModel)
         let authenticator = Authenticator(keys: store.apiKeys, devMode: config.auth.devMode)
         let limiter = RateLimiter(
             requestsPerMinute: config.auth.rateLimitPerMinute, burst: config.auth.rateLimitBurst)

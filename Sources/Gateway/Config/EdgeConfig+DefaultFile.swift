@@ -94,6 +94,24 @@ extension EdgeConfig {
         # Times a request must be seen before its completion is stored (1 = the first time).
         #admit_after = 2
 
+        # The local fallback model: a small GGUF model (llama or qwen2 architecture) run on this box's CPU
+        # when no miner can answer. It is miner "local", tried after every other miner, for any model.
+        #[fallback]
+        # A .gguf file; "auto" takes the first *.gguf in the state directory's models/ folder (scripts/setup
+        # --model puts SmolLM2-135M-Instruct there); "none" turns it off.
+        #model = "auto"
+        # Threads for inference (0 = every CPU).
+        #threads = 0
+        # Most tokens one generation holds, prompt included (at most the model's own context).
+        #context = 2048
+        # Most tokens one answer may have.
+        #max_tokens = 512
+        # Requests that may wait while one generation runs; more are refused with 429.
+        #queue = 4
+        # A chat format instead of the one recognized in the model: chatml, llama3, llama2, llama2-sys,
+        # llama2-sys-bos, llama2-sys-strip, zephyr, falcon3, phi3, gemma.
+        #   chat_template = "chatml"
+
         # Miners: OpenAI-compatible servers (llama.cpp server, vLLM, Ollama). None by default;
         # CORTENSOR_EDGE_MINERS="http://a:8080,http://b:8080" or `serve --miner URL` replace this list.
         # One table per miner, for example:

@@ -1,5 +1,6 @@
-/// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]`, `[pool]` and `[ipfs]` sections,
-/// declared once as data: file keys, environment variables, validation ranges and `describe` all use it.
+/// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]`, `[pool]`, `[ipfs]`, `[cache]` and
+/// `[fallback]` sections, declared once as data: file keys, environment variables, validation ranges and
+/// `describe` all use it.
 extension EdgeConfig {
     /// The type and accepted values of a scalar setting.
     enum SettingKind: Sendable {
@@ -66,10 +67,16 @@ extension EdgeConfig {
         Setting(section: "cache", key: "max_entries", kind: .integer(1...10_000_000)),
         Setting(section: "cache", key: "max_bytes", kind: .integer(1...(1 << 40))),
         Setting(section: "cache", key: "admit_after", kind: .integer(1...15)),
+        Setting(section: "fallback", key: "model", kind: .string),
+        Setting(section: "fallback", key: "threads", kind: .integer(0...256)),
+        Setting(section: "fallback", key: "context", kind: .integer(16...1 << 20)),
+        Setting(section: "fallback", key: "max_tokens", kind: .integer(1...1 << 20)),
+        Setting(section: "fallback", key: "queue", kind: .integer(0...1024)),
+        Setting(section: "fallback", key: "chat_template", kind: .optionalString),
     ]
 
     /// The sections holding scalar settings, in order.
-    static let scalarSections = ["server", "admin", "state", "auth", "log", "pool", "ipfs", "cache"]
+    static let scalarSections = ["server", "admin", "state", "auth", "log", "pool", "ipfs", "cache", "fallback"]
 
     /// The current value of `setting` (nil for an unset optional string).
     func value(of setting: Setting) -> TOMLValue? {
@@ -105,6 +112,12 @@ extension EdgeConfig {
         case "cache.max_entries": .integer(Int64(completionCache.maxEntries))
         case "cache.max_bytes": .integer(completionCache.maxBytes)
         case "cache.admit_after": .integer(Int64(completionCache.admitAfter))
+        case "fallback.model": .string(fallback.model)
+        case "fallback.threads": .integer(Int64(fallback.threads))
+        case "fallback.context": .integer(Int64(fallback.contextLength))
+        case "fallback.max_tokens": .integer(Int64(fallback.maxTokens))
+        case "fallback.queue": .integer(Int64(fallback.queueLimit))
+        case "fallback.chat_template": fallback.chatTemplate.map(TOMLValue.string)
         default: preconditionFailure("setting \(setting.path) is not mapped")
         }
     }
@@ -181,6 +194,10 @@ extension EdgeConfig {
         case "cache.max_entries": completionCache.maxEntries = number
         case "cache.max_bytes": completionCache.maxBytes = Int64(number)
         case "cache.admit_after": completionCache.admitAfter = number
+        case "fallback.threads": fallback.threads = number
+        case "fallback.context": fallback.contextLength = number
+        case "fallback.max_tokens": fallback.maxTokens = number
+        case "fallback.queue": fallback.queueLimit = number
         default: preconditionFailure("integer setting \(setting.path) is not mapped")
         }
     }
@@ -192,6 +209,8 @@ extension EdgeConfig {
         case "server.tls_key": server.tlsKeyPath = text
         case "admin.host": admin.host = text
         case "state.directory": stateDirectory = text
+        case "fallback.model": fallback.model = text
+        case "fallback.chat_template": fallback.chatTemplate = text
         default: preconditionFailure("string setting \(setting.path) is not mapped")
         }
     }

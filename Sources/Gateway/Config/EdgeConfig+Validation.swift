@@ -59,6 +59,10 @@ extension EdgeConfig {
                     key: "\(path).id",
                     problem: "\(TOMLSyntax.quoted(miner.id)) may only use letters, digits, '.', '_' and '-'")
             }
+            guard miner.id != "local" || fallback.model == "none" else {
+                throw .invalidValue(
+                    key: "\(path).id", problem: "\"local\" is the fallback model's id (set fallback.model = \"none\")")
+            }
             if let first = seen[miner.id] {
                 throw .invalidValue(
                     key: "\(path).id", problem: "\(TOMLSyntax.quoted(miner.id)) is already used by miners[\(first)]")

@@ -19,6 +19,8 @@ public struct EdgeConfig: Sendable, Hashable {
     public var ipfs = IPFS()
     /// The completion cache (`[cache]`).
     public var completionCache = CompletionCaching()
+    /// The local fallback model (`[fallback]`).
+    public var fallback = Fallback()
     /// Local sessions (`[[sessions]]`); session 0 is always present.
     public var sessions: [SessionConfig] = [EdgeConfig.defaultSession]
 
@@ -65,6 +67,26 @@ public struct EdgeConfig: Sendable, Hashable {
         public var port = 0
 
         /// Creates the default admin settings.
+        public init() {}
+    }
+
+    /// The local model that answers when no miner can.
+    public struct Fallback: Sendable, Hashable {
+        /// A GGUF file; `auto` takes the first `*.gguf` in the state directory's `models/` (if any); `none` turns
+        /// the fallback off.
+        public var model = "auto"
+        /// Threads for inference; 0 uses every CPU online.
+        public var threads = 0
+        /// Most tokens one generation holds (prompt and answer), at most the model's own context.
+        public var contextLength = 2048
+        /// Most tokens one answer may have.
+        public var maxTokens = 512
+        /// Requests that may wait while one generation runs; more get 429.
+        public var queueLimit = 4
+        /// A chat format to use instead of the one recognized in the model (chatml, llama3, llama2, zephyr, ...).
+        public var chatTemplate: String?
+
+        /// Creates the default fallback settings.
         public init() {}
     }
 

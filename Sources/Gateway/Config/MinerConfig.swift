@@ -10,14 +10,21 @@ public struct MinerConfig: Sendable, Hashable {
     public var weight: Double
     /// Bearer key sent to the miner, if it needs one.
     public var apiKey: String?
+    /// A last resort (the local fallback model): tried only after every other miner, for any model, even
+    /// when the request's attempts are spent.
+    public var isFallback: Bool
 
     /// Creates a miner entry.
-    public init(id: String, url: String, models: [String] = [], weight: Double = 1, apiKey: String? = nil) {
+    public init(
+        id: String, url: String, models: [String] = [], weight: Double = 1, apiKey: String? = nil,
+        isFallback: Bool = false
+    ) {
         self.id = id
         self.url = url
         self.models = models
         self.weight = weight
         self.apiKey = apiKey
+        self.isFallback = isFallback
     }
 }
 

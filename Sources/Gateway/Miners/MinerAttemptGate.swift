@@ -207,6 +207,8 @@ final class AttemptGate: Sendable {
     private static func startOutcome(_ end: AttemptEnd) -> (AttemptVerdict, AttemptStart) {
         switch end {
         case .completed: (.failure(.emptyReply), .failed(.emptyReply))
+        // A busy miner (429) is not a broken one: try the next without counting it against the miner's health.
+        case .failed(.httpStatus(429)): (.neutral, .failed(.httpStatus(429)))
         case .failed(let failure): (.failure(failure), .failed(failure))
         case .firstTokenTimeout: (.failure(.firstTokenTimeout), .failed(.firstTokenTimeout))
         case .deadline: (.neutral, .deadline)

@@ -52,12 +52,18 @@ public actor MinerPool {
         let allowedIDs = allowed.map { Set($0) }
         var tried = Set<String>()
         var failures: [UpstreamAttemptFailure] = []
-        for _ in 0..<max(1, settings.maxAttempts) {
+        var attempts = 0
+        while true {
             if Task.isCancelled { throw .cancelled }
             let now = ContinuousClock.now
             if now >= deadline { throw .deadlineExceeded(miner: nil, attempts: failures) }
-            guard let (index, isProbe) = admitBest(model: request.model, allowed: allowedIDs, tried: tried, now: now)
+            // Once the attempts are spent, only a fallback miner may still take the request.
+            let onlyFallback = attempts >= max(1, settings.maxAttempts)
+            guard
+                let (index, isProbe) = admitBest(
+                    model: request.model, allowed: allowedIDs, tried: tried, onlyFallback: onlyFallback, now: now)
             else { break }
+            attempts += 1
             let minerID = miners[index].config.id
             tried.insert(minerID)
             let (start, events) = await attempt(
@@ -108,15 +114,17 @@ public actor MinerPool {
     }
 
     /// Picks the best eligible miner and takes its admission (a probe slot when half-open).
+    /// A fallback miner is allowed whatever the session's miner list says: it is the box's own last resort.
     private func admitBest(
-        model: String?, allowed: Set<String>?, tried: Set<String>, now: ContinuousClock.Instant
+        model: String?, allowed: Set<String>?, tried: Set<String>, onlyFallback: Bool, now: ContinuousClock.Instant
     ) -> (index: Int, isProbe: Bool)? {
-        let candidates = miners.map { miner in
+        let candidates = miners.filter { !onlyFallback || $0.config.isFallback }.map { miner in
             MinerSelector.Candidate(
                 id: miner.config.id, models: miner.config.models,
                 score: miner.health.score(weight: miner.config.weight),
-                breaker: miner.breaker)
+                breaker: miner.breaker, isFallback: miner.config.isFallback)
         }
+        let allowed = allowed.map { $0.union(miners.filter(\.config.isFallback).map(\.config.id)) }
         let ordered = MinerSelector.order(candidates, model: model, allowed: allowed, excluding: tried, now: now)
         for minerID in ordered {
             guard let index = index(of: minerID) else { continue }

@@ -2,8 +2,9 @@
 ///
 /// Rules, in order: drop miners not in the allowed list, not serving the model (a miner with no configured
 /// models serves any), already tried for this request, or whose breaker rejects traffic (open, or half-open
-/// with its probe slot taken). Closed miners come first, then half-open ones (a probe is a gamble); within
-/// each group the higher score wins and equal scores go to the lower id, so the order is deterministic.
+/// with its probe slot taken). Closed miners come first, then half-open ones (a probe is a gamble), then fallback
+/// miners, which serve any model; within each group the higher score wins and equal scores go to the lower id,
+/// so the order is deterministic.
 public enum MinerSelector {
     /// What the selector needs to know about one miner.
     public struct Candidate: Sendable, Hashable {
@@ -15,13 +16,16 @@ public enum MinerSelector {
         public var score: Double
         /// The miner's breaker.
         public var breaker: CircuitBreaker
+        /// A last-resort miner (see `MinerConfig.isFallback`).
+        public var isFallback: Bool
 
         /// Creates a candidate.
-        public init(id: String, models: [String], score: Double, breaker: CircuitBreaker) {
+        public init(id: String, models: [String], score: Double, breaker: CircuitBreaker, isFallback: Bool = false) {
             self.id = id
             self.models = models
             self.score = score
             self.breaker = breaker
+            self.isFallback = isFallback
         }
     }
 
@@ -38,7 +42,7 @@ public enum MinerSelector {
         }
         let ranked = eligible.map { candidate -> (group: Int, score: Double, id: String) in
             let isClosed = candidate.breaker.effectiveState(now: now) == .closed
-            return (isClosed ? 0 : 1, candidate.score, candidate.id)
+            return (candidate.isFallback ? 2 : isClosed ? 0 : 1, candidate.score, candidate.id)
         }
         return ranked.sorted { lhs, rhs in
             if lhs.group != rhs.group { return lhs.group < rhs.group }
@@ -47,9 +51,9 @@ public enum MinerSelector {
         }.map(\.id)
     }
 
-    /// Whether the candidate serves `model`.
+    /// Whether the candidate serves `model` (a fallback serves every model).
     public static func serves(_ candidate: Candidate, model: String?) -> Bool {
-        guard let model, !model.isEmpty, !candidate.models.isEmpty else { return true }
+        guard let model, !model.isEmpty, !candidate.models.isEmpty, !candidate.isFallback else { return true }
         return candidate.models.contains(model)
     }
 }

@@ -32,3 +32,19 @@ public enum WallClock {
         return Int64(now.tv_sec)
     }
 }
+
+/// The names in directory `path` ending in `suffix`, sorted; empty when the directory does not exist.
+func fileNames(inDirectory path: String, suffix: String) -> [String] {
+    // Sound: `opendir` gets a C string bridged for the call; the stream is read with `readdir` until it returns
+    // nil and closed once; each entry's name is copied out before the next `readdir`.
+    guard let directory = unsafe opendir(path) else { return [] }
+    defer { unsafe closedir(directory) }
+    var names: [String] = []
+    while let entry = unsafe readdir(directory) {
+        let name = unsafe withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            unsafe String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name.hasSuffix(suffix) && !name.hasPrefix(".") { names.append(name) }
+    }
+    return names.sorted()
+}

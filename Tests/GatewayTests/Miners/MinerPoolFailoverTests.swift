@@ -90,6 +90,34 @@ import Testing
         }
     }
 
+    @Test func aFallbackMinerIsTriedLastEvenWhenTheAttemptsAreSpent() async throws {
+        try await PoolTesting.withMiners([[], ["--mode", "status500"], ["--mode", "status500"]]) { miners in
+            // "a" is the fallback: best score, yet tried only after b and c failed and the 2 attempts are spent.
+            let pool = PoolTesting.pool(miners, settings: PoolTesting.settings(maxAttempts: 2)) { configs in
+                configs[0].isFallback = true
+                configs[0].models = ["local-model"]
+            }
+            let reply = try await pool.send(
+                PoolTesting.request(model: "remote-model"), miners: ["b", "c"], deadline: PoolTesting.deadline())
+            #expect(reply.minerID == "a")
+            _ = await PoolTesting.collect(reply)
+            #expect(try await miners[1].stats().started == 1)
+            #expect(try await miners[2].stats().started == 1)
+        }
+    }
+
+    @Test func aHealthyMinerKeepsTheFallbackIdle() async throws {
+        try await PoolTesting.withMiners([[], []]) { miners in
+            let pool = PoolTesting.pool(miners) { $0[0].isFallback = true }
+            for _ in 0..<3 {
+                let reply = try await pool.send(PoolTesting.request(), miners: nil, deadline: PoolTesting.deadline())
+                #expect(reply.minerID == "b")
+                _ = await PoolTesting.collect(reply)
+            }
+            #expect(try await miners[0].stats().started == 0)
+        }
+    }
+
     @Test func hangingMinersEndAtTheDeadline() async throws {
         try await PoolTesting.withMiners([["--mode", "hang"], ["--mode", "hang"]]) { miners in
             // a times out after 2 s; b then has only the 1 s left before the deadline (less than its timeout).

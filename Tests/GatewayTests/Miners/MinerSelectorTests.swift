@@ -63,6 +63,16 @@ import Testing
         #expect(MinerSelector.order(all, model: model, allowed: nil, excluding: [], now: now) == expected)
     }
 
+    @Test func fallbackComesLastAndServesEveryModel() {
+        var fallback = candidate("local", score: 100, models: ["tiny"])
+        fallback.isFallback = true
+        let order = MinerSelector.order(
+            [fallback, candidate("probe", score: 1, breaker: open(expired: true)), candidate("m", score: 1)],
+            model: "llama-70b", allowed: nil, excluding: [], now: now)
+        #expect(order == ["m", "probe", "local"])
+        #expect(MinerSelector.serves(fallback, model: "llama-70b"))
+    }
+
     @Test func nilModelMatchesEveryMiner() {
         let all = [candidate("a", score: 1, models: ["llama"]), candidate("b", score: 1, models: ["qwen"])]
         #expect(MinerSelector.order(all, model: nil, allowed: nil, excluding: [], now: now) == ["a", "b"])

@@ -1,0 +1,232 @@
+import Dispatch
+import Inference
+import JSON
+import Synchronization
+
+/// The fallback model as a miner. It speaks, in process, the OpenAI HTTP the pool speaks to remote miners
+/// (`GET /v1/models`, `POST /v1/chat/completions`, `POST /v1/completions`, always answered as SSE), so retries,
+/// timeouts, cancellation, metrics and task records treat it like any miner.
+///
+/// One generation runs at a time, on a serial queue of its own (never on the cooperative pool); up to
+/// `queueLimit` more wait, and beyond that requests get a 429. A consumer that goes away stops its generation
+/// at the next token, or before it starts.
+public final class LocalModelMiner: MinerTransport {
+    /// URLs of the form `local://NAME` reach this miner.
+    public static let scheme = "local://"
+
+    public let model: LocalModel
+    private let threads: ThreadPool
+    private let contextLength: Int
+    private let maxTokens: Int
+    private let queueLimit: Int
+    private let queue = DispatchQueue(label: "cortensor-edge.local-model")
+    /// Generations accepted and not finished: the running one plus the waiting ones.
+    private let pending = Atomic<Int>(0)
+    private let nextID = Atomic<Int>(1)
+
+    /// A miner for `model` computing on `threads` threads; a generation holds at most `contextLength` tokens and
+    /// writes at most `maxTokens`.
+    public init(model: LocalModel, threads: Int, contextLength: Int, maxTokens: Int, queueLimit: Int) {
+        self.model = model
+        self.threads = ThreadPool(threadCount: threads)
+        self.contextLength = min(contextLength, model.model.configuration.contextLength)
+        self.maxTokens = maxTokens
+        self.queueLimit = queueLimit
+    }
+
+    /// The pool's entry for this miner.
+    public var minerConfig: MinerConfig {
+        MinerConfig(id: "local", url: Self.scheme + model.name, models: [model.name], isFallback: true)
+    }
+
+    public func open(_ request: MinerHTTPRequest) async throws -> MinerHTTPStream {
+        let path = String(request.url.dropFirst(Self.scheme.count).drop { $0 != "/" })
+        switch (request.method, path) {
+        case ("GET", "/v1/models"):
+            let entry: JSONValue = ["id": .string(model.name), "object": "model", "owned_by": "cortensor-edge"]
+            return Self.json(200, ["object": "list", "data": [entry]])
+        case ("POST", "/v1/chat/completions"), ("POST", "/v1/completions"):
+            return generate(path: path, body: request.body)
+        default:
+            return Self.error(404, "no route \(request.method) \(path) on the local model")
+        }
+    }
+
+    private func generate(path: String, body: [UInt8]) -> MinerHTTPStream {
+        let request: LocalModelRequest
+        do {
+            request = try LocalModelRequest(path: path, body: body, model: model, maxTokens: maxTokens)
+        } catch {
+            return Self.refusal(error.message)
+        }
+        guard request.prompt.count < contextLength else {
+            return Self.refusal(
+                "the prompt is \(request.prompt.count) tokens; the local model's context is \(contextLength)")
+        }
+        guard pending.add(1, ordering: .relaxed).newValue <= queueLimit + 1 else {
+            pending.subtract(1, ordering: .relaxed)
+            return Self.error(429, "the local model is busy (\(queueLimit) requests waiting)")
+        }
+        let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let stop = StopFlag()
+        continuation.onTermination = { _ in stop.raise() }
+        let chunks = LocalReplyChunks(
+            kind: request.kind, id: "local-\(nextID.add(1, ordering: .relaxed).oldValue)", model: model.name,
+            created: WallClock.unixSeconds())
+        queue.async { [self] in
+            defer { pending.subtract(1, ordering: .relaxed) }
+            guard !stop.isRaised else { return continuation.finish() }
+            run(request, chunks: chunks, stop: stop, continuation: continuation)
+        }
+        return MinerHTTPStream(status: 200, headers: [("Content-Type", "text/event-stream")], body: stream)
+    }
+
+    /// Generates on the serial queue, yielding SSE chunks as tokens come.
+    private func run(
+        _ request: LocalModelRequest, chunks: LocalReplyChunks, stop: StopFlag,
+        continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    ) {
+        // The cache holds only what this request can use: the prompt and its longest answer.
+        let capacity = min(contextLength, request.prompt.count + request.parameters.maxTokens + 1)
+        let session = InferenceSession(model: model.model, contextLength: capacity, pool: threads)
+        do {
+            let result = try Generator(session: session, tokenizer: model.tokenizer).generate(
+                prompt: request.prompt, parameters: request.parameters
+            ) { token in
+                if !token.text.isEmpty { continuation.yield(chunks.text(token.text)) }
+                return !stop.isRaised
+            }
+            let reason = result.finishReason == .length || result.finishReason == .contextFull ? "length" : "stop"
+            continuation.yield(chunks.finish(reason))
+            continuation.yield(chunks.usage(prompt: result.promptTokenCount, completion: result.tokens.count))
+            continuation.yield(LocalReplyChunks.done)
+        } catch {
+            continuation.yield(chunks.error("the local model failed: \(error)"))
+        }
+        continuation.finish()
+    }
+
+    /// Why `embeddings` could not answer.
+    public enum EmbeddingFailure: Error, Sendable, Equatable {
+        /// A generation and `queueLimit` requests are already waiting.
+        case busy
+        /// An input does not fit the context (its index and token count).
+        case tooLong(index: Int, tokens: Int, contextLength: Int)
+    }
+
+    /// Mean-pooled, unit-length sentence embeddings of `texts`, computed in the generation queue's turn; with
+    /// the number of tokens read.
+    public func embeddings(of texts: [String]) async throws(EmbeddingFailure) -> (vectors: [[Float]], tokens: Int) {
+        let inputs = texts.map { model.tokenizer.encode($0) }
+        if let (index, tokens) = inputs.enumerated().first(where: { $0.element.count > contextLength }) {
+            throw .tooLong(index: index, tokens: tokens.count, contextLength: contextLength)
+        }
+        guard pending.add(1, ordering: .relaxed).newValue <= queueLimit + 1 else {
+            pending.subtract(1, ordering: .relaxed)
+            throw .busy
+        }
+        let vectors = await withCheckedContinuation { (continuation: CheckedContinuation<[[Float]], Never>) in
+            queue.async { [self] in
+                defer { pending.subtract(1, ordering: .relaxed) }
+                continuation.resume(returning: inputs.map(embedding))
+            }
+        }
+        return (vectors, inputs.reduce(0) { $0 + $1.count })
+    }
+
+    /// The embedding of one tokenized input (which fits the context: checked by the caller).
+    private func embedding(_ tokens: [TokenID]) -> [Float] {
+        let session = InferenceSession(model: model.model, contextLength: max(1, tokens.count), pool: threads)
+        return (try? session.embedding(of: tokens)) ?? []
+    }
+
+    private static func json(_ status: Int, _ value: JSONValue) -> MinerHTTPStream {
+        MinerHTTPStream(
+            status: status, headers: [("Content-Type", "application/json")],
+            body: AsyncThrowingStream { continuation in
+                continuation.yield(Array(value.serialized().utf8))
+                continuation.finish()
+            })
+    }
+
+    /// A request the model cannot take, as an SSE error event: the pool passes its message on to the caller
+    /// (a non-2xx status would reach the caller as the status alone).
+    private static func refusal(_ message: String) -> MinerHTTPStream {
+        MinerHTTPStream(
+            status: 200, headers: [("Content-Type", "text/event-stream")],
+            body: AsyncThrowingStream { continuation in
+                continuation.yield(Array("data: \(errorBody(message).serialized())\n\n".utf8))
+                continuation.finish()
+            })
+    }
+
+    private static func errorBody(_ message: String) -> JSONValue {
+        ["error": ["message": .string(message), "type": "local_model_error"]]
+    }
+
+    private static func error(_ status: Int, _ message: String) -> MinerHTTPStream {
+        json(status, errorBody(message))
+    }
+}
+
+/// Set once when the reply's consumer goes away.
+private final class StopFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+    var isRaised: Bool { raised.load(ordering: .acquiring) }
+    func raise() { raised.store(true, ordering: .releasing) }
+}
+
+/// The SSE chunks of one reply, in the OpenAI shape of the endpoint that asked.
+private struct LocalReplyChunks: Sendable {
+    let kind: LocalModelRequest.Kind
+    let id: String
+    let model: String
+    let created: Int64
+
+    static let done = Array("data: [DONE]\n\n".utf8)
+
+    func text(_ text: String) -> [UInt8] {
+        switch kind {
+        case .chat: chunk(choice: ["index": 0, "delta": ["content": .string(text)], "finish_reason": nil])
+        case .completion: chunk(choice: ["index": 0, "text": .string(text), "finish_reason": nil])
+        }
+    }
+
+    func finish(_ reason: String) -> [UInt8] {
+        switch kind {
+        case .chat: chunk(choice: ["index": 0, "delta": [:], "finish_reason": .string(reason)])
+        case .completion: chunk(choice: ["index": 0, "text": "", "finish_reason": .string(reason)])
+        }
+    }
+
+    func usage(prompt: Int, completion: Int) -> [UInt8] {
+        var object = header
+        object["choices"] = []
+        object["usage"] = [
+            "prompt_tokens": .int(Int64(prompt)), "completion_tokens": .int(Int64(completion)),
+            "total_tokens": .int(Int64(prompt + completion)),
+        ]
+        return Self.event(.object(object))
+    }
+
+    func error(_ message: String) -> [UInt8] {
+        Self.event(["error": ["message": .string(message), "type": "local_model_error"]])
+    }
+
+    private var header: JSONObject {
+        [
+            "id": .string(id), "object": kind == .chat ? "chat.completion.chunk" : "text_completion",
+            "created": .int(created), "model": .string(model),
+        ]
+    }
+
+    private func chunk(choice: JSONValue) -> [UInt8] {
+        var object = header
+        object["choices"] = [choice]
+        return Self.event(.object(object))
+    }
+
+    private static func event(_ value: JSONValue) -> [UInt8] {
+        Array("data: \(value.serialized())\n\n".utf8)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Inference
+import Synchronization
+import Testing
+
+@Suite("Tensor kernels against gguf.quants references")
+struct KernelTests {
+    static let names = ["f32", "f16", "q4_0", "q4_1", "q8_0", "q4_k", "q6_k", "f32_odd", "f16_odd", "q8_0_3d", "norm"]
+
+    private static let file: Result<GGUFFile, any Error> = Result {
+        try GGUFFile(contentsOfFile: GeneratedFixtures.url("all_types.gguf").path)
+    }
+
+    private func tensor(_ name: String) throws -> Tensor {
+        try #require(try Self.file.get().tensor(named: name))
+    }
+
+    private func activations(for tensor: Tensor) throws -> [Float] {
+        let full = try GeneratedFixtures.floats(tensor.info.rowLength == 37 ? "x37.f32" : "x512.f32")
+        return Array(full.prefix(tensor.info.rowLength))
+    }
+
+    /// The float64 dot product of a reference row with `x`, and the sum of the terms' magnitudes.
+    private func reference(_ row: ArraySlice<Float>, _ x: [Float]) -> (value: Double, magnitude: Double) {
+        zip(row, x).reduce((0, 0)) { partial, pair in
+            let term = Double(pair.0) * Double(pair.1)
+            return (partial.0 + term, partial.1 + abs(term))
+        }
+    }
+
+    /// The two computations differ only in float32 rounding: a relative bound on the sum of the terms' magnitudes.
+    private func close(_ found: Float, _ expected: (value: Double, magnitude: Double)) -> Bool {
+        abs(Double(found) - expected.value) <= 1e-5 * expected.magnitude + 1e-6
+    }
+
+    /// gguf and we do the same float32 operations per element, so dequantized values are bit-identical.
+    @Test(arguments: names) func dequantizedRowsMatchExactly(name: String) throws {
+        let tensor = try tensor(name)
+        let expected = try GeneratedFixtures.floats("\(name).f32")
+        #expect(expected.count == tensor.info.elementCount)
+        let allFinite = expected.allSatisfy { $0.isFinite }
+        #expect(allFinite)
+        let length = tensor.info.rowLength
+        for row in 0..<tensor.info.rowCount {
+            let found = tensor.dequantizeRow(row)
+            #expect(found == Array(expected[row * length..<(row + 1) * length]), "row \(row)")
+        }
+    }
+
+    @Test(arguments: names) func dotProductsMatchFloat64Reference(name: String) throws {
+        let tensor = try tensor(name)
+        let weights = try GeneratedFixtures.floats("\(name).f32")
+        let x = try activations(for: tensor)
+        let length = tensor.info.rowLength
+        for row in 0..<tensor.info.rowCount {
+            let expected = reference(weights[row * length..<(row + 1) * length], x)
+            let found = tensor.dot(row: row, x)
+            #expect(close(found, expected), "row \(row): \(found) vs \(expected.value)")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 8]) func matrixVectorProductOnThreads(threadCount: Int) throws {
+        let pool = ThreadPool(threadCount: threadCount)
+        for name in Self.names {
+            let tensor = try tensor(name)
+            let weights = try GeneratedFixtures.floats("\(name).f32")
+            let x = try activations(for: tensor)
+            let length = tensor.info.rowLength
+            var output: [Float] = []
+            tensor.multiply(x, into: &output, pool: pool)
+            #expect(output.count == tensor.info.rowCount)
+            for row in 0..<tensor.info.rowCount {
+                let expected = reference(weights[row * length..<(row + 1) * length], x)
+                #expect(close(output[row], expected), "\(name) row \(row) on \(threadCount) threads")
+                #expect(output[row] == tensor.dot(row: row, x), "rows are computed by the same kernel")
+            }
+        }
+    }
+
+    @Test func poolRunsEveryTaskExactlyOnce() {
+        let pool = ThreadPool(threadCount: 3)
+        for taskCount in [0, 1, 2, 3, 7, 100] {
+            let counts = Counts(taskCount)
+            pool.run(taskCount: taskCount) { counts.increment($0) }
+            #expect(counts.values == [Int](repeating: 1, count: taskCount), "\(taskCount) tasks")
+        }
+    }
+}
+
+/// Per-task run counts, shared by the pool's threads.
+private final class Counts: Sendable {
+    private let storage: Mutex<[Int]>
+    init(_ count: Int) { storage = Mutex([Int](repeating: 0, count: count)) }
+    func increment(_ index: Int) { storage.withLock { $0[index] += 1 } }
+    var values: [Int] { storage.withLock { $0 } }
+}
