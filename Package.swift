@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Cache", dependencies: ["Hashing", "SQLite"]),
         .target(name: "Inference"),
+        .target(name: "LightClient"),
         .target(
             name: "Gateway",
             dependencies: [
@@ -53,7 +54,7 @@ let package = Package(
                         })
             ]),
         // Development micro-benchmarks (not shipped): `swift run -c release edge-bench <subcommand> ...`.
-        .executableTarget(name: "edge-bench", dependencies: ["Inference"]),
+        .executableTarget(name: "edge-bench", dependencies: ["Inference", "LightClient", "Hashing"]),
 
         // Helpers every test target may share: the test data locator and a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -66,6 +67,7 @@ let package = Package(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LightClientTests", dependencies: ["LightClient", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target with AddressSanitizer and runs it for N seconds (default 60).
 #
-#   Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf> [seconds] [extra libFuzzer flags...]
+#   Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [extra libFuzzer flags...]
 #   Fuzz/run-fuzz.sh <target> --build-only
 #
 # None of the harnesses is part of Package.swift. Each target compiles a subset of Sources/ together with its
@@ -101,6 +101,13 @@ ipld)
     seed_dirs=("$root/Fuzz/IPLDFuzz/seeds")
     link=(Hashing)
     ;;
+lightclient)
+    # Keccak, RLP, ABI, addresses, 256-bit integers and the Merkle-Patricia trie and proofs: no dependencies.
+    sources=("$src"/LightClient/*.swift)
+    module=LightClientFuzz
+    seed_dirs=("$root/Fuzz/LightClientFuzz/seeds")
+    link=()
+    ;;
 multipart)
     sources=("$gw/IPFS/MultipartForm.swift" "$gw/Support/String+Trimming.swift")
     module=MultipartFuzz
@@ -116,7 +123,7 @@ gguf)
     link=()
     ;;
 *)
-    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf> [seconds] [--build-only | libFuzzer flags...]" >&2
+    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [--build-only | libFuzzer flags...]" >&2
     exit 2
     ;;
 esac

@@ -8,18 +8,30 @@ enum LibCrypto {
 
     /// One-shot SHA-256 of a contiguous buffer through the EVP interface.
     static func sha256(_ input: UnsafeRawBufferPointer) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: sha256Length)
+        unsafe digest(input, algorithm: EVP_sha256(), length: sha256Length, name: "SHA-256")
+    }
+
+    /// One-shot NIST SHA3-256 (FIPS 202) of a contiguous buffer through the EVP interface.
+    static func sha3_256(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+        unsafe digest(input, algorithm: EVP_sha3_256(), length: 32, name: "SHA3-256")
+    }
+
+    /// One-shot digest of `input` with an EVP algorithm producing `length` bytes.
+    private static func digest(
+        _ input: UnsafeRawBufferPointer, algorithm: OpaquePointer?, length: Int, name: String
+    ) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: length)
         var written: UInt32 = 0
-        // Sound: `input` is a live buffer for the duration of the call, `digest` has room for the 32 bytes
-        // EVP_sha256 produces, and `written` outlives the call.
+        // Sound: `input` is a live buffer for the duration of the call, `digest` has room for the `length` bytes
+        // the algorithm produces, and `written` outlives the call.
         let ok = unsafe digest.withUnsafeMutableBytes { out in
             unsafe EVP_Digest(
                 input.baseAddress, input.count,
                 out.baseAddress?.assumingMemoryBound(to: UInt8.self), &written,
-                EVP_sha256(), nil)
+                algorithm, nil)
         }
         // EVP_Digest only fails on allocation failure or a broken libcrypto build; neither is recoverable.
-        precondition(ok == 1 && written == UInt32(sha256Length), "libcrypto EVP_Digest(SHA-256) failed")
+        precondition(ok == 1 && written == UInt32(length), "libcrypto EVP_Digest(\(name)) failed")
         return digest
     }
 

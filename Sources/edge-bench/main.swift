@@ -3,6 +3,9 @@
 //   edge-bench matvec FILE.gguf [THREADS...]   mat-vec throughput per tensor type (GB/s of weights streamed)
 //   edge-bench info FILE.gguf                  version, metadata count, tensors per type
 //   edge-bench pool [THREADS...]               the round-trip cost of one ThreadPool.run
+//   edge-bench keccak                          Keccak-256 MB/s vs OpenSSL's SHA3-256 on the same 64 MiB
+//   edge-bench trie-proofs                     storage-proof-like verifications per second
+//   edge-bench abi-logs                        ABI event logs decoded per second
 import Glibc
 import Inference
 
@@ -37,6 +40,12 @@ case "info":
 case "pool":
     let threads = arguments.dropFirst().map(threadCount)
     PoolBenchmark().run(threadCounts: threads.isEmpty ? [1, 2] : threads)
+case "keccak":
+    runKeccakBenchmark()
+case "trie-proofs":
+    runTrieProofBenchmark()
+case "abi-logs":
+    runABILogBenchmark()
 default:
-    fail("usage: edge-bench <matvec|info|pool> ...")
+    fail("usage: edge-bench <matvec|info|pool|keccak|trie-proofs|abi-logs> ...")
 }
