@@ -5,7 +5,7 @@
 #   3. completion-cache hits: req/s and p99 of a repeated deterministic POST /v1/chat/completions (goal >= 10,000)
 #
 # Env: EDGE_TEST_BINARY (default: release build), SIZE_MB (256), RUNS (3), DURATION (10s), CONNECTIONS (32),
-#      THREADS (2), BLOCK_BYTES (4096).
+#      THREADS (2), BLOCK_BYTES (4096), SECTIONS ("1 2 3": which figures to measure, e.g. SECTIONS=2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB=${SIZE_MB:-256}
@@ -14,6 +14,8 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 BLOCK_BYTES=${BLOCK_BYTES:-4096}
+SECTIONS=${SECTIONS:-1 2 3}
+wants() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 BIN=${EDGE_TEST_BINARY:-}
 if [[ -z "$BIN" ]]; then
@@ -40,7 +42,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 seconds() { local start=$EPOCHREALTIME; "$@" >/dev/null; python3 -c "print($EPOCHREALTIME - $start)"; }
 
+STATE="$TMP/serve-state"
+ROUTER_PORT=$(free_port)
+
 # ---- 1. import throughput ----
+if wants 1; then
 head -c $((SIZE_MB << 20)) /dev/urandom >"$TMP/file"
 cat "$TMP/file" >/dev/null  # warm the page cache for both
 sha=() add=()
@@ -57,9 +63,10 @@ import sys
 mb, sha, add = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
 print(f"import {mb} MiB: sha256sum {mb / sha:7.1f} MiB/s, ipfs add {mb / add:7.1f} MiB/s, ratio {sha / add:.2f}  (goal >= 0.7)")
 PY
+fi
 
 # ---- 2. raw block GET vs nginx static ----
-STATE="$TMP/serve-state"
+if wants 2; then
 head -c "$BLOCK_BYTES" /dev/urandom >"$TMP/block"
 CID=$(edge "$STATE" ipfs add --quiet "$TMP/block")
 mkdir -p "$TMP/www/ipfs" "$TMP/nginx/logs"
@@ -83,7 +90,6 @@ http {
 NGINX
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >/dev/null 2>&1 &
 NGINX_PID=$!
-ROUTER_PORT=$(free_port)
 # The access log off, as nginx's is here.
 env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$STATE" CORTENSOR_EDGE_LOG_LEVEL=warning "$BIN" serve \
     --port "$ROUTER_PORT" >"$TMP/router.log" 2>&1 &
@@ -106,8 +112,10 @@ size, nginx, router, p99 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[
 print(f"raw {size}-byte block GET: nginx static {nginx:9.0f} req/s, gateway {router:9.0f} req/s (p99 {p99}), "
       f"ratio {router / nginx:.2f}  (goal >= 0.5)")
 PY
+fi
 
 # ---- 3. completion-cache hits ----
+wants 3 || exit 0
 MINER_PORT=$(free_port)
 mkdir -p "$TMP/miner/logs"
 cat >"$TMP/miner/nginx.conf" <<NGINX
@@ -127,7 +135,7 @@ http {
 NGINX
 nginx -p "$TMP/miner" -c "$TMP/miner/nginx.conf" >/dev/null 2>&1 &
 MINER_PID=$!
-kill "$ROUTER_PID" && wait "$ROUTER_PID" 2>/dev/null || true
+[[ -n "$ROUTER_PID" ]] && { kill "$ROUTER_PID" && wait "$ROUTER_PID" 2>/dev/null || true; }
 env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$STATE" CORTENSOR_EDGE_AUTH_RATE_LIMIT_PER_MINUTE=0 \
     CORTENSOR_EDGE_LOG_LEVEL=warning "$BIN" serve --dev --port "$ROUTER_PORT" --miner "http://127.0.0.1:$MINER_PORT" \
     >"$TMP/router.log" 2>&1 &
