@@ -271,8 +271,10 @@ struct IPFSGatewayRoutes: Sendable {
         return response
     }
 
+    /// `kind; filename="…"` with the client's `filename` (quotes, backslashes and line breaks dropped), or
+    /// `defaultName` (a CID's text and an extension: nothing to drop).
     private func disposition(_ request: Request, _ kind: String, _ defaultName: String) -> String {
-        let name = (request.queryValue("filename") ?? defaultName).filter { $0 != "\"" && $0 != "\\" && !$0.isNewline }
+        let name = request.queryValue("filename")?.filter { $0 != "\"" && $0 != "\\" && !$0.isNewline } ?? defaultName
         return "\(kind); filename=\"\(name)\""
     }
 
