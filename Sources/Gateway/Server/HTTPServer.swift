@@ -325,16 +325,24 @@ private func queue(
     guard let mhdResponse = unsafe mhdResponse else { return .NO }
     defer { unsafe MHD_destroy_response(mhdResponse) }
     for (name, value) in response.headers {
-        _ = unsafe MHD_add_response_header(mhdResponse, name, value)  // MHD refuses framing headers it owns
+        _ = unsafe addHeader(mhdResponse, name, value)  // MHD refuses framing headers it owns
     }
     if let requestID = context.requestID, !response.headers.contains("X-Request-Id") {
-        _ = unsafe MHD_add_response_header(mhdResponse, "X-Request-Id", requestID)
+        _ = unsafe addHeader(mhdResponse, "X-Request-Id", requestID)
     }
     let result = unsafe MHD_queue_response(connection, status, mhdResponse)
     if let (produce, writer) = producer, result == .YES {
         core.startProducer(produce, writer: writer, context: context)
     }
     return result
+}
+
+/// Adds one header field; libmicrohttpd copies both strings. (`withCString` lends a native string's own bytes;
+/// passing a `String` as a C-string argument copied each one into a new array.)
+private func addHeader(_ response: OpaquePointer, _ name: String, _ value: String) -> MHD_Result {
+    unsafe name.withCString { name in
+        unsafe value.withCString { value in unsafe MHD_add_response_header(response, name, value) }
+    }
 }
 
 // MARK: - Reading request data

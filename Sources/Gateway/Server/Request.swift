@@ -72,13 +72,15 @@ enum RequestID {
     /// 128 random bits as 32 lowercase hex digits (the system generator reads getrandom).
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return hex(high) + hex(low)
+        var digits: [UInt8] = []
+        digits.reserveCapacity(32)
+        for word in [generator.next() as UInt64, generator.next() as UInt64] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                digits.append(hexDigits[Int(truncatingIfNeeded: word >> UInt64(shift) & 0xF)])
+            }
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
