@@ -17,11 +17,21 @@ public final class BlockStore: Sendable {
         public var collectionTarget: Double = 0.9
         /// The largest block accepted.
         public var maxBlockBytes = 4 << 20
+        /// Bytes of recently read blocks (64 KiB or smaller) kept in memory; 0 = none. See `HotBlocks`.
+        public var hotCacheBytes = 1 << 20
+        /// How long a block read from the database is served from memory: a delete by another process sharing
+        /// the database is seen this late at most.
+        public var hotCacheLifetimeMilliseconds: Int64 = 1000
 
-        public init(quotaBytes: Int64? = nil, collectionTarget: Double = 0.9, maxBlockBytes: Int = 4 << 20) {
+        public init(
+            quotaBytes: Int64? = nil, collectionTarget: Double = 0.9, maxBlockBytes: Int = 4 << 20,
+            hotCacheBytes: Int = 1 << 20, hotCacheLifetimeMilliseconds: Int64 = 1000
+        ) {
             self.quotaBytes = quotaBytes
             self.collectionTarget = collectionTarget
             self.maxBlockBytes = maxBlockBytes
+            self.hotCacheBytes = hotCacheBytes
+            self.hotCacheLifetimeMilliseconds = hotCacheLifetimeMilliseconds
         }
     }
 
@@ -52,6 +62,8 @@ public final class BlockStore: Sendable {
     /// Blocks read since the last write, with when: their `last_used` is updated by the next write
     /// (reads stay read-only; a lost touch after a crash only ages a block).
     private let touches = Mutex<[[UInt8]: Int64]>([:])
+    /// Popular blocks, served without a read transaction.
+    private let hot: Mutex<HotBlocks>
     /// Block bytes written since the WAL was last copied back into the database file.
     private let bytesSinceCheckpoint = Atomic<Int>(0)
     /// Block bytes written since the quota was last compared with the totals.
@@ -71,6 +83,10 @@ public final class BlockStore: Sendable {
         self.database = database
         self.settings = settings
         self.clock = clock
+        hot = Mutex(
+            HotBlocks(
+                limits: .init(
+                    maxBytes: settings.hotCacheBytes, lifetimeMilliseconds: settings.hotCacheLifetimeMilliseconds)))
     }
 
     // MARK: Blocks
@@ -141,11 +157,20 @@ public final class BlockStore: Sendable {
     public func get(_ cid: CID) throws(BlockStoreError) -> [UInt8]? {
         if cid.multihash.function == .identity { return cid.multihash.digest }
         let key = cid.multihash.bytes
+        let now = clock()
+        let generation: UInt64
+        switch hot.withLock({ $0.lookup(key, now: now) }) {
+        case .hit(let data):
+            touches.withLock { $0[key] = now }
+            return data
+        case .miss(let current):
+            generation = current
+        }
         let data = try reading { connection in
             try connection.queryFirst("SELECT data FROM blocks WHERE multihash = ?", [.blob(key)])?.blob("data")
         }
-        if data != nil {
-            let now = clock()
+        if let data {
+            hot.withLock { $0.keep(data, for: key, generation: generation, now: now) }
             touches.withLock { $0[key] = now }
         }
         return data
@@ -170,10 +195,7 @@ public final class BlockStore: Sendable {
     @discardableResult
     public func delete(_ cid: CID) throws(BlockStoreError) -> Bool {
         if try protectedKeys().contains(cid.multihash.bytes) { throw .pinned(cid) }
-        let key = cid.multihash.bytes
-        return try writing { connection in
-            try Self.deleteBlocks(keys: [key], on: connection) > 0
-        }
+        return try deleteBlocks(keys: [cid.multihash.bytes]) > 0
     }
 
     /// Bytes of block data stored (the totals row alone: what quota checks and collection need).
@@ -258,7 +280,7 @@ public final class BlockStore: Sendable {
                 victims.append(key)
                 excess -= row.int("size") ?? 0
             }
-            let removed = try writing { connection in try Self.deleteBlocks(keys: victims, on: connection) }
+            let removed = try deleteBlocks(keys: victims)
             result.removedBlocks += victims.count
             result.removedBytes += removed
         }
@@ -313,6 +335,12 @@ public final class BlockStore: Sendable {
             _ = try? database.checkpoint()
             checkpointRunning.store(false, ordering: .releasing)
         }
+    }
+
+    /// Deletes the blocks in one transaction, then empties the in-memory cache; returns the bytes removed.
+    private func deleteBlocks(keys: [[UInt8]]) throws(BlockStoreError) -> Int64 {
+        defer { hot.withLock { $0.removeAll() } }
+        return try writing { connection in try Self.deleteBlocks(keys: keys, on: connection) }
     }
 
     private static func deleteBlocks(keys: [[UInt8]], on connection: Connection) throws -> Int64 {

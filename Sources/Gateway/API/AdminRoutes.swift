@@ -11,23 +11,30 @@ struct AdminRoutes: Sendable {
 
     /// `/metrics`, needing a key unless served on the private admin listener.
     func metricsRoute(requiresKey: Bool) -> (method: String, route: EdgeGateway.Route) {
-        ("GET", EdgeGateway.Route(pattern: "/metrics", flavor: .plain, requiresKey: requiresKey) { _, _ in scrape() })
+        let route = EdgeGateway.Route(
+            pattern: "/metrics", flavor: .plain, requiresKey: requiresKey, inline: { _, _ in scrape() }
+        ) { _, _ in scrape() }
+        return ("GET", route)
     }
 
-    /// `/healthz` and `/readyz`, open to every caller.
+    /// `/healthz` and `/readyz`, open to every caller; answered inline (they only read a flag).
     var probes: [(method: String, route: EdgeGateway.Route)] {
-        [
+        let health: @Sendable () -> Response = { .json(200, ["status": "ok"]) }
+        let ready: @Sendable () -> Response = { [readiness] in
+            readiness.isReady ? .json(200, ["status": "ready"]) : .json(503, ["status": "not_ready"])
+        }
+        return [
             (
                 "GET",
-                EdgeGateway.Route(pattern: "/healthz", flavor: .plain, requiresKey: false) { _, _ in
-                    .json(200, ["status": "ok"])
-                }
+                EdgeGateway.Route(
+                    pattern: "/healthz", flavor: .plain, requiresKey: false, inline: { _, _ in health() }
+                ) { _, _ in health() }
             ),
             (
                 "GET",
-                EdgeGateway.Route(pattern: "/readyz", flavor: .plain, requiresKey: false) { _, _ in
-                    readiness.isReady ? .json(200, ["status": "ready"]) : .json(503, ["status": "not_ready"])
-                }
+                EdgeGateway.Route(
+                    pattern: "/readyz", flavor: .plain, requiresKey: false, inline: { _, _ in ready() }
+                ) { _, _ in ready() }
             ),
         ]
     }

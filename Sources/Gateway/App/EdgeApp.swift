@@ -49,7 +49,9 @@ public final class EdgeApp: Sendable {
         let gateways = makeGateways(store: store, pool: pool, client: client, metrics: metrics, localModel: local)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
-            let server = HTTPServer(configuration: configuration) { request in await gateway.handle(request) }
+            let server = HTTPServer(configuration: configuration, inlineHandler: { gateway.handleInline($0) }) {
+                request in await gateway.handle(request)
+            }
             try server.start()
             started.append(server)
             logger.info("listening", metadata: ["address": "\(configuration.host):\(server.port)"])

@@ -5,6 +5,9 @@ public import Logging
 public final class EdgeGateway: Sendable {
     /// A route's handler: the request and its captured path parameters.
     public typealias Handler = @Sendable (Request, [String: String]) async throws(APIError) -> Response
+    /// A route's inline handler: answers on the server's thread from what is at hand (a local read, a counter),
+    /// or returns nil to leave the request to the route's `Handler`. It must not wait (no network, no long lock).
+    public typealias InlineHandler = @Sendable (Request, [String: String]) throws(APIError) -> Response?
 
     /// One entry of the route table.
     public struct Route: Sendable {
@@ -16,17 +19,25 @@ public final class EdgeGateway: Sendable {
         public let requiresKey: Bool
         /// The handler.
         public let handler: Handler
+        /// Answers what it can without suspending the connection, if the route has one.
+        public let inlineHandler: InlineHandler?
 
         /// Creates a route.
-        public init(pattern: String, flavor: APIFlavor, requiresKey: Bool = true, handler: @escaping Handler) {
+        public init(
+            pattern: String, flavor: APIFlavor, requiresKey: Bool = true, inline inlineHandler: InlineHandler? = nil,
+            handler: @escaping Handler
+        ) {
             self.pattern = pattern
             self.flavor = flavor
             self.requiresKey = requiresKey
+            self.inlineHandler = inlineHandler
             self.handler = handler
         }
     }
 
     private let router: Router<Route>
+    /// Methods with at least one inline route (HEAD goes with GET): others skip the inline lookup.
+    private let inlineMethods: Set<String>
     private let authenticator: Authenticator
     private let limiter: RateLimiter
     private let metrics: Metrics
@@ -40,6 +51,7 @@ public final class EdgeGateway: Sendable {
         var router = Router<Route>()
         for (method, route) in routes { router.add(method, route.pattern, route) }
         self.router = router
+        inlineMethods = Set(routes.filter { $0.route.inlineHandler != nil }.map(\.method))
         self.authenticator = authenticator
         self.limiter = limiter
         self.metrics = metrics
@@ -52,6 +64,29 @@ public final class EdgeGateway: Sendable {
         let (route, response) = await dispatch(request)
         let label = route?.pattern ?? "unmatched"
         return observed(response, request: request, route: label, started: started)
+    }
+
+    /// Answers on the server's thread what a route's inline handler can; nil leaves the request to `handle`.
+    ///
+    /// The key is checked before the inline handler runs; the rate-limit token is taken only for an answer given
+    /// here, so a request passed on to `handle` is charged once, there.
+    public func handleInline(_ request: Request) -> Response? {
+        guard inlineMethods.contains(request.method == "HEAD" ? "GET" : request.method),
+            case .found(let route, let parameters) = router.match(method: request.method, path: request.path),
+            let inlineHandler = route.inlineHandler
+        else { return nil }
+        let started = ContinuousClock.now
+        let response: Response
+        do {
+            let identity = route.requiresKey ? try authenticate(request) : nil
+            guard let answer = try inlineHandler(request, parameters) else { return nil }
+            if let identity { try charge(identity) }
+            response = answer
+        } catch {
+            if error.status == 429 { metrics.recordRateLimited() }
+            response = error.response(for: route.flavor)
+        }
+        return observed(response, request: request, route: route.pattern, started: started)
     }
 
     private func dispatch(_ request: Request) async -> (Route?, Response) {
@@ -76,7 +111,17 @@ public final class EdgeGateway: Sendable {
     }
 
     private func admit(_ request: Request) throws(APIError) {
+        try charge(try authenticate(request))
+    }
+
+    /// The identity to rate-limit under; 401 without a valid key.
+    private func authenticate(_ request: Request) throws(APIError) -> String {
         guard let identity = authenticator.authenticate(request.headers) else { throw APIError.unauthorized }
+        return identity
+    }
+
+    /// Takes one rate-limit token; 429 when the bucket is empty.
+    private func charge(_ identity: String) throws(APIError) {
         if case .limited(let retryAfter) = limiter.take(key: identity) {
             throw APIError.rateLimited(retryAfter: retryAfter)
         }

@@ -12,8 +12,12 @@ struct IPFSGatewayRoutes: Sendable {
         ["/ipfs/{cid}", "/ipfs/{cid}/{path...}"].map { pattern in
             (
                 "GET",
-                EdgeGateway.Route(pattern: pattern, flavor: .plain, requiresKey: false) {
-                    request, parameters throws(APIError) in
+                EdgeGateway.Route(
+                    pattern: pattern, flavor: .plain, requiresKey: false,
+                    inline: { request, parameters throws(APIError) in
+                        try self.respondInline(to: request, cidText: parameters["cid"] ?? "", path: parameters["path"])
+                    }
+                ) { request, parameters throws(APIError) in
                     try await self.respond(to: request, cidText: parameters["cid"] ?? "", path: parameters["path"])
                 }
             )
@@ -22,15 +26,38 @@ struct IPFSGatewayRoutes: Sendable {
 
     private static let immutable = "public, max-age=29030400, immutable"
 
+    /// The answer from the local store alone, without waiting: a raw block by CID (`?format=raw`, or the bytes of
+    /// a raw-codec CID as a file) that is stored here, or a bad request. Nil when `respond` must run: a path, a
+    /// CAR, a dag-pb file, or a block that may have to come from upstream.
+    func respondInline(to request: Request, cidText: String, path: String?) throws(APIError) -> Response? {
+        guard path == nil else { return nil }
+        let wanted = try GatewayRequest(cidText: cidText, request: request)
+        switch wanted.format {
+        case .raw:
+            guard let block = try? blocks.get(wanted.cid) else { return nil }
+            return try rawBlockResponse(block, cid: wanted.cid, cidText: cidText, request: request)
+        case .file where wanted.cid.codec == .raw:
+            guard (try? blocks.has(wanted.cid)) == true else { return nil }
+            do {
+                return finished(
+                    try fileResponse(wanted.cid, request: request), request: request, etag: "\"\(wanted.cid)\"",
+                    cidText: cidText, path: nil, roots: [wanted.cid])
+            } catch {
+                guard error.status == 404 else { throw error }
+                return nil  // collected since the check: upstream may have it
+            }
+        case .file, .car:
+            return nil
+        }
+    }
+
     func respond(to request: Request, cidText: String, path: String?) async throws(APIError) -> Response {
         let wanted = try GatewayRequest(cidText: cidText, request: request)
         let onlyIfCached = request.hasCacheControl(["only-if-cached"])
         let fetcher = onlyIfCached ? nil : upstream.flatMap { $0.isEnabled ? $0 : nil }
         // The common case, a raw block asked for by CID, costs one read.
         if wanted.format == .raw, path == nil, let block = try? blocks.get(wanted.cid) {
-            return finished(
-                try rawResponse(block, cid: wanted.cid, request: request), request: request,
-                etag: Self.rawEtag(wanted.cid), cidText: cidText, path: nil, roots: [wanted.cid])
+            return try rawBlockResponse(block, cid: wanted.cid, cidText: cidText, request: request)
         }
         var isLocal = try isLocal(wanted.cid)
         if !isLocal, let fetcher { isLocal = await fetcher.fetch(wanted.cid) }
@@ -48,8 +75,8 @@ struct IPFSGatewayRoutes: Sendable {
         let etag: String
         switch wanted.format {
         case .raw:
-            etag = Self.rawEtag(cid)
-            response = try rawResponse(try block(cid), cid: cid, request: request)
+            etag = "\"\(cid).raw\""
+            response = try rawResponse(try block(cid), name: cid.description, request: request)
         case .car(let options):
             etag = "\"\(cid).car.\(options.scope.rawValue).\(options.duplicates ? "y" : "n")\(Self.bytesTag(options))\""
             response = try carResponse(cid, options: options, traversed: traversed)
@@ -57,16 +84,31 @@ struct IPFSGatewayRoutes: Sendable {
         case .file:
             etag = "\"\(cid)\""
             response = try fileResponse(cid, request: request)
-            if let name = request.queryValue("filename") {
-                response.headers.add(name: "Content-Disposition", value: disposition(request, "inline", name))
-            }
         }
         return finished(response, request: request, etag: etag, cidText: cidText, path: path, roots: traversed + [cid])
+    }
+
+    /// A stored raw block asked for by CID, with every header (the CID printed once).
+    private func rawBlockResponse(
+        _ block: [UInt8], cid: CID, cidText: String, request: Request
+    ) throws(APIError) -> Response {
+        let name = cid.description
+        return finished(
+            try rawResponse(block, name: name, request: request), request: request, etag: "\"\(name).raw\"",
+            cidText: cidText, path: nil, rootsText: name)
     }
 
     /// The immutable-content headers every answer carries, or 304 when the client has this version.
     private func finished(
         _ response: Response, request: Request, etag: String, cidText: String, path: String?, roots: [CID]
+    ) -> Response {
+        finished(
+            response, request: request, etag: etag, cidText: cidText, path: path,
+            rootsText: roots.map(\.description).joined(separator: ","))
+    }
+
+    private func finished(
+        _ response: Response, request: Request, etag: String, cidText: String, path: String?, rootsText: String
     ) -> Response {
         var response = response
         if request.headers["If-None-Match"]?.split(separator: ",").contains(where: { $0.trimmingSpaces == etag })
@@ -78,7 +120,7 @@ struct IPFSGatewayRoutes: Sendable {
         response.headers.add(name: "Cache-Control", value: Self.immutable)
         response.headers.add(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.add(name: "X-Ipfs-Path", value: "/ipfs/\(cidText)" + (path.map { "/" + $0 } ?? ""))
-        response.headers.add(name: "X-Ipfs-Roots", value: roots.map(\.description).joined(separator: ","))
+        response.headers.add(name: "X-Ipfs-Roots", value: rootsText)
         return response
     }
 
@@ -119,8 +161,8 @@ struct IPFSGatewayRoutes: Sendable {
         return data
     }
 
-    /// A raw block (or the range asked for), as an attachment.
-    private func rawResponse(_ block: [UInt8], cid: CID, request: Request) throws(APIError) -> Response {
+    /// A raw block (or the range asked for), as an attachment; `name` is its CID's text.
+    private func rawResponse(_ block: [UInt8], name: String, request: Request) throws(APIError) -> Response {
         var response: Response
         if let range = try ByteRange.requested(by: request, length: block.count) {
             response = .bytes(206, contentType: "application/vnd.ipld.raw", Array(block[range]))
@@ -128,11 +170,9 @@ struct IPFSGatewayRoutes: Sendable {
         } else {
             response = .bytes(200, contentType: "application/vnd.ipld.raw", block)
         }
-        response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(cid).bin"))
+        response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(name).bin"))
         return response
     }
-
-    private static func rawEtag(_ cid: CID) -> String { "\"\(cid).raw\"" }
 
     /// A CAR streamed block by block: the order is planned first (reading only linking nodes), then each block
     /// is fetched and written, so memory stays at one block whatever the DAG's size.
@@ -204,6 +244,9 @@ struct IPFSGatewayRoutes: Sendable {
         var response = Self.fileBody(cid, range: range ?? 0..<length, blocks: blocks, status: range == nil ? 200 : 206)
         response.headers.replaceOrAdd(name: "Content-Type", value: ContentSniffer.contentType(of: head[...]))
         if let range { response.headers.add(name: "Content-Range", value: ByteRange.contentRange(range, of: length)) }
+        if let name = request.queryValue("filename") {
+            response.headers.add(name: "Content-Disposition", value: disposition(request, "inline", name))
+        }
         return response
     }
 
@@ -228,8 +271,10 @@ struct IPFSGatewayRoutes: Sendable {
         return response
     }
 
+    /// `kind; filename="…"` with the client's `filename` (quotes, backslashes and line breaks dropped), or
+    /// `defaultName` (a CID's text and an extension: nothing to drop).
     private func disposition(_ request: Request, _ kind: String, _ defaultName: String) -> String {
-        let name = (request.queryValue("filename") ?? defaultName).filter { $0 != "\"" && $0 != "\\" && !$0.isNewline }
+        let name = request.queryValue("filename")?.filter { $0 != "\"" && $0 != "\\" && !$0.isNewline } ?? defaultName
         return "\(kind); filename=\"\(name)\""
     }
 

@@ -5,7 +5,8 @@ import Synchronization
 /// An HTTP/1.1 (and HTTPS) server on libmicrohttpd: one epoll thread (or a small pool), handlers in tasks.
 ///
 /// Callbacks never block: a request's body is collected, its connection suspended, the handler run
-/// in a `Task`, and the connection resumed with the answer. Streaming bodies are pulled from a bounded
+/// in a `Task`, and the connection resumed with the answer. An optional inline handler may answer first, on
+/// the daemon's thread and without the suspend and the thread hops, what needs no waiting (a local read). Streaming bodies are pulled from a bounded
 /// buffer by a content reader that parks the connection while the buffer is empty.
 public final class HTTPServer: Sendable {
     private enum Lifecycle: Sendable {
@@ -20,8 +21,15 @@ public final class HTTPServer: Sendable {
     private let boundPort = Atomic<Int>(0)
 
     /// A server that answers every request with `handler`; call `start()` to listen.
-    public init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (Request) async -> Response) {
-        core = ServerCore(configuration: configuration, handler: handler)
+    ///
+    /// `inlineHandler`, when given, sees each request first, on libmicrohttpd's thread: it must return at once
+    /// (no network, no waiting on a lock held for long, no deadline applies) with an answer, or nil to pass the
+    /// request on to `handler`.
+    public init(
+        configuration: HTTPServerConfiguration, inlineHandler: (@Sendable (Request) -> Response?)? = nil,
+        handler: @escaping @Sendable (Request) async -> Response
+    ) {
+        core = ServerCore(configuration: configuration, inlineHandler: inlineHandler, handler: handler)
     }
 
     deinit {
@@ -210,26 +218,36 @@ private func accessHandler(
         unsafe size.pointee = 0
         return .YES
     }
-    if let ready = context.takeReadyResponse(streamBufferBytes: core.configuration.streamBufferBytes) {
-        return unsafe queue(ready.response, streamingThrough: ready.writer, on: connection, context, core)
-    }
+    if let queued = unsafe queueReadyResponse(on: connection, context, core) { return queued }
     guard context.isReceiving else { return .NO }  // called back without an answer: protocol violation
     if context.bodyTooLarge {
         let response = ServerErrorResponse.bodyTooLarge(limit: core.configuration.maxBodyBytes)
         return unsafe queue(response, on: connection, context, core)
     }
+    return unsafe handOver(connection, url, method, context, core)
+}
+
+/// The request is complete: the inline handler answers it now, or the connection is suspended for the handler.
+private func handOver(
+    _ connection: OpaquePointer, _ url: UnsafePointer<CChar>?, _ method: UnsafePointer<CChar>?,
+    _ context: RequestContext, _ core: ServerCore
+) -> MHD_Result {
     let headers = HTTPHeaders(unsafe connectionValues(connection, .HEADER_KIND))
     let requestID = RequestID.accept(headers["X-Request-Id"])
-    guard let body = context.suspendForHandler(requestID: requestID, unlessDraining: core) else {
-        return unsafe queue(ServerErrorResponse.shuttingDown(), on: connection, context, core)
-    }
     let request = unsafe Request(
         id: requestID,
         method: method.map { unsafe String(cString: $0) } ?? "GET",
         path: url.map { unsafe String(cString: $0) } ?? "/",
         query: unsafe connectionValues(connection, .GET_ARGUMENT_KIND),
-        headers: headers, body: body,
+        headers: headers, body: context.takeBody(),
         remoteAddress: cmhd_connection_client_address(connection).map { unsafe SocketText.ipAddress($0) } ?? "")
+    if let response = core.answerInline(request) {
+        context.answerInline(response, requestID: requestID)
+        return unsafe queueReadyResponse(on: connection, context, core) ?? .NO
+    }
+    guard context.suspendForHandler(requestID: requestID, unlessDraining: core) else {
+        return unsafe queue(ServerErrorResponse.shuttingDown(), on: connection, context, core)
+    }
     core.dispatch(request, context: context)
     return .YES
 }
@@ -268,6 +286,16 @@ private func contentReader(_ cls: UnsafeMutableRawPointer?, _ buffer: UnsafeMuta
 /// HTTP/1.0 clients read through it, this many bytes a call. (It was 32 KiB: 32 MB for 1,000 open streams.)
 private let streamingBlockBytes = 1024
 
+/// Queues the answer a resume or an inline handler left ready, if there is one.
+private func queueReadyResponse(
+    on connection: OpaquePointer, _ context: RequestContext, _ core: ServerCore
+) -> MHD_Result? {
+    guard let ready = context.takeReadyResponse(streamBufferBytes: core.configuration.streamBufferBytes) else {
+        return nil
+    }
+    return unsafe queue(ready.response, streamingThrough: ready.writer, on: connection, context, core)
+}
+
 /// Queues `response` on an unsuspended connection: in memory, or a stream fed through `writer` by a
 /// producer that starts now.
 private func queue(
@@ -297,16 +325,24 @@ private func queue(
     guard let mhdResponse = unsafe mhdResponse else { return .NO }
     defer { unsafe MHD_destroy_response(mhdResponse) }
     for (name, value) in response.headers {
-        _ = unsafe MHD_add_response_header(mhdResponse, name, value)  // MHD refuses framing headers it owns
+        _ = unsafe addHeader(mhdResponse, name, value)  // MHD refuses framing headers it owns
     }
     if let requestID = context.requestID, !response.headers.contains("X-Request-Id") {
-        _ = unsafe MHD_add_response_header(mhdResponse, "X-Request-Id", requestID)
+        _ = unsafe addHeader(mhdResponse, "X-Request-Id", requestID)
     }
     let result = unsafe MHD_queue_response(connection, status, mhdResponse)
     if let (produce, writer) = producer, result == .YES {
         core.startProducer(produce, writer: writer, context: context)
     }
     return result
+}
+
+/// Adds one header field; libmicrohttpd copies both strings. (`withCString` lends a native string's own bytes;
+/// passing a `String` as a C-string argument copied each one into a new array.)
+private func addHeader(_ response: OpaquePointer, _ name: String, _ value: String) -> MHD_Result {
+    unsafe name.withCString { name in
+        unsafe value.withCString { value in unsafe MHD_add_response_header(response, name, value) }
+    }
 }
 
 // MARK: - Reading request data

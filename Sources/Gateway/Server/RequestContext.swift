@@ -58,15 +58,30 @@ final class RequestContext: Sendable {
     /// The id of the request once it went to the handler (echoed as X-Request-Id).
     var requestID: String? { state.withLock { $0.requestID } }
 
-    /// Suspends the connection for the handler and hands over the body; nil (no suspend) once draining.
-    func suspendForHandler(requestID: String, unlessDraining core: ServerCore) -> [UInt8]? {
+    /// Hands the complete body over (it is not kept here afterwards).
+    func takeBody() -> [UInt8] {
         state.withLock { state in
-            guard !core.isDraining else { return nil }
+            defer { state.body = [] }
+            return state.body
+        }
+    }
+
+    /// An inline handler answered on the daemon's thread; `takeReadyResponse` returns the answer.
+    func answerInline(_ response: Response, requestID: String) {
+        state.withLock { state in
+            state.requestID = requestID
+            state.lifecycle.answeredInline(response)
+        }
+    }
+
+    /// Suspends the connection for the handler; false (no suspend) once draining.
+    func suspendForHandler(requestID: String, unlessDraining core: ServerCore) -> Bool {
+        state.withLock { state in
+            guard !core.isDraining else { return false }
             state.requestID = requestID
             state.lifecycle.startHandling()
             control.suspend()
-            defer { state.body = [] }
-            return state.body
+            return true
         }
     }
 

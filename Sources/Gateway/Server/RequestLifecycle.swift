@@ -2,7 +2,8 @@
 ///
 /// `receiving` → (body complete) `handling` [connection suspended] → (handler returned, deadline,
 /// or shutdown) `ready` [connection resumed] → (libmicrohttpd calls back) `sending` or `streaming`
-/// → `completed`. The connection is suspended exactly while the phase is `handling`.
+/// → `completed`. An inline handler's answer goes from `receiving` straight to `ready`, on the daemon's thread
+/// and without a suspend. The connection is suspended exactly while the phase is `handling`.
 struct RequestLifecycle {
     /// Where the request is.
     enum Phase {
@@ -36,6 +37,12 @@ struct RequestLifecycle {
     mutating func startHandling() {
         guard case .receiving = phase else { preconditionFailure("handler started twice") }
         phase = .handling
+    }
+
+    /// An inline handler answered on the daemon's thread: the connection was never suspended.
+    mutating func answeredInline(_ response: Response) {
+        guard case .receiving = phase else { preconditionFailure("answered inline after the body phase") }
+        phase = .ready(response)
     }
 
     /// The handler returned; true when the caller must resume the connection.

@@ -6,6 +6,8 @@ import Synchronization
 final class ServerCore: Sendable {
     let configuration: HTTPServerConfiguration
     let handler: @Sendable (Request) async -> Response
+    /// Answers what it can on the daemon's thread without suspending; nil passes the request to `handler`.
+    let inlineHandler: (@Sendable (Request) -> Response?)?
     /// Set when shutdown starts: new requests get 503 and no connection is suspended for a handler.
     let draining = Atomic<Bool>(false)
     /// Connections libmicrohttpd holds open.
@@ -14,8 +16,12 @@ final class ServerCore: Sendable {
     let activeStreams = Atomic<Int>(0)
     private let requests = Mutex<[ObjectIdentifier: RequestContext]>([:])
 
-    init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (Request) async -> Response) {
+    init(
+        configuration: HTTPServerConfiguration, inlineHandler: (@Sendable (Request) -> Response?)? = nil,
+        handler: @escaping @Sendable (Request) async -> Response
+    ) {
         self.configuration = configuration
+        self.inlineHandler = inlineHandler
         self.handler = handler
     }
 
@@ -30,6 +36,13 @@ final class ServerCore: Sendable {
 
     func unregister(_ context: RequestContext) {
         _ = requests.withLock { $0.removeValue(forKey: ObjectIdentifier(context)) }
+    }
+
+    /// The inline handler's answer, unless there is none or shutdown has started (then the request goes the
+    /// suspended path, which answers 503 while draining).
+    func answerInline(_ request: Request) -> Response? {
+        guard let inlineHandler, !isDraining else { return nil }
+        return inlineHandler(request)
     }
 
     /// Runs the handler for a suspended request, with a timer that enforces the request deadline.

@@ -51,6 +51,12 @@ import Testing
     @Test func generatedIDsDiffer() {
         #expect(RequestID.generate() != RequestID.generate())
     }
+
+    @Test func generatedIDsAreThirtyTwoLowercaseHexDigits() {
+        let ids = (0..<64).map { _ in RequestID.generate() }
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && RequestID.isSane($0) })
+        #expect(Set(ids.joined()) == Set("0123456789abcdef"))
+    }
 }
 
 @Suite struct HTTPServerConfigurationTests {

@@ -123,7 +123,8 @@ private func sleepyHandler(started: TestGate, cancelled: TestGate) -> @Sendable 
         #expect(probe.streamError == .clientGone)
     }
 
-    @Test func requestsArrivingWhileDrainingGet503() async throws {
+    /// With `inline`, an inline handler would answer everything but `/hold`: draining still refuses it.
+    @Test(arguments: [false, true]) func requestsArrivingWhileDrainingGet503(inline: Bool) async throws {
         let started = TestGate()
         let release = TestGate()
         let handler: @Sendable (Request) async -> Response = { request in
@@ -133,7 +134,10 @@ private func sleepyHandler(started: TestGate, cancelled: TestGate) -> @Sendable 
             }
             return .text(200, "ok")
         }
-        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0), handler: handler)
+        let inlineHandler: @Sendable (Request) -> Response? = { $0.path == "/hold" ? nil : .text(200, "inline") }
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(port: 0), inlineHandler: inline ? inlineHandler : nil,
+            handler: handler)
         try server.start()
         // An idle keep-alive connection opened before shutdown may still send a request while draining.
         let idle = try TestConnection(port: server.port)

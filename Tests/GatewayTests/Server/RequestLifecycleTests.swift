@@ -26,6 +26,21 @@ import Testing
         #expect(writer == nil)
     }
 
+    @Test func anInlineAnswerIsReadyWithoutHandling() {
+        var lifecycle = RequestLifecycle()
+        lifecycle.answeredInline(.text(200, "inline"))
+        #expect(isReady(lifecycle, status: 200))
+        // Neither a deadline nor shutdown replaces an in-memory answer that is ready.
+        if case .none = lifecycle.interrupt(answering: .text(504, "late")) {} else { Issue.record("interrupted") }
+        let lateAnswer = lifecycle.handlerReturned(.text(201, "late"))
+        #expect(!lateAnswer)
+        let ready = lifecycle.takeReadyResponse(makeWriter: makeWriter)
+        #expect(ready?.response.status == 200)
+        #expect(ready?.writer == nil)
+        let writer = lifecycle.complete()
+        #expect(writer == nil)
+    }
+
     @Test func deadlineBeforeHandlerWinsAndHandlerAnswerIsDropped() {
         var lifecycle = RequestLifecycle()
         lifecycle.startHandling()
