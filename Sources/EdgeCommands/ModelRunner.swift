@@ -67,8 +67,10 @@ struct ModelRunner {
         let model = try LlamaModel(contentsOfFile: path)
         let tokenizer = Tokenizer(vocabulary: try TokenVocabulary(file: model.file))
         let tokens = try promptTokens(prompt, model: model, tokenizer: tokenizer)
+        // The KV cache holds only what this run can use: the prompt and its longest answer.
+        let capacity = min(settings.contextLength, tokens.count + settings.parameters.maxTokens + 1)
         let session = InferenceSession(
-            model: model, contextLength: settings.contextLength, pool: ThreadPool(threadCount: settings.threads))
+            model: model, contextLength: capacity, pool: ThreadPool(threadCount: settings.threads))
         let result = try Generator(session: session, tokenizer: tokenizer).generate(
             prompt: tokens, parameters: settings.parameters
         ) { token in
