@@ -1,13 +1,14 @@
-/// Integer dot products of Q4_0, Q4_1 and Q8_0 rows with Q8-quantized activations (`QuantizedVector`), and the
+/// Integer dot products of Q4_0, Q4_1, Q8_0 and Q4_K rows with Q8-quantized activations (`QuantizedVector`), and the
 /// threaded matrix-vector product on them.
 ///
 /// Like `Kernels.swift`, this file reads tensor data through raw pointers: rows whose byte range `Tensor` checked and
 /// activation buffers whose length was checked against the row length.
 extension Tensor {
-    /// Whether `multiply(_: QuantizedVector, …)` supports this tensor's type (Q4_0, Q4_1 and Q8_0).
-    public var acceptsQuantizedVectors: Bool { [.q4_0, .q4_1, .q8_0].contains(info.type) }
+    /// Whether `multiply(_: QuantizedVector, …)` supports this tensor's type: Q4_0, Q4_1, Q8_0 and Q4_K. (Q6_K
+    /// measured slower this way than with float activations: 4.3 against 6.6 GB per CPU-second.)
+    public var acceptsQuantizedVectors: Bool { [.q4_0, .q4_1, .q8_0, .q4_K].contains(info.type) }
 
-    /// `output[r] = dot(row r, vector)` with integer products, for Q4_0, Q4_1 and Q8_0 tensors.
+    /// `output[r] = dot(row r, vector)` with integer products, for the types that `acceptsQuantizedVectors`.
     public func multiply(_ vector: QuantizedVector, into output: inout [Float], pool: ThreadPool) {
         precondition(acceptsQuantizedVectors, "\(info.type) rows do not take quantized vectors")
         precondition(vector.count == info.rowLength, "vector has \(vector.count) elements, rows \(info.rowLength)")
@@ -55,7 +56,9 @@ extension Tensor {
                 switch type {
                 case .q8_0: unsafe IntegerKernels.q8_0(base, q, d, blockCount)
                 case .q4_0: unsafe IntegerKernels.q4_0(base, q, d, s, blockCount)
-                default: unsafe IntegerKernels.q4_1(base, q, d, s, blockCount)
+                case .q4_1: unsafe IntegerKernels.q4_1(base, q, d, s, blockCount)
+                case .q4_K: unsafe IntegerKernels.q4_K(base, q, d, s, blockCount)
+                case .f32, .f16, .q6_K: preconditionFailure("\(type) rows take float vectors")
                 }
         }
     }
@@ -142,6 +145,33 @@ private enum IntegerKernels {
             let products = unsafe blockProducts(quants & 0x0F, (quants &>> 4) & 0x0F, q, block)
             sum += unsafe (Kernels.half(base, 0) * d[block]) * products
             offsets += unsafe Kernels.half(base, 2) * s[block]
+        }
+        return sum.sum() + offsets
+    }
+
+    /// Q4_K: each 32-element sub-block (scale `d * sc`, minimum `dmin * m`) lines up with one activation block.
+    static func q4_K(
+        _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
+        _ blockCount: Int
+    ) -> Float {
+        var sum = SIMD8<Float>()
+        var offsets: Float = 0
+        for block in 0..<blockCount / 8 {
+            let base = unsafe row + 144 * block
+            let (scales, minimums) = unsafe Kernels.scalesAndMinimums(base + 4)
+            let factors = unsafe Kernels.half(base, 0) * scales
+            let shifts = unsafe Kernels.half(base, 2) * minimums
+            for chunk in 0..<4 {  // 32 bytes: low nibbles are sub-block 2c, high nibbles 2c+1
+                let first = SIMD16<Int8>(truncatingIfNeeded: unsafe Kernels.bytes(base, 16 + 32 * chunk))
+                let second = SIMD16<Int8>(truncatingIfNeeded: unsafe Kernels.bytes(base, 32 + 32 * chunk))
+                let xBlock = 8 * block + 2 * chunk
+                let low = unsafe blockProducts(first & 0x0F, second & 0x0F, q, xBlock)
+                let high = unsafe blockProducts((first &>> 4) & 0x0F, (second &>> 4) & 0x0F, q, xBlock + 1)
+                let lowFactor = unsafe factors[2 * chunk] * d[xBlock]
+                let highFactor = unsafe factors[2 * chunk + 1] * d[xBlock + 1]
+                sum += lowFactor * low + highFactor * high
+                offsets -= unsafe shifts[2 * chunk] * s[xBlock] + shifts[2 * chunk + 1] * s[xBlock + 1]
+            }
         }
         return sum.sum() + offsets
     }

@@ -67,6 +67,7 @@ public final class ThreadPool: Sendable {
     }
 
     /// Runs `body(0)`, …, `body(taskCount - 1)` on the pool's threads and returns when all have finished.
+    /// Concurrent callers take turns; a task must not call `run` on its own pool (it would wait for itself).
     public func run(taskCount: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard taskCount > 1, threadCount > 1 else {
             for task in 0..<max(taskCount, 0) { body(task) }

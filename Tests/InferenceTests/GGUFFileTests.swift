@@ -116,9 +116,17 @@ struct GGUFFileTests {
         }
     }
 
-    @Test func missingFileIsTypedError() {
+    @Test func missingEmptyAndDirectoryPathsAreTypedErrors() throws {
         #expect(throws: GGUFError.unreadable(.open(errno: ENOENT))) {
             try GGUFFile(contentsOfFile: "/nonexistent/model.gguf")
+        }
+        let folder = FileManager.default.temporaryDirectory
+        #expect(throws: GGUFError.unreadable(.notARegularFile)) { try GGUFFile(contentsOfFile: folder.path) }
+        let empty = folder.appendingPathComponent("empty-\(ProcessInfo.processInfo.processIdentifier).gguf")
+        try Data().write(to: empty)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        #expect(throws: GGUFError.truncated(what: "magic", offset: 0, needed: 4, available: 0)) {
+            try GGUFFile(contentsOfFile: empty.path)
         }
     }
 }
