@@ -158,7 +158,7 @@ def complete(tree: Path, line: str) -> list[str]:
 
 
 def test_bash_completion(tree: Path) -> None:
-    assert complete(tree, "cortensor-edge ") == ["serve", "config", "keys", "ipfs", "car", "cache", "version", "help",
+    assert complete(tree, "cortensor-edge ") == ["serve", "config", "keys", "ipfs", "car", "cache", "model", "version", "help",
                                                  "--config", "--help"]
     assert complete(tree, "cortensor-edge ipfs pin ") == ["add", "rm", "ls", "--config", "--help"]
     assert complete(tree, "cortensor-edge ke") == ["keys"]
