@@ -112,9 +112,7 @@ struct ModelRunner {
         for _ in 0..<runs {
             let session = InferenceSession(model: model, contextLength: promptTokens + generate + 1, pool: pool)
             var start = clock.now
-            for (index, token) in prompt.enumerated() {
-                try session.evaluate(token, wantLogits: index == prompt.count - 1)
-            }
+            try session.evaluate(batch: prompt)
             promptRates.append(Double(promptTokens) / seconds(clock.now - start))
             start = clock.now
             var token = prompt[0]

@@ -39,6 +39,43 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// `output[v * rowCount + r] = dot(row r, vector v)` for every vector of `batch`, with integer products: the
+    /// rows are split over `pool`'s threads and each row meets every vector while it is in cache.
+    public func multiply(_ batch: QuantizedBatch, into output: inout [Float], pool: ThreadPool) {
+        precondition(acceptsQuantizedVectors, "\(info.type) rows do not take quantized vectors")
+        precondition(batch.length == info.rowLength, "vectors have \(batch.length) elements, rows \(info.rowLength)")
+        let rowCount = info.rowCount
+        if output.count != rowCount * batch.count { output = [Float](repeating: 0, count: rowCount * batch.count) }
+        let type = info.type
+        let rowBytes = info.rowByteCount
+        let vectorCount = batch.count
+        let taskCount = min(rowCount, pool.threadCount * 4)
+        file.bytes.withSpan(byteRange) { matrix in
+            unsafe matrix.withUnsafeBytes { weights in
+                unsafe batch.quants.withUnsafeBufferPointer { quants in
+                    unsafe batch.scales.withUnsafeBufferPointer { scales in
+                        unsafe batch.sums.withUnsafeBufferPointer { sums in
+                            unsafe output.withUnsafeMutableBufferPointer { y in
+                                // Sound: as in multiply(_: QuantizedVector, …); tasks write disjoint rows of
+                                // every vector's output.
+                                let blocks = unsafe QuantizedBuffers(
+                                    weights: weights, quants: quants, scales: scales, sums: sums, y: y)
+                                pool.run(taskCount: taskCount) { task in
+                                    let rows = (rowCount * task / taskCount)..<(rowCount * (task + 1) / taskCount)
+                                    unsafe blocks.multiply(
+                                        rows: rows, type: type, rowBytes: rowBytes, vectorCount: vectorCount,
+                                        rowCount: rowCount)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Pointers shared by the tasks of one quantized `multiply` call.
 @unsafe private struct QuantizedBuffers: @unchecked Sendable {
     let weights: UnsafeRawBufferPointer
@@ -48,18 +85,28 @@ extension Tensor {
     let y: UnsafeMutableBufferPointer<Float>
 
     func multiply(rows: Range<Int>, type: TensorType, rowBytes: Int) {
-        let blockCount = unsafe scales.count
+        unsafe multiply(rows: rows, type: type, rowBytes: rowBytes, vectorCount: 1, rowCount: 0)
+    }
+
+    /// Rows `rows` times each of `vectorCount` vectors stored one after another; vector `v`'s results start at
+    /// `v * rowCount`.
+    func multiply(rows: Range<Int>, type: TensorType, rowBytes: Int, vectorCount: Int, rowCount: Int) {
+        let blockCount = unsafe scales.count / vectorCount
+        let length = blockCount * 32
         for row in rows {
             let base = unsafe weights.baseAddress! + row * rowBytes
-            let (q, d, s) = unsafe (quants.baseAddress!, scales.baseAddress!, sums.baseAddress!)
-            unsafe y[row] =
-                switch type {
-                case .q8_0: unsafe IntegerKernels.q8_0(base, q, d, blockCount)
-                case .q4_0: unsafe IntegerKernels.q4_0(base, q, d, s, blockCount)
-                case .q4_1: unsafe IntegerKernels.q4_1(base, q, d, s, blockCount)
-                case .q4_K: unsafe IntegerKernels.q4_K(base, q, d, s, blockCount)
-                case .f32, .f16, .q6_K: preconditionFailure("\(type) rows take float vectors")
-                }
+            for vector in 0..<vectorCount {
+                let q = unsafe quants.baseAddress! + vector * length
+                let (d, s) = unsafe (scales.baseAddress! + vector * blockCount, sums.baseAddress! + vector * blockCount)
+                unsafe y[vector * rowCount + row] =
+                    switch type {
+                    case .q8_0: unsafe IntegerKernels.q8_0(base, q, d, blockCount)
+                    case .q4_0: unsafe IntegerKernels.q4_0(base, q, d, s, blockCount)
+                    case .q4_1: unsafe IntegerKernels.q4_1(base, q, d, s, blockCount)
+                    case .q4_K: unsafe IntegerKernels.q4_K(base, q, d, s, blockCount)
+                    case .f32, .f16, .q6_K: preconditionFailure("\(type) rows take float vectors")
+                    }
+            }
         }
     }
 }

@@ -38,3 +38,28 @@ public struct QuantizedVector: Sendable {
         self.sums = sums
     }
 }
+
+/// Several activation vectors quantized like `QuantizedVector`, one after another: the rows of a prompt, multiplied
+/// by a weight matrix in one pass so each weight row is read from memory once for all of them.
+public struct QuantizedBatch: Sendable {
+    /// The number of vectors.
+    public let count: Int
+    /// The elements of each vector.
+    public let length: Int
+    let quants: [Int8]
+    let scales: [Float]
+    let sums: [Float]
+
+    /// Quantizes `vectors`, which must all have the same count, a multiple of 32.
+    public init(_ vectors: [[Float]]) {
+        precondition(!vectors.isEmpty, "an empty batch")
+        let quantized = vectors.map(QuantizedVector.init)
+        let length = vectors[0].count
+        precondition(quantized.allSatisfy { $0.count == length }, "vectors of different lengths")
+        count = vectors.count
+        self.length = length
+        quants = quantized.flatMap(\.quants)
+        scales = quantized.flatMap(\.scales)
+        sums = quantized.flatMap(\.sums)
+    }
+}

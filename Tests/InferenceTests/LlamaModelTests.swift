@@ -53,6 +53,23 @@ import Testing
         #expect(ours.greedy == expected.greedy)
     }
 
+    @Test func aBatchedPromptEqualsTokensOneAtATime() throws {
+        let (model, tokenizer, _) = try TinyModel.shared.get()
+        let pool = ThreadPool(threadCount: 2)
+        let prompt = tokenizer.encode("the router answers a question from the edge")
+        let oneByOne = InferenceSession(model: model, contextLength: 64, pool: pool)
+        var last: [Float]?
+        for token in prompt { last = try oneByOne.evaluate(token) }
+        let batched = InferenceSession(model: model, contextLength: 64, pool: pool)
+        #expect(try batched.evaluate(batch: prompt) == last)
+        // Both continue the same way from their caches.
+        #expect(try batched.evaluate(42) == (try oneByOne.evaluate(42)))
+        #expect(batched.position == prompt.count + 1)
+        #expect(throws: InferenceSession.Failure.contextFull(contextLength: 4)) {
+            try InferenceSession(model: model, contextLength: 4, pool: pool).evaluate(batch: prompt)
+        }
+    }
+
     @Test func generatorDecodesGreedilyAndStops() throws {
         let (model, tokenizer, path) = try TinyModel.shared.get()
         let prompt = tokenizer.encode("hello world")

@@ -73,10 +73,7 @@ public struct Generator {
     ) throws(InferenceSession.Failure) -> GenerationResult {
         let clock = ContinuousClock()
         let promptStart = clock.now
-        var logits: [Float] = []
-        for (index, token) in prompt.enumerated() {
-            logits = try session.evaluate(token, wantLogits: index == prompt.count - 1) ?? logits
-        }
+        let logits = prompt.isEmpty ? [] : try session.evaluate(batch: prompt) ?? []
         var result = GenerationResult(
             tokens: [], text: "", finishReason: .length, promptTokenCount: prompt.count,
             promptDuration: clock.now - promptStart, generationDuration: .zero)

@@ -1,5 +1,5 @@
-/// One conversation's state on a model: the key/value cache and the position. Feeds tokens one at a time and
-/// returns the logits for the next one. Not thread-safe; run one session per generation.
+/// One conversation's state on a model: the key/value cache and the position. Takes a prompt in one batch or
+/// tokens one at a time and returns the logits for the next one. Not thread-safe; run one session per generation.
 public final class InferenceSession {
     public let model: LlamaModel
     public let contextLength: Int
@@ -33,71 +33,84 @@ public final class InferenceSession {
     /// Evaluates `token` at the current position; returns the next-token logits when `wantLogits`.
     @discardableResult
     public func evaluate(_ token: TokenID, wantLogits: Bool = true) throws(Failure) -> [Float]? {
-        let hidden = try forward(token)
-        guard wantLogits else { return nil }
-        return project(Activation(hidden, for: [model.output]), model.output)
+        try evaluate(batch: [token], wantLogits: wantLogits)
+    }
+
+    /// Evaluates `tokens` (a prompt) from the current position in one pass per layer, so every weight matrix is
+    /// read from memory once for all of them; returns the logits after the last one when `wantLogits`. The
+    /// results equal evaluating the tokens one at a time.
+    @discardableResult
+    public func evaluate(batch tokens: [TokenID], wantLogits: Bool = true) throws(Failure) -> [Float]? {
+        guard let hidden = try forward(tokens).last, wantLogits else { return nil }
+        return project(Batch([hidden], for: [model.output]), model.output)[0]
     }
 
     /// A sentence embedding of `tokens` evaluated from the current position: the final (normalized) hidden
     /// states mean-pooled over the tokens, scaled to unit length — what llama.cpp returns with mean pooling.
     public func embedding(of tokens: [TokenID]) throws(Failure) -> [Float] {
         var sum = [Float](repeating: 0, count: model.configuration.width)
-        for token in tokens { VectorMath.add(try forward(token), to: &sum) }
+        for hidden in try forward(tokens) { VectorMath.add(hidden, to: &sum) }
         let length = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return length > 0 ? sum.map { $0 / length } : sum
     }
 
-    /// Runs `token` through every layer at the current position; the final normalized hidden state.
-    private func forward(_ token: TokenID) throws(Failure) -> [Float] {
+    /// Runs `tokens` through every layer from the current position; their final normalized hidden states.
+    private func forward(_ tokens: [TokenID]) throws(Failure) -> [[Float]] {
         let c = model.configuration
-        guard position < contextLength else { throw .contextFull(contextLength: contextLength) }
-        guard token >= 0, Int(token) < c.vocabularySize else { throw .tokenOutOfRange(token) }
-        var x = model.tokenEmbedding.dequantizeRow(Int(token))
+        guard !tokens.isEmpty else { return [] }
+        guard position + tokens.count <= contextLength else { throw .contextFull(contextLength: contextLength) }
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= c.vocabularySize }) { throw .tokenOutOfRange(bad) }
+        var xs = tokens.map { model.tokenEmbedding.dequantizeRow(Int($0)) }
         for (index, layer) in model.layers.enumerated() {
-            attention(layer, layerIndex: index, x: &x)
-            feedForward(layer, x: &x)
+            attention(layer, layerIndex: index, xs: &xs)
+            feedForward(layer, xs: &xs)
         }
-        position += 1
-        return VectorMath.rmsNormalized(x, weight: model.outputNorm, epsilon: c.normEpsilon)
+        position += tokens.count
+        return xs.map { VectorMath.rmsNormalized($0, weight: model.outputNorm, epsilon: c.normEpsilon) }
     }
 
-    private func attention(_ layer: LlamaModel.Layer, layerIndex: Int, x: inout [Float]) {
+    /// Attention for rows at positions `position`, `position + 1`, ...: each row sees the cache up to itself.
+    private func attention(_ layer: LlamaModel.Layer, layerIndex: Int, xs: inout [[Float]]) {
         let c = model.configuration
-        let normalized = Activation(
-            VectorMath.rmsNormalized(x, weight: layer.attentionNorm, epsilon: c.normEpsilon),
+        let normalized = Batch(
+            xs.map { VectorMath.rmsNormalized($0, weight: layer.attentionNorm, epsilon: c.normEpsilon) },
             for: [layer.query, layer.key, layer.value])
-        var query = project(normalized, layer.query, bias: layer.queryBias)
-        var key = project(normalized, layer.key, bias: layer.keyBias)
-        let value = project(normalized, layer.value, bias: layer.valueBias)
-        VectorMath.applyRope(&query, headDimension: c.headDimension, position: position, configuration: c)
-        VectorMath.applyRope(&key, headDimension: c.headDimension, position: position, configuration: c)
-        let rowWidth = key.count
-        keys[layerIndex].replaceSubrange(position * rowWidth..<(position + 1) * rowWidth, with: key)
-        values[layerIndex].replaceSubrange(position * rowWidth..<(position + 1) * rowWidth, with: value)
-        let mixed = attend(query: query, layerIndex: layerIndex)
-        VectorMath.add(project(Activation(mixed, for: [layer.attentionOutput]), layer.attentionOutput), to: &x)
+        var queries = project(normalized, layer.query, bias: layer.queryBias)
+        var keyRows = project(normalized, layer.key, bias: layer.keyBias)
+        let valueRows = project(normalized, layer.value, bias: layer.valueBias)
+        let rowWidth = c.keyValueHeadCount * c.headDimension
+        for row in xs.indices {
+            let at = position + row
+            VectorMath.applyRope(&queries[row], headDimension: c.headDimension, position: at, configuration: c)
+            VectorMath.applyRope(&keyRows[row], headDimension: c.headDimension, position: at, configuration: c)
+            keys[layerIndex].replaceSubrange(at * rowWidth..<(at + 1) * rowWidth, with: keyRows[row])
+            values[layerIndex].replaceSubrange(at * rowWidth..<(at + 1) * rowWidth, with: valueRows[row])
+        }
+        let mixed = xs.indices.map { attend(query: queries[$0], layerIndex: layerIndex, through: position + $0) }
+        let outputs = project(Batch(mixed, for: [layer.attentionOutput]), layer.attentionOutput)
+        for row in xs.indices { VectorMath.add(outputs[row], to: &xs[row]) }
     }
 
-    /// Causal grouped-query attention of `query` over the cached positions 0...position.
-    private func attend(query: [Float], layerIndex: Int) -> [Float] {
+    /// Causal grouped-query attention of `query` over the cached positions 0...last.
+    private func attend(query: [Float], layerIndex: Int, through last: Int) -> [Float] {
         let c = model.configuration
         let d = c.headDimension
         let rowWidth = c.keyValueHeadCount * d
         let groupSize = c.headCount / c.keyValueHeadCount
         let scale = 1 / Float(d).squareRoot()
         var output = [Float](repeating: 0, count: c.headCount * d)
-        var scores = [Float](repeating: 0, count: position + 1)[...]
+        var scores = [Float](repeating: 0, count: last + 1)[...]
         for head in 0..<c.headCount {
             let kvOffset = (head / groupSize) * d
             let q = query[head * d..<(head + 1) * d]
-            for t in 0...position {
+            for t in 0...last {
                 let base = t * rowWidth + kvOffset
                 var dot: Float = 0
                 for i in 0..<d { dot += q[q.startIndex + i] * keys[layerIndex][base + i] }
                 scores[t] = dot * scale
             }
             VectorMath.softmax(&scores)
-            for t in 0...position {
+            for t in 0...last {
                 let base = t * rowWidth + kvOffset
                 let weight = scores[t]
                 for i in 0..<d { output[head * d + i] += weight * values[layerIndex][base + i] }
@@ -106,40 +119,48 @@ public final class InferenceSession {
         return output
     }
 
-    private func feedForward(_ layer: LlamaModel.Layer, x: inout [Float]) {
+    private func feedForward(_ layer: LlamaModel.Layer, xs: inout [[Float]]) {
         let c = model.configuration
-        let normalized = Activation(
-            VectorMath.rmsNormalized(x, weight: layer.feedForwardNorm, epsilon: c.normEpsilon),
+        let normalized = Batch(
+            xs.map { VectorMath.rmsNormalized($0, weight: layer.feedForwardNorm, epsilon: c.normEpsilon) },
             for: [layer.gate, layer.up])
-        let gate = project(normalized, layer.gate)
-        let up = project(normalized, layer.up)
-        let activated = Activation(VectorMath.swiGLU(gate: gate, up: up), for: [layer.down])
-        VectorMath.add(project(activated, layer.down), to: &x)
+        let gates = project(normalized, layer.gate)
+        let ups = project(normalized, layer.up)
+        let activated = Batch(xs.indices.map { VectorMath.swiGLU(gate: gates[$0], up: ups[$0]) }, for: [layer.down])
+        let downs = project(activated, layer.down)
+        for row in xs.indices { VectorMath.add(downs[row], to: &xs[row]) }
     }
 
-    /// `weight × input (+ bias)`, with the input quantized to 8 bits for the weight types whose kernels take it
-    /// (as llama.cpp multiplies them).
-    private func project(_ input: Activation, _ weight: Tensor, bias: [Float] = []) -> [Float] {
-        var result: [Float] = []
+    /// `weight × row (+ bias)` for every row of `input`; 4- and 8-bit weights multiply the rows quantized to 8
+    /// bits (as llama.cpp multiplies them), all rows in one pass over the weights.
+    private func project(_ input: Batch, _ weight: Tensor, bias: [Float] = []) -> [[Float]] {
+        var results: [[Float]]
         if weight.acceptsQuantizedVectors, let quantized = input.quantized {
-            weight.multiply(quantized, into: &result, pool: pool)
+            var flat: [Float] = []
+            weight.multiply(quantized, into: &flat, pool: pool)
+            let rows = weight.info.rowCount
+            results = (0..<input.rows.count).map { Array(flat[$0 * rows..<($0 + 1) * rows]) }
         } else {
-            weight.multiply(input.values, into: &result, pool: pool)
+            results = input.rows.map { row in
+                var result: [Float] = []
+                weight.multiply(row, into: &result, pool: pool)
+                return result
+            }
         }
-        if !bias.isEmpty { VectorMath.add(bias, to: &result) }
-        return result
+        if !bias.isEmpty { for index in results.indices { VectorMath.add(bias, to: &results[index]) } }
+        return results
     }
 }
 
-/// An input vector of one or more matrix products, with its 8-bit form when one of the weights takes it
+/// The input rows of one or more matrix products, with their 8-bit form when one of the weights takes it
 /// (quantized once, shared by the query, key and value projections, or the gate and up projections).
-private struct Activation {
-    let values: [Float]
-    let quantized: QuantizedVector?
+private struct Batch {
+    let rows: [[Float]]
+    let quantized: QuantizedBatch?
 
-    init(_ values: [Float], for weights: [Tensor]) {
-        self.values = values
-        let wanted = weights.contains(where: \.acceptsQuantizedVectors) && values.count % 32 == 0
-        quantized = wanted ? QuantizedVector(values) : nil
+    init(_ rows: [[Float]], for weights: [Tensor]) {
+        self.rows = rows
+        let wanted = weights.contains(where: \.acceptsQuantizedVectors) && rows[0].count % 32 == 0
+        quantized = wanted ? QuantizedBatch(rows) : nil
     }
 }
