@@ -36,7 +36,7 @@ import Testing
 
     /// Recognized templates render as llama.cpp renders the same template text; the others are refused (some
     /// of them, Phi-4, Mistral and GLM-Edge, are formats llama.cpp has and we do not).
-    @Test func recognitionPicksTheSameFormatAsLlamaCpp() throws {
+    @Test func recognitionPicksTheSameFormatAsLlamaCpp() async throws {
         let chat = Self.chats[1]
         let cases = Self.recognized.map { template, _ in
             [
@@ -44,7 +44,7 @@ import Testing
                 "add_assistant": true,
             ] as [String: Any]
         }
-        let llamaCpp = try render(cases)
+        let llamaCpp = try await render(cases)
         for ((template, expected), reference) in zip(Self.recognized, llamaCpp) {
             let recognized = ChatTemplate(recognizing: template)
             #expect(recognized == expected, "template: \(template)")
@@ -56,7 +56,7 @@ import Testing
         #expect(llamaCpp[plain] == nil, "llama.cpp does not recognize a template without markers either")
     }
 
-    @Test func everyFormatRendersAsLlamaCppDoes() throws {
+    @Test func everyFormatRendersAsLlamaCppDoes() async throws {
         var cases: [[String: Any]] = []
         var ours: [String] = []
         for template in ChatTemplate.allCases {
@@ -70,7 +70,7 @@ import Testing
                 }
             }
         }
-        let llamaCpp = try render(cases)
+        let llamaCpp = try await render(cases)
         #expect(llamaCpp.count == ours.count)
         for (index, (mine, reference)) in zip(ours, llamaCpp).enumerated() {
             #expect(mine == reference, "case \(index): \(cases[index])")
@@ -83,8 +83,8 @@ import Testing
         #expect(ChatTemplate.trimmed("   ") == "")
     }
 
-    private func render(_ cases: [[String: Any]]) throws -> [String?] {
-        let output = try TestEnvironment.runPython(
+    private func render(_ cases: [[String: Any]]) async throws -> [String?] {
+        let output = try await TestEnvironment.runPython(
             ["Tests/InferenceTests/Fixtures/llama_chat_template.py"],
             stdin: try JSONSerialization.data(withJSONObject: cases))
         let prompts = try #require(try JSONSerialization.jsonObject(with: output) as? [Any])

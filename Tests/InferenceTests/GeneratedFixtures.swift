@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The GGUF files and float32 references written by `Fixtures/make_gguf_fixtures.py` (PyPI `gguf`), generated once
 /// per test run into a temporary folder.
@@ -29,7 +30,7 @@ enum GeneratedFixtures {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("inference-fixtures-\(ProcessInfo.processInfo.processIdentifier)")
         do {
-            _ = try TestEnvironment.runPython(["Tests/InferenceTests/Fixtures/make_gguf_fixtures.py", folder.path])
+            _ = try TestPython.runBlocking(["Tests/InferenceTests/Fixtures/make_gguf_fixtures.py", folder.path])
             return .success(folder)
         } catch {
             return .failure(Failure(description: "\(error) (scripts/python-env installs gguf and numpy)"))

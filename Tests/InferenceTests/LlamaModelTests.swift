@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Inference
@@ -11,9 +12,9 @@ import Testing
         let greedy: [TokenID]
     }
 
-    private func reference(model: URL, prompt: [TokenID], generate: Int) throws -> Reference {
+    private func reference(model: URL, prompt: [TokenID], generate: Int) async throws -> Reference {
         let request = try JSONSerialization.data(withJSONObject: ["prompt": prompt.map(Int.init), "generate": generate])
-        let output = try TestEnvironment.runPython(
+        let output = try await TestEnvironment.runPython(
             ["Tests/InferenceTests/Fixtures/llama_reference.py", model.path], stdin: request)
         let answer = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         let logits = try #require(answer["logits"] as? [[Double]]).map { $0.map(Float.init) }
@@ -42,10 +43,10 @@ import Testing
         return zip(ours, theirs).map { abs($0 - $1) }.max()! / max(spread, 1e-6)
     }
 
-    @Test func tinyRandomLlamaMatchesLlamaCpp() throws {
+    @Test func tinyRandomLlamaMatchesLlamaCpp() async throws {
         let (model, tokenizer, path) = try TinyModel.shared.get()
         let prompt = tokenizer.encode("the router answers a question from the edge")
-        let expected = try reference(model: path, prompt: prompt, generate: 16)
+        let expected = try await reference(model: path, prompt: prompt, generate: 16)
         let ours = try run(model, prompt: prompt, generate: 16)
         for (position, (mine, theirs)) in zip(ours.logits, expected.logits).enumerated() {
             #expect(relativeError(mine, theirs) < 1e-4, "logits after prompt token \(position)")
@@ -53,7 +54,7 @@ import Testing
         #expect(ours.greedy == expected.greedy)
     }
 
-    @Test func aBatchedPromptEqualsTokensOneAtATime() throws {
+    @Test func aBatchedPromptEqualsTokensOneAtATime() async throws {
         let (model, tokenizer, _) = try TinyModel.shared.get()
         let pool = ThreadPool(threadCount: 2)
         let prompt = tokenizer.encode("the router answers a question from the edge")
@@ -70,10 +71,10 @@ import Testing
         }
     }
 
-    @Test func generatorDecodesGreedilyAndStops() throws {
+    @Test func generatorDecodesGreedilyAndStops() async throws {
         let (model, tokenizer, path) = try TinyModel.shared.get()
         let prompt = tokenizer.encode("hello world")
-        let expected = try reference(model: path, prompt: prompt, generate: 12)
+        let expected = try await reference(model: path, prompt: prompt, generate: 12)
         let pool = ThreadPool(threadCount: 2)
         func generate(_ parameters: GenerationParameters, stopAfter: Int = .max) throws -> GenerationResult {
             let generator = Generator(
@@ -105,7 +106,7 @@ import Testing
         #expect(full.finishReason == .contextFull && full.tokens.count == 3)
     }
 
-    @Test func endOfGenerationTokensIncludeChatTurnMarkers() throws {
+    @Test func endOfGenerationTokensIncludeChatTurnMarkers() async throws {
         let vocabulary = try TokenVocabulary(
             modelName: "llama", texts: ["<unk>", "<s>", "</s>", "<|im_end|>", "<|eot_id|>", "x"],
             kinds: [.unknown, .control, .control, .control, .normal, .normal],
@@ -113,7 +114,7 @@ import Testing
         #expect(Generator.endOfGenerationTokens(vocabulary) == [2, 3])  // a normal "<|eot_id|>" is plain text
     }
 
-    @Test func unsupportedArchitecturesAndWrongShapesAreTypedErrors() throws {
+    @Test func unsupportedArchitecturesAndWrongShapesAreTypedErrors() async throws {
         var builder = GGUFBuilder(tensorCount: 0, keyCount: 1)
         builder.keyString("general.architecture", "bert")
         let bert = try GGUFFile(bytes: MappedBytes(copying: builder.bytes))
@@ -124,7 +125,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("bad.gguf")
         // The tiny model with its feed-forward width declared wrong: ffn_gate no longer fits.
-        _ = try TestEnvironment.runPython(
+        _ = try await TestEnvironment.runPython(
             [
                 "-c",
                 "import sys; sys.path.insert(0, 'Tests/acceptance'); import tiny_gguf; tiny_gguf.N_FF = 128; "
@@ -149,7 +150,7 @@ enum TinyModel {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-llama-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("tiny.gguf")
-        _ = try TestEnvironment.runPython(["Tests/acceptance/tiny_gguf.py", path.path])
+        _ = try TestPython.runBlocking(["Tests/acceptance/tiny_gguf.py", path.path])
         let model = try LlamaModel(contentsOfFile: path.path)
         return (model, Tokenizer(vocabulary: try TokenVocabulary(file: model.file)), path)
     }

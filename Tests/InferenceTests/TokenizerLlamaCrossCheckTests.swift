@@ -17,22 +17,22 @@ import Testing
         "   \n   ", "ALLCAPS lowercase MiXeD", "$100 & 50% off #hashtag @user",
     ]
 
-    @Test func smolLM2BytePairEncodingMatchesLlamaCpp() throws {
-        try compare(model: TestEnvironment.smolLM2())
+    @Test func smolLM2BytePairEncodingMatchesLlamaCpp() async throws {
+        try await compare(model: TestEnvironment.smolLM2())
     }
 
-    @Test func sentencePieceMatchesLlamaCpp() throws {
+    @Test func sentencePieceMatchesLlamaCpp() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tok-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let model = directory.appendingPathComponent("tiny.gguf")
-        _ = try TestEnvironment.runPython(["Tests/acceptance/tiny_gguf.py", model.path])
-        try compare(model: model)
+        _ = try await TestEnvironment.runPython(["Tests/acceptance/tiny_gguf.py", model.path])
+        try await compare(model: model)
     }
 
-    private func compare(model: URL) throws {
+    private func compare(model: URL) async throws {
         let input = try JSONSerialization.data(withJSONObject: Self.texts)
-        let output = try TestEnvironment.runPython(
+        let output = try await TestEnvironment.runPython(
             ["Tests/InferenceTests/Fixtures/llama_tokenize.py", model.path], stdin: input)
         let answer = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         let tokenizer = Tokenizer(

@@ -20,7 +20,16 @@ public enum TestPython {
     }
 
     /// Runs the interpreter with `arguments` (paths relative to the package root), feeding `stdin`; its stdout.
-    public static func run(_ arguments: [String], stdin: Data = Data()) throws -> Data {
+    /// The wait happens on a thread of its own: tests run on Swift's small cooperative pool (one thread per core),
+    /// and a test blocking it for a slow reference would stall every other test's timers and I/O.
+    public static func run(_ arguments: [String], stdin: Data = Data()) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runBlocking(arguments, stdin: stdin) }) }.start()
+        }
+    }
+
+    /// `run`, blocking the calling thread: for one-time setup in a static initializer only.
+    public static func runBlocking(_ arguments: [String], stdin: Data = Data()) throws -> Data {
         let process = Process()
         process.executableURL = try interpreter()
         process.arguments = arguments
@@ -51,8 +60,8 @@ public enum TestPython {
     }
 
     /// Runs `script` with `request` as JSON on stdin; its JSON object answer.
-    public static func ask(_ script: String, _ request: Any) throws -> [String: Any] {
-        let answer = try run([script], stdin: try JSONSerialization.data(withJSONObject: request))
+    public static func ask(_ script: String, _ request: Any) async throws -> [String: Any] {
+        let answer = try await run([script], stdin: try JSONSerialization.data(withJSONObject: request))
         guard let object = try JSONSerialization.jsonObject(with: answer) as? [String: Any] else {
             throw Failure(description: "\(script) answered something that is not a JSON object")
         }
