@@ -84,6 +84,24 @@ struct SymbolChain {
         if nexts[right] >= 0 { previous[nexts[right]] = left }
     }
 
+    /// Merges neighbours until no pair has a priority: always the pair with the lowest `priority` (the leftmost
+    /// among equals), re-queuing the merged symbol's new pairs.
+    mutating func mergeAll(priority: (SymbolChain, Int, Int) -> Float?) {
+        var queue = MergeQueue()
+        func enqueue(_ left: Int, _ right: Int) {
+            guard left >= 0, right >= 0, let value = priority(self, left, right) else { return }
+            queue.push(
+                MergeCandidate(priority: value, left: left, right: right, length: lengths[left] + lengths[right]))
+        }
+        for symbol in symbols { enqueue(previous[symbol], symbol) }
+        while let candidate = queue.pop() {
+            guard isCurrent(candidate) else { continue }
+            merge(candidate.left, candidate.right)
+            enqueue(previous[candidate.left], candidate.left)
+            enqueue(candidate.left, nexts[candidate.left])
+        }
+    }
+
     /// The live symbols, left to right.
     var symbols: [Int] {
         var result: [Int] = []

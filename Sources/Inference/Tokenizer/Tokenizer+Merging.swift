@@ -2,22 +2,8 @@ extension Tokenizer {
     /// Byte-level BPE of one pre-tokenized word: its UTF-8 bytes as mapped characters, merged by rank.
     func appendBytePairTokens(ofWord word: some Sequence<UInt8>, to output: inout [TokenID]) {
         var chain = SymbolChain(ByteLevelMapping.encode(word))
-        var queue = MergeQueue()
-        func enqueue(_ left: Int, _ right: Int) {
-            guard left >= 0, right >= 0 else { return }
-            let key = chain.text(left) + " " + chain.text(right)
-            guard let rank = vocabulary.mergeRanks[key] else { return }
-            queue.push(
-                MergeCandidate(
-                    priority: Float(rank), left: left, right: right, length: chain.lengths[left] + chain.lengths[right]
-                ))
-        }
-        for symbol in chain.symbols { enqueue(chain.previous[symbol], symbol) }
-        while let candidate = queue.pop() {
-            guard chain.isCurrent(candidate) else { continue }
-            chain.merge(candidate.left, candidate.right)
-            enqueue(chain.previous[candidate.left], candidate.left)
-            enqueue(candidate.left, chain.nexts[candidate.left])
+        chain.mergeAll { chain, left, right in
+            vocabulary.mergeRanks[chain.text(left) + " " + chain.text(right)].map(Float.init)
         }
         for symbol in chain.symbols {
             let text = chain.text(symbol)
@@ -36,22 +22,9 @@ extension Tokenizer {
     /// bytes of whatever is not a token as byte-fallback tokens.
     func appendSentencePieceTokens(of text: String, to output: inout [TokenID]) {
         var chain = SymbolChain(Array(text.unicodeScalars))
-        var queue = MergeQueue()
-        func enqueue(_ left: Int, _ right: Int) {
-            guard left >= 0, right >= 0, let id = vocabulary.idsByText[chain.text(left) + chain.text(right)] else {
-                return
-            }
-            queue.push(
-                MergeCandidate(
-                    priority: -vocabulary.scores[Int(id)], left: left, right: right,
-                    length: chain.lengths[left] + chain.lengths[right]))
-        }
-        for symbol in chain.symbols { enqueue(chain.previous[symbol], symbol) }
-        while let candidate = queue.pop() {
-            guard chain.isCurrent(candidate) else { continue }
-            chain.merge(candidate.left, candidate.right)
-            enqueue(chain.previous[candidate.left], candidate.left)
-            enqueue(candidate.left, chain.nexts[candidate.left])
+        chain.mergeAll { chain, left, right in
+            // Higher scores merge first: the queue takes the lowest priority.
+            vocabulary.idsByText[chain.text(left) + chain.text(right)].map { -vocabulary.scores[Int($0)] }
         }
         for symbol in chain.symbols {
             let text = chain.text(symbol)
