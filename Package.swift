@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
-        .target(name: "Cache", dependencies: ["Hashing", "SQLite"]),
+        .target(name: "Cache", dependencies: ["Hashing", "JSON", "SQLite"]),
         .target(name: "Inference"),
         .target(name: "LightClient"),
         .target(
