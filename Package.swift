@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], exclude: ["Fixtures"]),
-        .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing", "TestSupport"]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
