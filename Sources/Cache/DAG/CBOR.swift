@@ -5,6 +5,7 @@ enum CBOR {
     /// The CBOR tag of an IPLD link: a byte string holding 0x00 and a binary CID.
     static let linkTag: UInt64 = 42
 
+    /// Appends a head of major type `major` with `value` as its argument, minimally encoded.
     static func appendHead(major: UInt8, _ value: UInt64, to out: inout [UInt8]) {
         let type = major << 5
         switch value {
@@ -20,6 +21,7 @@ enum CBOR {
         }
     }
 
+    /// Appends a text string.
     static func appendText(_ text: String, to out: inout [UInt8]) {
         appendHead(major: 3, UInt64(text.utf8.count), to: &out)
         out += text.utf8
