@@ -69,7 +69,7 @@ func checkCAR(_ input: [UInt8]) {
 }
 
 /// DAG-CBOR links: an error names an offset inside the input; CBOR items are self-delimiting, so no proper
-/// prefix of an accepted block is accepted; every link is a CID that round-trips through its bytes.
+/// prefix of an accepted block is accepted; every link is a CID that round-trips through its bytes; paths resolve.
 func checkDagCBOR(_ input: [UInt8]) {
     do {
         let links = try DagCBOR.links(in: input)
@@ -78,6 +78,7 @@ func checkDagCBOR(_ input: [UInt8]) {
         for cut in Set([0, input.count / 2, input.count - 1]) where cut < input.count {
             require((try? DagCBOR.links(in: Array(input.prefix(cut)))) == nil, "a proper prefix is refused")
         }
+        checkPath(input, codec: .dagCBOR, links: links)
     } catch {
         require(offset(of: error) <= input.count, "an error's offset lies inside the input")
     }
@@ -99,6 +100,20 @@ func offset(of error: DagCBORError) -> Int {
 func checkDagJSON(_ input: [UInt8]) {
     guard let links = try? DagJSON.links(in: input) else { return }
     for link in links { require((try? CID(link.description)) == link, "a link's CID round-trips as text") }
+    checkPath(input, codec: .dagJSON, links: links)
+}
+
+/// Paths into an accepted block: following one never fails, and a link it reaches is one of the block's links.
+func checkPath(_ input: [UInt8], codec: Multicodec, links: [CID]) {
+    for path in [[], ["a"], ["0"], ["a", "0", "b"], ["/"], ["1", "1"]] as [[String]] {
+        guard let end = try? DAGPath.follow(path[...], in: input, codec: codec) else {
+            require(false, "a path into an accepted block resolves")
+            return
+        }
+        if case .link(let cid, let consumed) = end {
+            require(links.contains(cid) && consumed <= path.count, "a path reaches one of the block's links")
+        }
+    }
 }
 
 /// Varints: a decoded value re-encodes to exactly the bytes it took.

@@ -218,6 +218,26 @@ def test_car_follows_dag_cbor_and_dag_json_links(gateway: Router, edge_bin: Path
     assert [v1(c) for c, _ in car_sections(entity.content)[1]] == [v1(fixture.root)]
 
 
+def test_paths_through_dag_cbor_and_dag_json(gateway: Router, fixtures: dict[str, Fixture]) -> None:
+    """Conformance: a CAR of a UnixFS file on a path with a dag-cbor root lists the dag-cbor block, then the file
+    (trustless_gateway_car "on a path with DAG-CBOR as root CID"); the traversal fixtures resolve foo/link/bar
+    across blocks, a path ending at a value that is not a link is 501 and a missing key 404 (path_gateway_dag)."""
+    mixed = fixtures["trustless_gateway_car/dir-with-dag-cbor-with-links.car"]
+    document = mixed.order[1]
+    assert document.codec.name == "dag-cbor"
+    single = "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"
+    car = get(gateway, f"/ipfs/{document}/files/single?format=car")
+    assert car.status_code == 200
+    assert [v1(c) for c, _ in car_sections(car.content)[1]] == [v1(document), single]
+    assert get(gateway, f"/ipfs/{document}/files/single").content == mixed.block(CID.decode(single))
+    for name in IPLD_NAMES[:2]:
+        fixture = fixtures[name]
+        bar = get(gateway, f"/ipfs/{fixture.root}/foo/link/bar?format=raw")
+        assert bar.status_code == 200 and bar.content == fixture.block(fixture.order[2])
+        assert get(gateway, f"/ipfs/{fixture.root}/foo?format=raw").status_code == 501
+        assert get(gateway, f"/ipfs/{fixture.root}/foo/i-do-not-exist?format=raw").status_code == 404
+
+
 def test_file_bytes_head_and_status_codes(gateway: Router, edge_bin: Path, tmp_path: Path) -> None:
     path = tmp_path / "image.png"
     data = b"\x89PNG\r\n\x1a\n" + random_file(tmp_path / "body", 700_000, 5)

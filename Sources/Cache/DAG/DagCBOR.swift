@@ -14,7 +14,7 @@ public enum DagCBOR {
     }
 
     /// The walk's state: an explicit stack of open arrays and maps, so hostile nesting costs no call stack.
-    private struct Walk {
+    struct Walk {
         /// An open array or map: how many items (keys and values alike) it still holds.
         struct Container {
             var remaining: UInt64
@@ -25,6 +25,13 @@ public enum DagCBOR {
         var reader: CBOR.Reader
         var stack: [Container] = []
         var links: [CID] = []
+
+        /// Reads one whole item, containers with everything in them.
+        mutating func skipItem() throws(DagCBORError) {
+            let base = stack.count
+            try item()
+            while stack.count > base { _ = try step() }
+        }
 
         /// Reads the next item of the innermost open container; false once none is open.
         mutating func step() throws(DagCBORError) -> Bool {

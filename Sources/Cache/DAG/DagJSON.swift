@@ -9,19 +9,27 @@ public enum DagJSON {
     /// one member, `"/"`, whose value is a string; the string must be a CID. `{"/": {"bytes": …}}` is bytes,
     /// not a link.
     public static func links(in block: [UInt8]) throws(DagJSONError) -> [CID] {
-        let document: JSONValue
+        try links(of: try document(block))
+    }
+
+    /// The block parsed as JSON within the nesting limit.
+    static func document(_ block: [UInt8]) throws(DagJSONError) -> JSONValue {
         do {
-            document = try JSONValue.parse(block, limits: JSONLimits(maxDepth: maximumDepth, maxBytes: block.count))
+            return try JSONValue.parse(block, limits: JSONLimits(maxDepth: maximumDepth, maxBytes: block.count))
         } catch {
             throw .invalidJSON("\(error)")
         }
+    }
+
+    /// The links of a parsed document, in document order.
+    static func links(of document: JSONValue) throws(DagJSONError) -> [CID] {
         var links: [CID] = []
         var pending = [document]  // what is left to visit, the next value last
         while let value = pending.popLast() {
             switch value {
             case .array(let elements): pending += elements.reversed()
             case .object(let object):
-                if object.count == 1, object.keys[0] == "/", case .string(let text) = object.values[0] {
+                if let text = linkText(object) {
                     do { links.append(try CID(text)) } catch { throw .invalidLink("\(error)") }
                 } else {
                     pending += object.values.reversed()
@@ -30,6 +38,18 @@ public enum DagJSON {
             }
         }
         return links
+    }
+
+    /// The CID string of a link object: exactly one member, `"/"`, holding a string.
+    static func linkText(_ object: JSONObject) -> String? {
+        guard object.count == 1, object.keys[0] == "/", case .string(let text) = object.values[0] else { return nil }
+        return text
+    }
+
+    /// The CID of `value` when it is a link object (of a block already checked by `links(in:)`).
+    static func link(_ value: JSONValue) -> CID? {
+        guard case .object(let object) = value, let text = linkText(object) else { return nil }
+        return try? CID(text)
     }
 }
 
