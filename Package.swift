@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
-        .target(name: "Cache", dependencies: ["Hashing", "SQLite"]),
+        .target(name: "Cache", dependencies: ["Hashing", "JSON", "SQLite"]),
         .target(name: "Inference"),
         .target(name: "LightClient"),
         .target(
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], exclude: ["Fixtures"]),
-        .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing", "TestSupport"]),
+        .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),

@@ -94,12 +94,13 @@ requests)
     link=(JSON)
     ;;
 ipld)
-    # Multibase, CIDs, varints, DAG-PB, UnixFS data and CAR framing: everything the block store reads.
+    # Multibase, CIDs, varints, DAG-PB, DAG-CBOR and DAG-JSON links, UnixFS data and CAR framing: everything the
+    # block store reads.
     sources=("$src"/Cache/Multiformats/*.swift "$src"/Cache/DAG/*.swift "$src"/Cache/UnixFS/UnixFSData.swift
         "$src"/Cache/UnixFS/UnixFSReader.swift "$src"/Cache/CAR/CARFormat.swift "$src"/Cache/CAR/CARReader.swift)
     module=IPLDFuzz
     seed_dirs=("$root/Fuzz/IPLDFuzz/seeds")
-    link=(Hashing)
+    link=(Hashing JSON)
     ;;
 lightclient)
     # Keccak, RLP, ABI, addresses, 256-bit integers and the Merkle-Patricia trie and proofs: no dependencies.
@@ -148,7 +149,7 @@ fi
 if [[ " ${link[*]} " == *" Hashing "* ]]; then
     build_hashing_module
     extra_objects+=("$work_root/modules/Hashing.o" -lcrypto)
-    include=(-I "$work_root/modules" -I "$src/COpenSSL")
+    include=(-I "$work_root/modules" -I "$src/COpenSSL")  # a superset of the JSON include
 fi
 
 swiftc "${swift_flags[@]}" -module-name "$module" "${include[@]}" \

@@ -1,6 +1,6 @@
 // libFuzzer target for the block store's parsers. Not part of Package.swift: Fuzz/run-fuzz.sh ipld compiles
-// this file with Sources/Cache's multiformats, DAG-PB, UnixFS and CAR files into one module, linked against a
-// separately built (also instrumented) Hashing module.
+// this file with Sources/Cache's multiformats, DAG (dag-pb, dag-cbor, dag-json links), UnixFS and CAR files into one
+// module, linked against separately built (also instrumented) Hashing and JSON modules.
 //
 // Byte 0 picks the parser; the rest is its input.
 
@@ -12,11 +12,13 @@ public func fuzzIPLD(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = unsafe Array(UnsafeBufferPointer(start: data, count: size))
     guard let selector = bytes.first else { return 0 }
     let input = Array(bytes.dropFirst())
-    switch selector % 5 {
+    switch selector % 7 {
     case 0: checkText(input)
     case 1: checkCIDBytes(input)
     case 2: checkDagPB(input)
     case 3: checkCAR(input)
+    case 4: checkDagCBOR(input)
+    case 5: checkDagJSON(input)
     default: checkVarint(input)
     }
     return 0
@@ -63,6 +65,54 @@ func checkCAR(_ input: [UInt8]) {
     while sections < 10_000, let (cid, block) = try? reader.next() {
         require(cid.multihash.matches(block), "a CAR block is handed out only when it matches its CID")
         sections += 1
+    }
+}
+
+/// DAG-CBOR links: an error names an offset inside the input; CBOR items are self-delimiting, so no proper
+/// prefix of an accepted block is accepted; every link is a CID that round-trips through its bytes; paths resolve.
+func checkDagCBOR(_ input: [UInt8]) {
+    do {
+        let links = try DagCBOR.links(in: input)
+        require(links.count <= input.count / 4, "a link takes at least 4 bytes")
+        for link in links { require((try? CID(bytes: link.bytes)) == link, "a link's CID round-trips") }
+        for cut in Set([0, input.count / 2, input.count - 1]) where cut < input.count {
+            require((try? DagCBOR.links(in: Array(input.prefix(cut)))) == nil, "a proper prefix is refused")
+        }
+        checkPath(input, codec: .dagCBOR, links: links)
+    } catch {
+        require(offset(of: error) <= input.count, "an error's offset lies inside the input")
+    }
+}
+
+/// The offset a DAG-CBOR error names.
+func offset(of error: DagCBORError) -> Int {
+    switch error {
+    case .truncated(let offset, _), .indefiniteLength(let offset), .reservedAdditionalInformation(let offset, _),
+        .nonMinimalArgument(let offset), .narrowFloat(let offset), .nonFiniteFloat(let offset),
+        .unsupportedSimpleValue(let offset, _), .unsupportedTag(let offset, _), .invalidLink(let offset, _),
+        .invalidUTF8(let offset), .nonTextMapKey(let offset), .unorderedMapKey(let offset),
+        .depthLimitExceeded(let offset, _), .unexpectedType(let offset, _, _), .trailingBytes(let offset):
+        offset
+    }
+}
+
+/// DAG-JSON links: any input gives links or a typed error; every link prints as a CID that parses back to it.
+func checkDagJSON(_ input: [UInt8]) {
+    guard let links = try? DagJSON.links(in: input) else { return }
+    for link in links { require((try? CID(link.description)) == link, "a link's CID round-trips as text") }
+    checkPath(input, codec: .dagJSON, links: links)
+}
+
+/// Paths into an accepted block: following one never fails, and a link it reaches is one of the block's links.
+func checkPath(_ input: [UInt8], codec: Multicodec, links: [CID]) {
+    for path in [[], ["a"], ["0"], ["a", "0", "b"], ["/"], ["1", "1"]] as [[String]] {
+        guard let end = try? DAGPath.follow(path[...], in: input, codec: codec) else {
+            require(false, "a path into an accepted block resolves")
+            return
+        }
+        if case .link(let cid, let consumed) = end {
+            require(links.contains(cid) && consumed <= path.count, "a path reaches one of the block's links")
+        }
     }
 }
 

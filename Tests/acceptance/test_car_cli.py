@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import dag_cbor
-from multiformats import CID, varint
+from multiformats import CID, multihash, varint
 
 from test_ipfs_cli import added, cli, random_file
 
@@ -95,3 +95,47 @@ def test_lying_and_broken_cars_are_refused(edge_bin: Path, tmp_path: Path) -> No
     assert cli(edge_bin, tmp_path / "c", "car", "export", "not-a-cid").returncode == 2
     missing = cli(edge_bin, tmp_path / "c", "car", "export", root)
     assert missing.returncode == 1 and b"not available" in missing.stderr
+
+
+def dfs(root: CID, blocks: dict[bytes, tuple[CID, bytes]]) -> list[CID]:
+    """Depth-first, each block once, a dag-cbor block's links in document order as PyPI's dag-cbor decodes them."""
+    def links(value: object) -> list[CID]:
+        if isinstance(value, CID):
+            return [value]
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+        return [link for item in items for link in links(item)]
+    order, seen, stack = [], set(), [root]
+    while stack:
+        cid = stack.pop()
+        if bytes(cid) in seen:
+            continue
+        seen.add(bytes(cid))
+        order.append(cid)
+        if cid.codec.name == "dag-cbor":
+            stack += reversed(links(dag_cbor.decode(blocks[bytes(cid)][1])))
+    return order
+
+
+def test_dag_cbor_dags_are_pinned_whole_and_exported_depth_first(edge_bin: Path, tmp_path: Path) -> None:
+    """A DAG of dag-cbor nodes (links nested in maps and lists, repeated, at several depths) written by PyPI's
+    dag-cbor: `car import` pins it recursively, `ipfs gc` keeps every block, `car export` lists them depth-first."""
+    def block(codec: str, data: bytes) -> tuple[CID, bytes]:
+        return CID("base32", 1, codec, multihash.digest(data, "sha2-256")), data
+    leaves = [block("raw", f"leaf {i}".encode()) for i in range(4)]
+    middle = block("dag-cbor", dag_cbor.encode({"list": [leaves[0][0], {"deep": [1, leaves[1][0]]}], "n": -3}))
+    inner = block("dag-cbor", dag_cbor.encode({"x": {"y": {"z": [leaves[3][0], middle[0]]}}}))
+    root = block("dag-cbor", dag_cbor.encode(
+        {"z": [leaves[2][0]], "again": leaves[0][0], "first": middle[0], "inner": inner[0], "f": 1.5, "b": b"\x00"}))
+    sections = [*leaves, middle, inner, root]
+    path = tmp_path / "dag.car"
+    path.write_bytes(write_car([root[0]], sections))
+    state = tmp_path / "state"
+    imported = cli(edge_bin, state, "car", "import", str(path))
+    assert imported.returncode == 0, imported.stderr.decode()
+    gc = cli(edge_bin, state, "ipfs", "gc")
+    assert gc.returncode == 0 and gc.stdout.decode().startswith("removed 0 blocks"), gc.stdout.decode()
+    roots, exported = read_car(export(edge_bin, state, str(root[0])))
+    expected = dfs(root[0], {bytes(cid): (cid, data) for cid, data in sections})
+    assert len(expected) == len(sections)
+    assert [bytes(cid) for cid, _ in exported] == [bytes(cid) for cid in expected]
+    assert [bytes(r) for r in roots] == [bytes(root[0])]

@@ -49,6 +49,7 @@ class Fixture:
         self.path = path
         self.root = roots[0]
         self.blocks = {bytes(cid.digest): (cid, block) for cid, block in sections}
+        self.order = [cid for cid, _ in sections]
 
     def block(self, cid: CID) -> bytes:
         return self.blocks[bytes(cid.digest)][1]
@@ -69,9 +70,12 @@ class Fixture:
         return out
 
 
+# DAGs through dag-cbor and dag-json nodes; each fixture lists its blocks depth-first, links in document order.
+IPLD_NAMES = ["path_gateway_dag/dag-cbor-traversal.car", "path_gateway_dag/dag-json-traversal.car",
+              "trustless_gateway_car/dir-with-dag-cbor-with-links.car"]
 NAMES = ["gateway-raw-block.car", "trustless_gateway_car/subdir-with-mixed-block-files.car",
          "trustless_gateway_car/file-3k-and-3-blocks-missing-block.car",
-         "trustless_gateway_car/dir-with-duplicate-files.car"]
+         "trustless_gateway_car/dir-with-duplicate-files.car", *IPLD_NAMES]
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +200,42 @@ def test_duplicates(gateway: Router, fixtures: dict[str, Fixture]) -> None:
     assert dups.headers["Content-Type"].endswith("dups=y")
     with_dups = car_sections(dups.content)[1]
     assert len(with_dups) == len(no_dups) + 1, "ascii.txt and ascii-copy.txt are the same block"
+
+
+@pytest.mark.parametrize("name", IPLD_NAMES)
+def test_car_follows_dag_cbor_and_dag_json_links(gateway: Router, edge_bin: Path, fixtures: dict[str, Fixture],
+                                                 name: str) -> None:
+    """`dag-scope=all` walks dag-cbor and dag-json links: after `ipfs gc` (the import pinned the root recursively),
+    the CAR lists every block of the fixture in its depth-first order; `dag-scope=entity` of a dag-cbor, dag-json
+    or directory root is that block alone."""
+    fixture = fixtures[name]
+    assert cli(edge_bin, gateway.state_dir, "ipfs", "gc").returncode == 0
+    for query in ("format=car", "format=car&dag-scope=all"):
+        response = get(gateway, f"/ipfs/{fixture.root}?{query}")
+        assert response.status_code == 200
+        assert [v1(c) for c, _ in car_sections(response.content)[1]] == [v1(c) for c in fixture.order]
+    entity = get(gateway, f"/ipfs/{fixture.root}?format=car&dag-scope=entity")
+    assert [v1(c) for c, _ in car_sections(entity.content)[1]] == [v1(fixture.root)]
+
+
+def test_paths_through_dag_cbor_and_dag_json(gateway: Router, fixtures: dict[str, Fixture]) -> None:
+    """Conformance: a CAR of a UnixFS file on a path with a dag-cbor root lists the dag-cbor block, then the file
+    (trustless_gateway_car "on a path with DAG-CBOR as root CID"); the traversal fixtures resolve foo/link/bar
+    across blocks, a path ending at a value that is not a link is 501 and a missing key 404 (path_gateway_dag)."""
+    mixed = fixtures["trustless_gateway_car/dir-with-dag-cbor-with-links.car"]
+    document = mixed.order[1]
+    assert document.codec.name == "dag-cbor"
+    single = "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"
+    car = get(gateway, f"/ipfs/{document}/files/single?format=car")
+    assert car.status_code == 200
+    assert [v1(c) for c, _ in car_sections(car.content)[1]] == [v1(document), single]
+    assert get(gateway, f"/ipfs/{document}/files/single").content == mixed.block(CID.decode(single))
+    for name in IPLD_NAMES[:2]:
+        fixture = fixtures[name]
+        bar = get(gateway, f"/ipfs/{fixture.root}/foo/link/bar?format=raw")
+        assert bar.status_code == 200 and bar.content == fixture.block(fixture.order[2])
+        assert get(gateway, f"/ipfs/{fixture.root}/foo?format=raw").status_code == 501
+        assert get(gateway, f"/ipfs/{fixture.root}/foo/i-do-not-exist?format=raw").status_code == 404
 
 
 def test_file_bytes_head_and_status_codes(gateway: Router, edge_bin: Path, tmp_path: Path) -> None:

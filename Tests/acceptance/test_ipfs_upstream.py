@@ -14,7 +14,7 @@ import requests
 from multiformats import CID
 
 from conftest import RouterFactory
-from test_ipfs_gateway import FIXTURES, Fixture, car_sections, v1
+from test_ipfs_gateway import FIXTURES, IPLD_NAMES, Fixture, car_sections, v1
 
 
 class TrustlessGateway:
@@ -83,6 +83,22 @@ def test_missing_blocks_come_verified_from_an_honest_gateway(
     multiblock = fixture.cid("subdir", "multiblock.txt")
     expected = [root, fixture.cid("subdir"), multiblock] + fixture.descendants(multiblock)
     assert [v1(c) for c, _ in car_sections(car.content)[1]] == [v1(c) for c in expected]
+
+
+@pytest.mark.parametrize("name", IPLD_NAMES)
+def test_a_whole_dag_through_dag_cbor_and_dag_json_comes_from_upstream(router_factory: RouterFactory,
+                                                                       name: str) -> None:
+    """The upstream fill follows dag-cbor and dag-json links: a whole-DAG CAR of a DAG held only upstream lists
+    every block, in the fixture's depth-first order."""
+    dag = Fixture(FIXTURES / name)
+    honest = TrustlessGateway({digest: block for digest, (_, block) in dag.blocks.items()})
+    try:
+        router = router_factory(env={"CORTENSOR_EDGE_IPFS_UPSTREAM_GATEWAYS": honest.url})
+        car = requests.get(router.url(f"/ipfs/{dag.root}?format=car&dag-scope=all"), timeout=30)
+        assert car.status_code == 200
+        assert [v1(c) for c, _ in car_sections(car.content)[1]] == [v1(c) for c in dag.order]
+    finally:
+        honest.close()
 
 
 def test_a_lying_gateway_alone_gets_nothing_through(

@@ -13,8 +13,8 @@ public enum CARExport {
         }
     }
 
-    /// The CIDs of the DAG in the order a CAR lists them. Reads only blocks that can link (dag-pb nodes); a
-    /// missing one is an error, a missing leaf is found when its block is fetched.
+    /// The CIDs of the DAG in the order a CAR lists them. Reads only blocks that can link (dag-pb, dag-cbor and
+    /// dag-json); a missing one is an error, a missing leaf is found when its block is fetched.
     public static func order(root: CID, duplicates: Bool = false, fetch: (CID) throws -> [UInt8]?) throws -> [CID] {
         var order: [CID] = []
         var seen = Set<[UInt8]>()

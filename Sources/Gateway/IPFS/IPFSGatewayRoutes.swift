@@ -137,6 +137,10 @@ struct IPFSGatewayRoutes: Sendable {
             } catch .shardedDirectory(let cid) {
                 throw APIError(
                     status: 501, code: "not_implemented", message: "\(cid) is a sharded directory; not resolved yet")
+            } catch .notALink(let cid) {
+                throw APIError(
+                    status: 501, code: "not_implemented",
+                    message: "the path ends inside \(cid) at a value that is not a link; only links are followed")
             } catch .unavailable(let cid, _) where fetcher != nil {
                 guard await fetcher?.fetch(cid) == true else { break }
             } catch {
