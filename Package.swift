@@ -14,6 +14,8 @@ let package = Package(
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CMalloc"),
         // libcurl is dlopened on first use (its dependencies cost ~1.8 MB of idle RSS); headers from
         // libcurl4-openssl-dev.
@@ -26,7 +28,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Cache", dependencies: ["Hashing", "JSON", "SQLite"]),
         .target(name: "Inference"),
-        .target(name: "LightClient"),
+        .target(name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "JSON"]),
         .target(
             name: "Gateway",
             dependencies: [
@@ -67,7 +69,9 @@ let package = Package(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "LightClientTests", dependencies: ["LightClient", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "LightClientTests", dependencies: ["LightClient", "Hashing", "JSON", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]
 )
