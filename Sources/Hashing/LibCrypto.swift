@@ -57,4 +57,73 @@ enum LibCrypto {
         // Sound: both buffers are live for the call and hold at least `a.count` bytes.
         return unsafe CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0
     }
+
+    /// scrypt (RFC 7914) into `output`; `false` when libcrypto rejects the parameters or cannot get the memory.
+    static func scrypt(
+        password: [UInt8], salt: [UInt8], n: UInt64, r: UInt64, p: UInt64, maxMemory: UInt64, output: inout [UInt8]
+    ) -> Bool {
+        // Sound: each closure lends a live buffer (never nil: one spare byte) for the duration of the call, and
+        // `output` has room for the `output.count` bytes written.
+        unsafe withNonNull(password) { pass in
+            unsafe withNonNull(salt) { saltBytes in
+                unsafe output.withUnsafeMutableBufferPointer { out in
+                    unsafe EVP_PBE_scrypt(
+                        UnsafeRawPointer(pass).assumingMemoryBound(to: CChar.self), password.count,
+                        saltBytes, salt.count, n, r, p, maxMemory, out.baseAddress, out.count) == 1
+                }
+            }
+        }
+    }
+
+    /// PBKDF2 with HMAC-SHA-256 into `output`; `false` when libcrypto fails.
+    static func pbkdf2SHA256(password: [UInt8], salt: [UInt8], iterations: Int32, output: inout [UInt8]) -> Bool {
+        // Sound: as in `scrypt`; the lengths fit Int32 (checked by the caller).
+        unsafe withNonNull(password) { pass in
+            unsafe withNonNull(salt) { saltBytes in
+                unsafe output.withUnsafeMutableBufferPointer { out in
+                    unsafe PKCS5_PBKDF2_HMAC(
+                        UnsafeRawPointer(pass).assumingMemoryBound(to: CChar.self), Int32(password.count),
+                        saltBytes, Int32(salt.count), iterations, EVP_sha256(), Int32(out.count), out.baseAddress) == 1
+                }
+            }
+        }
+    }
+
+    /// AES-128 in counter mode (the 16-byte `iv` is the initial counter block, incremented as a 128-bit
+    /// big-endian number): encryption and decryption are the same operation.
+    static func aes128CTR(key: [UInt8], iv: [UInt8], data: [UInt8]) -> [UInt8] {
+        precondition(key.count == 16 && iv.count == 16, "AES-128-CTR needs a 16-byte key and IV")
+        guard let context = unsafe EVP_CIPHER_CTX_new() else { preconditionFailure("libcrypto: out of memory") }
+        defer { unsafe EVP_CIPHER_CTX_free(context) }
+        var output = [UInt8](repeating: 0, count: data.count + 16)
+        var written: Int32 = 0
+        var final: Int32 = 0
+        // Sound: key and IV hold 16 bytes each; `output` has room for the input plus one block; the lengths
+        // outlive the calls. CTR is a stream mode, so Final writes nothing.
+        let ok = unsafe key.withUnsafeBufferPointer { keyBytes in
+            unsafe iv.withUnsafeBufferPointer { ivBytes in
+                unsafe withNonNull(data) { input in
+                    unsafe output.withUnsafeMutableBufferPointer { out in
+                        unsafe EVP_EncryptInit_ex(
+                            context, EVP_aes_128_ctr(), nil, keyBytes.baseAddress, ivBytes.baseAddress)
+                            == 1
+                            && EVP_EncryptUpdate(context, out.baseAddress, &written, input, Int32(data.count)) == 1
+                            && EVP_EncryptFinal_ex(context, out.baseAddress! + Int(written), &final) == 1
+                    }
+                }
+            }
+        }
+        precondition(ok && Int(written + final) == data.count, "libcrypto AES-128-CTR failed")
+        return Array(output.prefix(data.count))
+    }
+
+    /// Lends `bytes` as a pointer that is never nil, even for an empty array (some libcrypto entry points treat
+    /// NULL specially).
+    private static func withNonNull<Result>(
+        _ bytes: [UInt8], _ body: (UnsafePointer<UInt8>) -> Result
+    ) -> Result {
+        let padded = bytes + [0]
+        // Sound: `padded` is never empty, so its base address exists while the closure runs.
+        return unsafe padded.withUnsafeBufferPointer { unsafe body($0.baseAddress!) }
+    }
 }
