@@ -7,6 +7,11 @@ public enum KeyDerivation {
         maxMemory: UInt64 = 512 << 20
     ) throws(KeyDerivationError) -> [UInt8] {
         guard n > 1, n & (n - 1) == 0, r > 0, p > 0, length > 0 else { throw .invalidParameters }
+        // libcrypto enforces RFC 7914's n < 2^(16·r); Ethereum keystores do not, so the rest runs in Swift.
+        if 16 * r < 64 && n >= 1 << (16 * r) {
+            guard n <= 1 << 32, r < 1 << 12, p < 1 << 12, 128 * r * n <= maxMemory else { throw .rejected }
+            return try Scrypt.derive(password: password, salt: salt, n: Int(n), r: Int(r), p: Int(p), length: length)
+        }
         var output = [UInt8](repeating: 0, count: length)
         guard
             LibCrypto.scrypt(

@@ -1,4 +1,4 @@
-import Hashing
+@testable import Hashing
 import Testing
 
 /// RFC 7914 (scrypt, and PBKDF2-HMAC-SHA256 in its §11) and NIST SP 800-38A F.5.1 (AES-128-CTR) vectors.
@@ -67,5 +67,25 @@ import Testing
         let second = AES128CTR.apply(
             key: key, iv: [UInt8](repeating: 0, count: 16), to: [UInt8](repeating: 0, count: 16))
         #expect(Array(stream.suffix(16)) == second)
+    }
+}
+
+/// The Swift ROMix path (taken when n ≥ 2^(16·r), which libcrypto refuses) against libcrypto's on parameters both
+/// accept, and on the RFC 7914 vectors.
+@Suite struct ScryptCoreTests {
+    @Test(arguments: [(16 as UInt64, 1 as UInt64, 1 as UInt64), (1024, 8, 16), (256, 2, 3), (2048, 1, 2)])
+    func swiftCoreMatchesLibCrypto(n: UInt64, r: UInt64, p: UInt64) throws {
+        let password = Array("password".utf8)
+        let salt = Array("NaCl".utf8)
+        let ours = try Scrypt.derive(password: password, salt: salt, n: Int(n), r: Int(r), p: Int(p), length: 64)
+        let theirs = try KeyDerivation.scrypt(password: password, salt: salt, n: n, r: r, p: p, length: 64)
+        #expect(ours == theirs)
+    }
+
+    /// n = 2^16 with r = 1 is outside RFC 7914's bound: derived in Swift, still deterministic and sized.
+    @Test func beyondTheRFCBound() throws {
+        let first = try KeyDerivation.scrypt(password: [1], salt: [2], n: 1 << 16, r: 1, p: 1, length: 32)
+        #expect(first.count == 32)
+        #expect(try KeyDerivation.scrypt(password: [1], salt: [2], n: 1 << 16, r: 1, p: 1, length: 32) == first)
     }
 }
