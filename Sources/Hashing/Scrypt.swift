@@ -33,36 +33,63 @@ enum Scrypt {
     /// ROMix: fill V with n successive BlockMix states, then mix in n pseudo-randomly chosen ones.
     static func roMix(_ x: inout [UInt32], r: Int, n: Int, scratch v: inout [UInt32]) {
         let width = 32 * r
+        precondition(x.count == width && v.count >= n * width, "roMix buffer sizes")
         var y = [UInt32](repeating: 0, count: width)
-        for i in 0..<n {
-            v.replaceSubrange(i * width..<(i + 1) * width, with: x)
-            blockMix(&x, into: &y, r: r)
-            swap(&x, &y)
-        }
-        let last = (2 * r - 1) * 16
-        for _ in 0..<n {
-            // Integerify: the last block's first 64 bits, little-endian, modulo n (a power of two).
-            let j = Int(truncatingIfNeeded: (UInt64(x[last + 1]) << 32 | UInt64(x[last])) & UInt64(n - 1))
-            for k in 0..<width { x[k] ^= v[j * width + k] }
-            blockMix(&x, into: &y, r: r)
-            swap(&x, &y)
+        var chunk = [UInt32](repeating: 0, count: 16)
+        // Sound: every index below stays inside its buffer: V holds n blocks of `width` words, X and Y one block,
+        // the chunk 16 words (sizes checked above); the buffers are live and distinct for the whole closure.
+        unsafe x.withUnsafeMutableBufferPointer { xBuffer in
+            unsafe y.withUnsafeMutableBufferPointer { yBuffer in
+                unsafe v.withUnsafeMutableBufferPointer { vBuffer in
+                    unsafe chunk.withUnsafeMutableBufferPointer { chunkBuffer in
+                        var (x, y) = (xBuffer.baseAddress!, yBuffer.baseAddress!)
+                        let (v, chunk) = (vBuffer.baseAddress!, chunkBuffer.baseAddress!)
+                        for i in 0..<n {
+                            unsafe (v + i * width).update(from: x, count: width)
+                            unsafe blockMix(x, into: y, r: r, chunk: chunk)
+                            unsafe swap(&x, &y)
+                        }
+                        let last = (2 * r - 1) * 16
+                        for _ in 0..<n {
+                            // Integerify: the last block's first 64 bits, little-endian, modulo n (a power of two).
+                            let j = unsafe Int(
+                                truncatingIfNeeded: (UInt64(x[last + 1]) << 32 | UInt64(x[last])) & UInt64(n - 1))
+                            let row = unsafe v + j * width
+                            var k = 0
+                            while k < width {
+                                unsafe x[k] ^= row[k]
+                                k += 1
+                            }
+                            unsafe blockMix(x, into: y, r: r, chunk: chunk)
+                            unsafe swap(&x, &y)
+                        }
+                        // After an even number (2n) of swaps the result is back in the caller's X.
+                    }
+                }
+            }
         }
     }
 
     /// BlockMix with Salsa20/8: the 2r 16-word blocks of `b`, chained, even outputs first then odd ones.
-    static func blockMix(_ b: inout [UInt32], into y: inout [UInt32], r: Int) {
-        var chunk = Array(b[(2 * r - 1) * 16..<2 * r * 16])
+    private static func blockMix(
+        _ b: UnsafeMutablePointer<UInt32>, into y: UnsafeMutablePointer<UInt32>, r: Int,
+        chunk: UnsafeMutablePointer<UInt32>
+    ) {
+        unsafe chunk.update(from: b + (2 * r - 1) * 16, count: 16)
         for i in 0..<2 * r {
-            for k in 0..<16 { chunk[k] ^= b[i * 16 + k] }
-            salsa20_8(&chunk)
-            let target = (i % 2 == 0 ? i / 2 : r + i / 2) * 16
-            for k in 0..<16 { y[target + k] = chunk[k] }
+            var k = 0
+            while k < 16 {
+                unsafe chunk[k] ^= b[i * 16 + k]
+                k += 1
+            }
+            unsafe salsa20_8(chunk)
+            unsafe (y + (i % 2 == 0 ? i / 2 : r + i / 2) * 16).update(from: chunk, count: 16)
         }
     }
 
     /// The Salsa20/8 core on 16 words, in place.
-    static func salsa20_8(_ block: inout [UInt32]) {
-        var x = (
+    private static func salsa20_8(_ block: UnsafeMutablePointer<UInt32>) {
+        var x = unsafe (
             block[0], block[1], block[2], block[3], block[4], block[5], block[6], block[7], block[8], block[9],
             block[10], block[11], block[12], block[13], block[14], block[15]
         )
@@ -76,10 +103,22 @@ enum Scrypt {
             quarter(&x.10, &x.11, &x.8, &x.9)
             quarter(&x.15, &x.12, &x.13, &x.14)
         }
-        let mixed = [
-            x.0, x.1, x.2, x.3, x.4, x.5, x.6, x.7, x.8, x.9, x.10, x.11, x.12, x.13, x.14, x.15,
-        ]
-        for k in 0..<16 { block[k] = block[k] &+ mixed[k] }
+        unsafe block[0] &+= x.0
+        unsafe block[1] &+= x.1
+        unsafe block[2] &+= x.2
+        unsafe block[3] &+= x.3
+        unsafe block[4] &+= x.4
+        unsafe block[5] &+= x.5
+        unsafe block[6] &+= x.6
+        unsafe block[7] &+= x.7
+        unsafe block[8] &+= x.8
+        unsafe block[9] &+= x.9
+        unsafe block[10] &+= x.10
+        unsafe block[11] &+= x.11
+        unsafe block[12] &+= x.12
+        unsafe block[13] &+= x.13
+        unsafe block[14] &+= x.14
+        unsafe block[15] &+= x.15
     }
 
     /// One Salsa20 quarter round: b ^= (a+d)<<<7, c ^= (b+a)<<<9, d ^= (c+b)<<<13, a ^= (d+c)<<<18.

@@ -1,5 +1,6 @@
-@testable import Hashing
 import Testing
+
+@testable import Hashing
 
 /// RFC 7914 (scrypt, and PBKDF2-HMAC-SHA256 in its §11) and NIST SP 800-38A F.5.1 (AES-128-CTR) vectors.
 @Suite struct KeyDerivationTests {
