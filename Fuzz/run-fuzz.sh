@@ -103,11 +103,12 @@ ipld)
     link=(Hashing JSON)
     ;;
 lightclient)
-    # Keccak, RLP, ABI, addresses, 256-bit integers and the Merkle-Patricia trie and proofs: no dependencies.
+    # Keccak, RLP, ABI, addresses, 256-bit integers, the Merkle-Patricia trie and proofs, signed transactions,
+    # keystores and typed data (with JSON, Hashing/libcrypto and libsecp256k1).
     sources=("$src"/LightClient/*.swift)
     module=LightClientFuzz
     seed_dirs=("$root/Fuzz/LightClientFuzz/seeds")
-    link=()
+    link=(JSON Hashing Secp256k1)
     ;;
 multipart)
     sources=("$gw/IPFS/MultipartForm.swift" "$gw/Support/String+Trimming.swift")
@@ -150,6 +151,10 @@ if [[ " ${link[*]} " == *" Hashing "* ]]; then
     build_hashing_module
     extra_objects+=("$work_root/modules/Hashing.o" -lcrypto)
     include=(-I "$work_root/modules" -I "$src/COpenSSL")  # a superset of the JSON include
+fi
+if [[ " ${link[*]} " == *" Secp256k1 "* ]]; then
+    extra_objects+=(-lsecp256k1)
+    include+=(-I "$src/CSecp256k1")
 fi
 
 swiftc "${swift_flags[@]}" -module-name "$module" "${include[@]}" \

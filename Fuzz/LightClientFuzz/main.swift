@@ -3,6 +3,8 @@
 //
 // Byte 0 picks the parser; the rest is its input.
 
+import JSON
+
 /// libFuzzer's entry point: `size` bytes at `data`, owned by libFuzzer for the duration of the call.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLightClient(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -11,12 +13,15 @@ public func fuzzLightClient(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     let bytes = unsafe Array(UnsafeBufferPointer(start: data, count: size))
     guard let selector = bytes.first else { return 0 }
     let input = Array(bytes.dropFirst())
-    switch selector % 6 {
+    switch selector % 9 {
     case 0: checkRLP(input)
     case 1: checkABIDecoding(input)
     case 2: checkTypeText(input)
     case 3: checkTrie(input)
     case 4: checkProof(input)
+    case 6: checkTransaction(input)
+    case 7: checkKeystore(input)
+    case 8: checkTypedData(input)
     default: checkText(input)
     }
     return 0
@@ -111,4 +116,27 @@ func checkText(_ input: [UInt8]) {
     if let number = Int256(decimal: text) {
         require(Int256(decimal: number.description) == number, "signed round trip")
     }
+}
+
+/// Signed transactions: what decodes re-encodes to exactly the input (one encoding per transaction), and sender
+/// recovery ends in an address or a SignatureError.
+func checkTransaction(_ input: [UInt8]) {
+    guard let transaction = try? SignedTransaction(rawBytes: input) else { return }
+    require(transaction.rawBytes == input, "transaction decode/encode is the identity")
+    _ = try? transaction.sender()
+}
+
+/// Keystores: any file ends in a key or a KeystoreError, within small cost limits (a hostile file is refused
+/// before any work).
+func checkKeystore(_ input: [UInt8]) {
+    let limits = KeystoreLimits(maxScryptMemory: 1 << 20, maxScryptWork: 1 << 12, maxPBKDF2Iterations: 1 << 10)
+    _ = try? Keystore.decrypt(input, password: "fuzz", limits: limits)
+}
+
+/// Typed data: any JSON ends in a digest or a TypedDataError, and the digest is stable.
+func checkTypedData(_ input: [UInt8]) {
+    guard let json = try? JSONValue.parse(input, limits: JSONLimits(maxDepth: 16)),
+        let data = try? TypedData(json: json), let digest = try? data.digest()
+    else { return }
+    require((try? data.digest()) == digest, "typed data digest is deterministic")
 }
