@@ -33,22 +33,23 @@ public enum Keystore {
     }
 
     /// The keystore JSON text for `key` under `password`, with a fresh salt, IV and UUID. Write it to a file only
-    /// the owner can read (mode 0600).
-    public static func encrypt(_ key: PrivateKey, password: String, kdf: KeystoreKDF = .standard) -> String {
-        encrypt(
+    /// the owner can read (mode 0600). Throws `parameterOutOfBounds` for a KDF beyond `limits`, since such a file
+    /// could not be opened again under the same limits.
+    public static func encrypt(
+        _ key: PrivateKey, password: String, kdf: KeystoreKDF = .standard, limits: KeystoreLimits = .init()
+    ) throws(KeystoreError) -> String {
+        try limits.check(kdf)
+        return try encrypt(
             key, password: password, kdf: kdf, salt: SystemRandom.bytes(32), iv: SystemRandom.bytes(16),
             uuid: SystemRandom.bytes(16)
         ).serialized()
     }
 
-    /// The keystore for `key` with the given random parts.
+    /// The keystore for `key` with the given random parts; `kdf` already checked against limits.
     static func encrypt(
         _ key: PrivateKey, password: String, kdf: KeystoreKDF, salt: [UInt8], iv: [UInt8], uuid: [UInt8]
-    ) -> JSONValue {
-        // Our own parameters are within every KDF's domain; a failure here is out of memory.
-        guard let derived = try? derive(Array(password.utf8), kdf: kdf, salt: salt, length: 32) else {
-            preconditionFailure("keystore: key derivation failed")
-        }
+    ) throws(KeystoreError) -> JSONValue {
+        let derived = try derive(Array(password.utf8), kdf: kdf, salt: salt, length: 32)
         let ciphertext = AES128CTR.apply(key: Array(derived[0..<16]), iv: iv, to: key.secretBytes)
         let mac = Keccak256.hash(derived[16..<32] + ciphertext)
         var kdfParams: JSONObject = ["dklen": 32]

@@ -17,8 +17,8 @@ import Testing
         var generator = SplitMix64(seed: 54)
         let keys = Self.settings.map { _ in Random.key(&generator) }
         let passwords = Self.settings.indices.map { "pw \($0) ✓ \(generator.next())" }
-        let ours = Self.settings.indices.map {
-            Keystore.encrypt(keys[$0], password: passwords[$0], kdf: Self.settings[$0].ours)
+        let ours = try Self.settings.indices.map {
+            try Keystore.encrypt(keys[$0], password: passwords[$0], kdf: Self.settings[$0].ours)
         }
         let answer = try AccountsPython.ask([
             "encrypt": Self.settings.indices.map {

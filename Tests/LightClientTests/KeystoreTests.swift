@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: [KeystoreKDF.scrypt(n: 1024, r: 8, p: 1), .pbkdf2(iterations: 1000)])
     func roundTrip(kdf: KeystoreKDF) throws {
-        let text = Keystore.encrypt(Self.key, password: "pässword", kdf: kdf)
+        let text = try Keystore.encrypt(Self.key, password: "pässword", kdf: kdf)
         let json = try JSONValue.parse(text)
         #expect(json["version"] == 3)
         #expect(json["address"]?.stringValue == Hex.encode(Self.key.address.bytes, prefixed: false))
@@ -36,10 +36,20 @@ import Testing
         #expect(throws: KeystoreError.wrongPassword) { try Keystore.decrypt(Array(text.utf8), password: "password") }
     }
 
+    /// Writing refuses what reading would refuse, instead of trapping or producing a file no one can open.
+    @Test func encryptRespectsLimits() {
+        #expect(throws: KeystoreError.parameterOutOfBounds(name: "kdfparams.n", limit: 1 << 32, found: 1 << 40)) {
+            try Keystore.encrypt(Self.key, password: "p", kdf: .scrypt(n: 1 << 40, r: 1, p: 1))
+        }
+        #expect(throws: KeystoreError.malformed(field: "kdfparams.c")) {
+            try Keystore.encrypt(Self.key, password: "p", kdf: .pbkdf2(iterations: 0))
+        }
+    }
+
     @Test func freshSaltIVAndIDEachTime() throws {
         let kdf = KeystoreKDF.pbkdf2(iterations: 1)
-        let first = try JSONValue.parse(Keystore.encrypt(Self.key, password: "p", kdf: kdf))
-        let second = try JSONValue.parse(Keystore.encrypt(Self.key, password: "p", kdf: kdf))
+        let first = try JSONValue.parse(try Keystore.encrypt(Self.key, password: "p", kdf: kdf))
+        let second = try JSONValue.parse(try Keystore.encrypt(Self.key, password: "p", kdf: kdf))
         #expect(first["id"] != second["id"])
         #expect(first["crypto"]?["cipherparams"] != second["crypto"]?["cipherparams"])
         #expect(first["crypto"]?["kdfparams"]?["salt"] != second["crypto"]?["kdfparams"]?["salt"])
@@ -48,7 +58,7 @@ import Testing
     /// A small valid keystore with one member replaced.
     static func altered(_ edit: (inout JSONObject, inout JSONObject, inout JSONObject) -> Void) throws -> JSONValue {
         var file = try #require(
-            try JSONValue.parse(Keystore.encrypt(key, password: "p", kdf: .scrypt(n: 16, r: 1, p: 1))).objectValue)
+            try JSONValue.parse(try Keystore.encrypt(key, password: "p", kdf: .scrypt(n: 16, r: 1, p: 1))).objectValue)
         var crypto = try #require(file["crypto"]?.objectValue)
         var params = try #require(crypto["kdfparams"]?.objectValue)
         edit(&file, &crypto, &params)
