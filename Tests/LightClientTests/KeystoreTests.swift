@@ -1,3 +1,4 @@
+import Foundation
 import Hashing
 import JSON
 import LightClient
@@ -149,5 +150,25 @@ import Testing
                     crypto["mac"] = .string(Hex.encode(Keccak256.hash(derived[16..<32] + zeroCipher), prefixed: false))
                 })
         }
+    }
+}
+
+@Suite struct KeystoreWriteTests {
+    @Test func writesOwnerOnlyAndNeverReplaces() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keystore-\(UUID().uuidString).json")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let key = try PrivateKey(bytes: [UInt8](repeating: 9, count: 32))
+        let text = try Keystore.encrypt(key, password: "p", kdf: .pbkdf2(iterations: 10))
+        try Keystore.write(text, toNewFileAt: path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        #expect(throws: KeystoreWriteError.system(operation: "open", errno: EEXIST)) {
+            try Keystore.write("other", toNewFileAt: path)
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        #expect(
+            try Keystore.decrypt(Array(try String(contentsOfFile: path, encoding: .utf8).utf8), password: "p") == key)
     }
 }
