@@ -23,7 +23,8 @@ let package = Package(
 
         // Libraries, one per concern.
         .target(name: "JSON"),
-        // Optimized even in debug builds: scrypt's Swift core (keystores) takes ~30 s per eth-account default key unoptimized, ~1.5 s with -O.
+        // Optimized even in debug builds: scrypt's Swift core (keystores) takes ~30 s per eth-account default key
+        // unoptimized, ~1.5 s with -O.
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),

@@ -6,8 +6,8 @@ import Testing
 
 /// Runs `Fixtures/accounts.py` (eth-account, eth-keys) under the test Python (see `TestPython`).
 enum AccountsPython {
-    static func ask(_ request: [String: Any]) throws -> [String: Any] {
-        try TestPython.ask("Tests/LightClientTests/Fixtures/accounts.py", request)
+    static func ask(_ request: [String: Any]) async throws -> [String: Any] {
+        try await TestPython.ask("Tests/LightClientTests/Fixtures/accounts.py", request)
     }
 }
 
@@ -31,22 +31,23 @@ enum AccountsPython {
 
     static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes, prefixed: false) }
 
-    @Test func keysAgainstEthKeys() throws {
+    @Test func keysAgainstEthKeys() async throws {
         var generator = SplitMix64(seed: 50)
         let keys = (0..<50).map { _ in Self.key(&generator) }
         let answer = try #require(
-            try AccountsPython.ask(["keys": keys.map { Self.hex($0.secretBytes) }])["keys"] as? [[String: String]])
+            try await AccountsPython.ask(["keys": keys.map { Self.hex($0.secretBytes) }])["keys"] as? [[String: String]]
+        )
         for (key, theirs) in zip(keys, answer) {
             #expect(theirs["address"] == key.address.checksummed)
             #expect(theirs["publicKey"] == Self.hex(key.publicKey.bytes))
         }
     }
 
-    @Test func personalMessagesBothWays() throws {
+    @Test func personalMessagesBothWays() async throws {
         var generator = SplitMix64(seed: 51)
         let cases = (0..<50).map { _ in (Self.key(&generator), Self.bytes(&generator, Int(generator.next() % 200))) }
         let ours = cases.map { PersonalMessage.sign($0.1, with: $0.0) }
-        let answer = try AccountsPython.ask([
+        let answer = try await AccountsPython.ask([
             "personal": cases.map { ["key": Self.hex($0.0.secretBytes), "message": Self.hex($0.1)] },
             "recoverPersonal": zip(cases, ours).map { ["message": Self.hex($0.1), "signature": Self.hex($1.bytes)] },
         ])
@@ -105,10 +106,10 @@ enum AccountsPython {
         ]
     }
 
-    @Test func typedDataAgainstEthAccount() throws {
+    @Test func typedDataAgainstEthAccount() async throws {
         var generator = SplitMix64(seed: 52)
         let cases = (0..<20).map { _ in (Self.key(&generator), Self.typedData(&generator)) }
-        let answer = try AccountsPython.ask([
+        let answer = try await AccountsPython.ask([
             "typed": cases.map { ["key": Self.hex($0.0.secretBytes), "data": $0.1.serialized()] }
         ])
         let results = try #require(answer["typed"] as? [[String: String]])

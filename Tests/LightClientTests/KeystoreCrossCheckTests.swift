@@ -13,14 +13,14 @@ import Testing
         ("scrypt", 1 << 17, .scrypt(n: 1 << 17, r: 1, p: 8)),
     ]
 
-    @Test func keystoresBothWays() throws {
+    @Test func keystoresBothWays() async throws {
         var generator = SplitMix64(seed: 54)
         let keys = Self.settings.map { _ in Random.key(&generator) }
         let passwords = Self.settings.indices.map { "pw \($0) ✓ \(generator.next())" }
         let ours = try Self.settings.indices.map {
             try Keystore.encrypt(keys[$0], password: passwords[$0], kdf: Self.settings[$0].ours)
         }
-        let answer = try AccountsPython.ask([
+        let answer = try await AccountsPython.ask([
             "encrypt": Self.settings.indices.map {
                 [
                     "key": Random.hex(keys[$0].secretBytes), "password": passwords[$0], "kdf": Self.settings[$0].kdf,

@@ -86,11 +86,11 @@ import Testing
         }
     }
 
-    @Test func transactionsBothWays() throws {
+    @Test func transactionsBothWays() async throws {
         var generator = SplitMix64(seed: 53)
         let cases = (0..<80).map { _ in (Random.key(&generator), Self.transaction(&generator)) }
         let ours = cases.map { $0.1.signed(with: $0.0) }
-        let answer = try AccountsPython.ask([
+        let answer = try await AccountsPython.ask([
             "transactions": cases.map { ["key": Random.hex($0.0.secretBytes), "tx": Self.json($0.1)] },
             "decode": ours.map { Random.hex($0.rawBytes) },
         ])
