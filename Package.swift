@@ -1,6 +1,13 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// AVX2, FMA, F16C and BMI for the second build of the inference kernels (x86-64 hosts only).
+#if arch(x86_64)
+    let haswellSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+    let haswellSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "cortensor-edge",
     products: [
@@ -29,7 +36,11 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Cache", dependencies: ["Hashing", "JSON", "SQLite"]),
-        .target(name: "Inference"),
+        // The inference kernels, compiled twice from the same files (InferenceKernelsAVX2 holds symlinks): for the
+        // baseline target and, on x86-64, for Haswell-class CPUs; Inference picks one at run time.
+        .target(name: "InferenceKernels"),
+        .target(name: "InferenceKernelsAVX2", swiftSettings: haswellSettings),
+        .target(name: "Inference", dependencies: ["InferenceKernels", "InferenceKernelsAVX2"]),
         .target(name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "JSON"]),
         .target(
             name: "Gateway",
@@ -70,7 +81,10 @@ let package = Package(
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],
             exclude: ["Miners/Fixtures"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "InferenceTests",
+            dependencies: ["Inference", "InferenceKernels", "InferenceKernelsAVX2", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "LightClientTests", dependencies: ["LightClient", "Hashing", "JSON", "TestSupport"],
             exclude: ["Fixtures"]),

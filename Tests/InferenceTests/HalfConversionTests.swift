@@ -1,3 +1,4 @@
+import InferenceKernels
 import Testing
 
 @testable import Inference
@@ -9,7 +10,7 @@ struct HalfConversionTests {
         var mismatches: [UInt16] = []
         for bits in UInt16.min...UInt16.max {
             let expected = Float(Float16(bitPattern: bits)).bitPattern
-            if Kernels.floatFromHalf(bits).bitPattern != expected { mismatches.append(bits) }
+            if FloatKernels.floatFromHalf(bits).bitPattern != expected { mismatches.append(bits) }
         }
         #expect(mismatches.isEmpty, "first mismatches: \(mismatches.prefix(8))")
     }

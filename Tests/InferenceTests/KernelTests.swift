@@ -1,7 +1,10 @@
 import Foundation
-import Inference
+import InferenceKernels
+import InferenceKernelsAVX2
 import Synchronization
 import Testing
+
+@testable import Inference
 
 @Suite("Tensor kernels against gguf.quants references")
 struct KernelTests {
@@ -56,6 +59,34 @@ struct KernelTests {
             let expected = reference(weights[row * length..<(row + 1) * length], x)
             let found = tensor.dot(row: row, x)
             #expect(close(found, expected), "row \(row): \(found) vs \(expected.value)")
+        }
+    }
+
+    /// Both builds of the kernels (baseline, and AVX2 when this CPU has it) agree with the float64 reference.
+    @Test(arguments: names) func everyKernelBuildMatchesTheReference(name: String) throws {
+        let tensor = try tensor(name)
+        let x = try activations(for: tensor)
+        for row in 0..<tensor.info.rowCount {
+            let expected = reference(tensor.dequantizeRow(row)[...], x)
+            #expect(close(tensor.dot(row: row, x, kernels: InferenceKernels.FloatKernels.self), expected))
+            if KernelSelection.cpuSupportsAVX2 {
+                #expect(close(tensor.dot(row: row, x, kernels: InferenceKernelsAVX2.FloatKernels.self), expected))
+            }
+            guard tensor.acceptsQuantizedVectors else { continue }
+            let quantized = QuantizedVector(x)
+            let baseline = tensor.dot(row: row, quantized, kernels: InferenceKernels.IntegerKernels.self)
+            // Quantizing x moves element i by at most half its block's scale, plus the f16 rounding of the scale
+            // and of the block sum (see QuantizedVectorTests): 0.6 of a scale covers both.
+            let weights = tensor.dequantizeRow(row)
+            let bound = weights.indices.reduce(0.0) {
+                $0 + abs(Double(weights[$1])) * Double(quantized.scales[$1 / 32]) * 0.6
+            }
+            #expect(abs(Double(baseline) - expected.value) <= bound + 1e-5 * expected.magnitude, "\(name) row \(row)")
+            if KernelSelection.cpuSupportsAVX2 {
+                let avx2 = tensor.dot(row: row, quantized, kernels: InferenceKernelsAVX2.IntegerKernels.self)
+                // Integer products are exact; only the float scaling may round differently (FMA).
+                #expect(abs(avx2 - baseline) <= 1e-4 * max(1, abs(baseline)), "\(name) row \(row)")
+            }
         }
     }
 
