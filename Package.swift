@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Cache", dependencies: ["Hashing", "JSON", "SQLite"]),
         .target(name: "Inference"),
-        .target(name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "JSON"]),
+        .target(name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON"]),
         .target(
             name: "Gateway",
             dependencies: [
@@ -72,7 +72,7 @@ let package = Package(
             exclude: ["Miners/Fixtures"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "LightClientTests", dependencies: ["LightClient", "Hashing", "JSON", "TestSupport"],
+            name: "LightClientTests", dependencies: ["LightClient", "Hashing", "HTTPClient", "JSON", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]
