@@ -1,19 +1,25 @@
 import Foundation
 import HTTPClient
 import LightClient
+import TestSupport
 import Testing
 
-/// The scripted JSON-RPC server (Fixtures/rpc_server.py, stdlib only) on a free loopback port, started once per
-/// test process; it exits when its stdin closes, i.e. when the test process ends.
+/// A JSON-RPC fixture server on a free loopback port, started once per test process; it exits when its stdin
+/// closes, i.e. when the test process ends.
 final class RPCTestServer: Sendable {
-    /// The shared instance; tests keep apart through unique keys.
+    /// The scripted server (Fixtures/rpc_server.py, stdlib only); tests keep apart through unique keys.
     static let shared: RPCTestServer = {
         do {
-            return try RPCTestServer()
+            return try RPCTestServer(script: "rpc_server.py", arguments: ["/usr/bin/env", "python3"])
         } catch {
             fatalError("cannot start the JSON-RPC fixture server: \(error)")
         }
     }()
+
+    /// py-evm behind a JSON-RPC server (Fixtures/evm_rpc_server.py), run by the test Python (see `TestPython`).
+    static let evm: Result<RPCTestServer, any Error> = Result {
+        try RPCTestServer(script: "evm_rpc_server.py", arguments: [try TestPython.interpreter().path])
+    }
 
     /// The port the server listens on.
     let port: Int
@@ -22,12 +28,13 @@ final class RPCTestServer: Sendable {
     private let process: Process
     private let stdin: Pipe
 
-    private init() throws {
+    /// Starts `Fixtures/<script>` with the interpreter command `arguments` and reads the port it prints.
+    private init(script: String, arguments: [String]) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/rpc_server.py")
+            .appendingPathComponent("Fixtures/\(script)")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = arguments.dropFirst() + [script.path]
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin
