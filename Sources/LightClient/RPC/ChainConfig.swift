@@ -1,0 +1,70 @@
+public import HTTPClient
+
+/// One chain the router talks to: a name, the chain id it must have, and its JSON-RPC endpoints.
+public struct ChainConfig: Sendable, Hashable {
+    /// A name for logs and errors, e.g. "service".
+    public var name: String
+    /// The chain id every endpoint must report.
+    public var chainID: UInt64
+    /// The endpoints, in preference order.
+    public var endpoints: [RPCEndpoint]
+
+    /// Creates a chain configuration.
+    public init(name: String, chainID: UInt64, endpoints: [RPCEndpoint]) {
+        self.name = name
+        self.chainID = chainID
+        self.endpoints = endpoints
+    }
+}
+
+/// Why `ChainConfig.connect` dropped an endpoint, or failed.
+public enum ChainConnectError: Error, Sendable, Equatable {
+    /// The named endpoint serves another chain.
+    case chainIDMismatch(endpoint: String, expected: UInt64, found: UInt64)
+    /// The named endpoint could not tell its chain id.
+    case unreachable(endpoint: String, JSONRPCError)
+    /// No endpoint of the named chain passed; why each was dropped.
+    case noEndpointLeft(chain: String, dropped: [ChainConnectError])
+}
+
+/// A client over the endpoints that passed the chain id check, and the ones that did not.
+public struct ConnectedChain: Sendable {
+    /// The client over the endpoints that serve the configured chain.
+    public let client: JSONRPCClient
+    /// Why each other endpoint was dropped.
+    public let dropped: [ChainConnectError]
+}
+
+extension ChainConfig {
+    /// Asks every endpoint for `eth_chainId` (once, no failover) and keeps those reporting `chainID`; throws
+    /// `.noEndpointLeft` when none does.
+    public func connect(
+        http: HTTPClient, configuration: JSONRPCClient.Configuration = .init()
+    ) async throws(ChainConnectError) -> ConnectedChain {
+        guard !endpoints.isEmpty else { throw .noEndpointLeft(chain: name, dropped: []) }
+        let probe = JSONRPCClient(endpoints: endpoints, http: http, configuration: configuration)
+        var kept: [RPCEndpoint] = []
+        var dropped: [ChainConnectError] = []
+        for (index, endpoint) in endpoints.enumerated() {
+            do {
+                let found = try await probe.request("eth_chainId", [], onEndpoint: index, decode: RPCQuantity.uint64)
+                if found == chainID {
+                    kept.append(endpoint)
+                } else {
+                    dropped.append(.chainIDMismatch(endpoint: endpoint.name, expected: chainID, found: found))
+                }
+            } catch {
+                dropped.append(.unreachable(endpoint: endpoint.name, Self.firstCause(error)))
+            }
+        }
+        guard !kept.isEmpty else { throw .noEndpointLeft(chain: name, dropped: dropped) }
+        return ConnectedChain(
+            client: JSONRPCClient(endpoints: kept, http: http, configuration: configuration), dropped: dropped)
+    }
+
+    /// The single attempt's own error rather than the one-element `.allEndpointsFailed` around it.
+    private static func firstCause(_ error: JSONRPCError) -> JSONRPCError {
+        if case .allEndpointsFailed(let failures) = error, failures.count == 1 { return failures[0] }
+        return error
+    }
+}

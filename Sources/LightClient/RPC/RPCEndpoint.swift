@@ -1,0 +1,26 @@
+/// One JSON-RPC endpoint: its URL (secret: it may carry an API key) and a name safe to log.
+public struct RPCEndpoint: Sendable, Hashable {
+    /// The full http(s) URL requests are POSTed to. Never logged.
+    public let url: String
+    /// A name for errors and logs: the given one, else the URL's scheme, host and port only.
+    public let name: String
+
+    /// Creates an endpoint; without `name`, the URL without user info, path or query names it.
+    public init(url: String, name: String? = nil) {
+        self.url = url
+        self.name = name ?? Self.redacted(url)
+    }
+
+    /// `scheme://host[:port]` of `url`, dropping user info, path, query and fragment.
+    static func redacted(_ url: String) -> String {
+        var rest = Substring(url)
+        var scheme = ""
+        if let range = rest.firstRange(of: "://") {
+            scheme = String(rest[..<range.upperBound])
+            rest = rest[range.upperBound...]
+        }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+        return scheme + host
+    }
+}
