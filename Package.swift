@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], exclude: ["Fixtures"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GatewayTests", dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "TestSupport"],

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import TestSupport
 import Testing
 
 /// The Python fixture server (Fixtures/test_server.py) on a free loopback port, started once per test process.
@@ -18,37 +19,16 @@ final class TestServer: Sendable {
     let port: Int
     /// A loopback port that was free when the server started (nothing listens there).
     let closedPort: Int
-    private let process: Process
-    private let stdin: Pipe
+    private let fixture: FixtureProcess
 
     private init() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/test_server.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        // Plain read(2), retried on EINTR: FileHandle.availableData traps when a signal interrupts it.
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 256)
-        let descriptor = stdout.fileHandleForReading.fileDescriptor
-        while !output.contains(UInt8(ascii: "\n")) {
-            // Sound: read(2) writes at most `count` bytes into the buffer it is lent.
-            let count = unsafe buffer.withUnsafeMutableBytes { unsafe Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw CocoaError(.fileReadUnknown) }
-            output += buffer[..<count]
-        }
-        let ports = String(decoding: output, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        fixture = try FixtureProcess(executable: "/usr/bin/env", arguments: ["python3", script.path])
+        let ports = fixture.numbers
         guard ports.count == 2 else { throw CocoaError(.fileReadCorruptFile) }
         self.port = ports[0]
         self.closedPort = ports[1]
-        self.process = process
-        self.stdin = stdin
     }
 
     /// An absolute URL for `path` (with query) on this server.

@@ -25,37 +25,15 @@ final class RPCTestServer: Sendable {
     let port: Int
     /// One client for the tests' own calls (counts).
     let http: HTTPClient
-    private let process: Process
-    private let stdin: Pipe
+    private let fixture: FixtureProcess
 
     /// Starts `Fixtures/<script>` with the interpreter command `arguments` and reads the port it prints.
     private init(script: String, arguments: [String]) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/\(script)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = arguments.dropFirst() + [script.path]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        // Plain read(2), retried on EINTR: FileHandle.availableData traps when a signal interrupts it.
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let descriptor = stdout.fileHandleForReading.fileDescriptor
-        while !output.contains(UInt8(ascii: "\n")) {
-            // Sound: read(2) writes at most `count` bytes into the buffer it is lent.
-            let count = unsafe buffer.withUnsafeMutableBytes { unsafe Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw CocoaError(.fileReadUnknown) }
-            output += buffer[..<count]
-        }
-        guard let port = Int(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        else { throw CocoaError(.fileReadCorruptFile) }
+        fixture = try FixtureProcess(executable: arguments[0], arguments: arguments.dropFirst() + [script.path])
+        guard let port = fixture.numbers.first else { throw CocoaError(.fileReadCorruptFile) }
         self.port = port
-        self.process = process
-        self.stdin = stdin
         self.http = try HTTPClient()
     }
 
