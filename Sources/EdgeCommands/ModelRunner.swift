@@ -1,3 +1,4 @@
+import Gateway
 import Inference
 
 /// Runs `model …` commands: reads the GGUF file, prints to the command's output; exit codes 0, or 1 when the
@@ -36,14 +37,14 @@ struct ModelRunner {
                 + (file.metadata["general.name"]?.string.map { " (\($0))" } ?? ""),
             "parameters: \(millions(parameters)) M in \(file.tensors.count) tensors (\(typeList))",
         ]
-        if let model = try? LlamaModel(file: file) {
-            let c = model.configuration
+        do {
+            let c = try LlamaModel(file: file).configuration
             lines.append(
                 "layers \(c.layerCount), width \(c.width), heads \(c.headCount) (\(c.keyValueHeadCount) key/value), "
                     + "head dimension \(c.headDimension), feed-forward \(c.feedForwardWidth), context \(c.contextLength), "
                     + "rope base \(c.ropeBase)")
-        } else {
-            do { _ = try LlamaModel(file: file) } catch { lines.append("not runnable here: \(error)") }
+        } catch {
+            lines.append("not runnable here: \(error)")
         }
         if let vocabulary = try? TokenVocabulary(file: file) {
             let pre = file.metadata["tokenizer.ggml.pre"]?.string.map { " (\($0))" } ?? ""
@@ -94,8 +95,8 @@ struct ModelRunner {
         else {
             throw RunnerError("the model has no chat template this engine recognizes; run without --chat")
         }
-        var messages = prompt.system.map { [ChatMessage(role: "system", content: $0)] } ?? []
-        messages.append(ChatMessage(role: "user", content: prompt.text))
+        var messages = prompt.system.map { [Inference.ChatMessage(role: "system", content: $0)] } ?? []
+        messages.append(Inference.ChatMessage(role: "user", content: prompt.text))
         return tokenizer.encode(template.render(messages), parseSpecial: true)
     }
 
@@ -113,23 +114,19 @@ struct ModelRunner {
             let session = InferenceSession(model: model, contextLength: promptTokens + generate + 1, pool: pool)
             var start = clock.now
             try session.evaluate(batch: prompt)
-            promptRates.append(Double(promptTokens) / seconds(clock.now - start))
+            promptRates.append(Double(promptTokens) / (clock.now - start).seconds)
             start = clock.now
             var token = prompt[0]
             for _ in 0..<generate {
                 let logits = try session.evaluate(token) ?? []
                 token = Sampler.argmax(logits)
             }
-            generationRates.append(Double(generate) / seconds(clock.now - start))
+            generationRates.append(Double(generate) / (clock.now - start).seconds)
         }
         output.standardOutput(
             "model: \(path)\nthreads: \(threads)\n"
                 + "pp\(promptTokens): \(rate(median(promptRates))) tok/s (median of \(runs))\n"
                 + "tg\(generate): \(rate(median(generationRates))) tok/s (median of \(runs))\n")
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }

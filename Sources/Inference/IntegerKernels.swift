@@ -10,36 +10,9 @@ extension Tensor {
 
     /// `output[r] = dot(row r, vector)` with integer products, for the types that `acceptsQuantizedVectors`.
     public func multiply(_ vector: QuantizedVector, into output: inout [Float], pool: ThreadPool) {
-        precondition(acceptsQuantizedVectors, "\(info.type) rows do not take quantized vectors")
-        precondition(vector.count == info.rowLength, "vector has \(vector.count) elements, rows \(info.rowLength)")
-        let rowCount = info.rowCount
-        if output.count != rowCount { output = [Float](repeating: 0, count: rowCount) }
-        let type = info.type
-        let rowBytes = info.rowByteCount
-        let taskCount = min(rowCount, pool.threadCount * 4)
-        file.bytes.withSpan(byteRange) { matrix in
-            unsafe matrix.withUnsafeBytes { weights in
-                unsafe vector.quants.withUnsafeBufferPointer { quants in
-                    unsafe vector.scales.withUnsafeBufferPointer { scales in
-                        unsafe vector.sums.withUnsafeBufferPointer { sums in
-                            unsafe output.withUnsafeMutableBufferPointer { y in
-                                // Sound: as in multiply(_: [Float], …); the pointers outlive `run`.
-                                let blocks = unsafe QuantizedBuffers(
-                                    weights: weights, quants: quants, scales: scales, sums: sums, y: y)
-                                pool.run(taskCount: taskCount) { task in
-                                    let rows = (rowCount * task / taskCount)..<(rowCount * (task + 1) / taskCount)
-                                    unsafe blocks.multiply(rows: rows, type: type, rowBytes: rowBytes)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        multiply(QuantizedBatch(vector), into: &output, pool: pool)
     }
-}
 
-extension Tensor {
     /// `output[v * rowCount + r] = dot(row r, vector v)` for every vector of `batch`, with integer products: the
     /// rows are split over `pool`'s threads and each row meets every vector while it is in cache.
     public func multiply(_ batch: QuantizedBatch, into output: inout [Float], pool: ThreadPool) {
@@ -106,10 +79,6 @@ extension Tensor {
     let scales: UnsafeBufferPointer<Float>
     let sums: UnsafeBufferPointer<Float>
     let y: UnsafeMutableBufferPointer<Float>
-
-    func multiply(rows: Range<Int>, type: TensorType, rowBytes: Int) {
-        unsafe multiply(rows: rows, type: type, rowBytes: rowBytes, vectorCount: 1, rowCount: 0)
-    }
 
     /// Rows `rows` times each of `vectorCount` vectors stored one after another; vector `v`'s results start at
     /// `v * rowCount`.

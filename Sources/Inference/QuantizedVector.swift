@@ -50,6 +50,15 @@ public struct QuantizedBatch: Sendable {
     let scales: [Float]
     let sums: [Float]
 
+    /// A batch of one (sharing the vector's storage).
+    public init(_ vector: QuantizedVector) {
+        count = 1
+        length = vector.count
+        quants = vector.quants
+        scales = vector.scales
+        sums = vector.sums
+    }
+
     /// Quantizes `vectors`, which must all have the same count, a multiple of 32.
     public init(_ vectors: [[Float]]) {
         precondition(!vectors.isEmpty, "an empty batch")

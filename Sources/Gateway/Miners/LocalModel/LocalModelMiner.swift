@@ -63,10 +63,7 @@ public final class LocalModelMiner: MinerTransport {
             return Self.refusal(
                 "the prompt is \(request.prompt.count) tokens; the local model's context is \(contextLength)")
         }
-        guard pending.add(1, ordering: .relaxed).newValue <= queueLimit + 1 else {
-            pending.subtract(1, ordering: .relaxed)
-            return Self.error(429, "the local model is busy (\(queueLimit) requests waiting)")
-        }
+        guard admit() else { return Self.error(429, "the local model is busy (\(queueLimit) requests waiting)") }
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         let stop = StopFlag()
         continuation.onTermination = { _ in stop.raise() }
@@ -79,6 +76,16 @@ public final class LocalModelMiner: MinerTransport {
             run(request, chunks: chunks, stop: stop, continuation: continuation)
         }
         return MinerHTTPStream(status: 200, headers: [("Content-Type", "text/event-stream")], body: stream)
+    }
+
+    /// Takes a place in the queue (the running generation plus `queueLimit` waiting), or false when it is full; a
+    /// taken place is given back by the queued work when it ends.
+    private func admit() -> Bool {
+        guard pending.add(1, ordering: .relaxed).newValue <= queueLimit + 1 else {
+            pending.subtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
     }
 
     /// Generates on the serial queue, yielding SSE chunks as tokens come.
@@ -121,10 +128,7 @@ public final class LocalModelMiner: MinerTransport {
         if let (index, tokens) = inputs.enumerated().first(where: { $0.element.count > contextLength }) {
             throw .tooLong(index: index, tokens: tokens.count, contextLength: contextLength)
         }
-        guard pending.add(1, ordering: .relaxed).newValue <= queueLimit + 1 else {
-            pending.subtract(1, ordering: .relaxed)
-            throw .busy
-        }
+        guard admit() else { throw .busy }
         let vectors = await withCheckedContinuation { (continuation: CheckedContinuation<[[Float]], Never>) in
             queue.async { [self] in
                 defer { pending.subtract(1, ordering: .relaxed) }
