@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 edge() { env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$1" "$BIN" "${@:2}"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source Benchmarks/nginx.sh
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 seconds() { local start=$EPOCHREALTIME; "$@" >/dev/null; python3 -c "print($EPOCHREALTIME - $start)"; }
 
@@ -73,24 +73,14 @@ CID=$(edge "$STATE" ipfs add --quiet "$TMP/block")
 mkdir -p "$TMP/www/ipfs" "$TMP/nginx/logs"
 cp "$TMP/block" "$TMP/www/ipfs/$CID"
 NGINX_PORT=$(free_port)
-cat >"$TMP/nginx/nginx.conf" <<NGINX
-daemon off;
-worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
+start_nginx "$TMP/nginx" 1 4096 <<NGINX
     server {
         listen 127.0.0.1:$NGINX_PORT;
         root $TMP/www;
         location /ipfs/ { default_type application/vnd.ipld.raw; add_header Cache-Control "public, max-age=29030400, immutable"; }
     }
-}
 NGINX
-nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >/dev/null 2>&1 &
-NGINX_PID=$!
+NGINX_PID=$NGINX_STARTED
 # The access log off, as nginx's is here.
 env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$STATE" CORTENSOR_EDGE_LOG_LEVEL=warning "$BIN" serve \
     --port "$ROUTER_PORT" >"$TMP/router.log" 2>&1 &
@@ -128,24 +118,14 @@ fi
 # ---- 3. completion-cache hits ----
 wants 3 || exit 0
 MINER_PORT=$(free_port)
-mkdir -p "$TMP/miner/logs"
-cat >"$TMP/miner/nginx.conf" <<NGINX
-daemon off;
-worker_processes 1;
-pid $TMP/miner/nginx.pid;
-error_log $TMP/miner/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
+start_nginx "$TMP/miner" 1 1024 <<NGINX
     server {
         listen 127.0.0.1:$MINER_PORT;
         location = /v1/chat/completions { default_type application/json; return 200 '{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"A cached answer."},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}'; }
         location = /v1/models { default_type application/json; return 200 '{"object":"list","data":[{"id":"m","object":"model"}]}'; }
     }
-}
 NGINX
-nginx -p "$TMP/miner" -c "$TMP/miner/nginx.conf" >/dev/null 2>&1 &
-MINER_PID=$!
+MINER_PID=$NGINX_STARTED
 [[ -n "$ROUTER_PID" ]] && { kill "$ROUTER_PID" && wait "$ROUTER_PID" 2>/dev/null || true; }
 env -u EDGE_TEST_BINARY CORTENSOR_EDGE_STATE_DIRECTORY="$STATE" CORTENSOR_EDGE_AUTH_RATE_LIMIT_PER_MINUTE=0 \
     CORTENSOR_EDGE_LOG_LEVEL=warning "$BIN" serve --dev --port "$ROUTER_PORT" --miner "http://127.0.0.1:$MINER_PORT" \

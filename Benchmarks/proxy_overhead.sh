@@ -36,7 +36,7 @@ if [[ -z "$BIN" ]]; then
 fi
 [[ -x "$BIN" ]] || { echo "proxy_overhead: no router binary at $BIN" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source Benchmarks/nginx.sh
 
 TMP=$(mktemp -d /tmp/ce-bench-proxy.XXXXXX)
 NGINX_PID="" PROXY_PID="" ROUTER_PID=""
@@ -49,17 +49,8 @@ cleanup() {
 trap cleanup EXIT
 
 UP_PORT=$(free_port)
-mkdir -p "$TMP/nginx/logs"
 COMPLETION='{"id":"cmpl-bench","object":"text_completion","created":1700000000,"model":"bench-model","choices":[{"text":"Hello from a fast upstream.","index":0,"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":6,"total_tokens":9}}'
-cat >"$TMP/nginx/nginx.conf" <<NGINX
-daemon off;
-worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
+start_nginx "$TMP/nginx" 1 4096 <<NGINX
     client_body_buffer_size 64k;
     server {
         listen 127.0.0.1:$UP_PORT;
@@ -67,31 +58,18 @@ http {
         location = /v1/models { default_type application/json; return 200 '{"object":"list","data":[{"id":"bench-model","object":"model"}]}'; }
         location / { return 404; }
     }
-}
 NGINX
-"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
-NGINX_PID=$!
+NGINX_PID=$NGINX_STARTED
 
 PROXY_PORT=$(free_port)
-mkdir -p "$TMP/proxy/logs"
-cat >"$TMP/proxy/nginx.conf" <<NGINX
-daemon off;
-worker_processes 2;
-pid $TMP/proxy/nginx.pid;
-error_log $TMP/proxy/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
+start_nginx "$TMP/proxy" 2 4096 <<NGINX
     upstream miner { server 127.0.0.1:$UP_PORT; keepalive 64; keepalive_requests 1000000; }
     server {
         listen 127.0.0.1:$PROXY_PORT;
         location / { proxy_pass http://miner; proxy_http_version 1.1; proxy_set_header Connection ""; }
     }
-}
 NGINX
-"$NGINX" -p "$TMP/proxy" -c "$TMP/proxy/nginx.conf" &
-PROXY_PID=$!
+PROXY_PID=$NGINX_STARTED
 
 ROUTER_PORT=$(free_port)
 mkdir -p "${STATE_DIR:-$TMP/state}"

@@ -1,0 +1,21 @@
+# Sourced by the benchmark scripts: a free loopback port, and nginx instances built around a server block.
+
+# A TCP port that was free on 127.0.0.1 a moment ago.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# start_nginx DIR WORKERS CONNECTIONS: nginx (${NGINX:-nginx}) kept in the foreground of a background job, rooted in
+# DIR, with no access log and unlimited keep-alive requests; the rest of its `http` block (upstreams, servers) is
+# read from stdin. Sets NGINX_STARTED to the job's pid.
+start_nginx() {
+    local dir=$1 workers=$2 connections=$3
+    mkdir -p "$dir/logs"
+    {
+        printf 'daemon off;\nworker_processes %s;\npid %s/nginx.pid;\n' "$workers" "$dir"
+        printf 'error_log %s/logs/error.log warn;\nevents { worker_connections %s; }\n' "$dir" "$connections"
+        printf 'http {\n    access_log off;\n    keepalive_requests 1000000;\n'
+        cat
+        printf '}\n'
+    } >"$dir/nginx.conf"
+    "${NGINX:-nginx}" -p "$dir" -c "$dir/nginx.conf" >/dev/null 2>&1 &
+    NGINX_STARTED=$!
+}
