@@ -25,7 +25,9 @@ extension LogWatchState {
     /// hash; otherwise the chain moved between the requests and the range is fetched again.
     public mutating func logsReceived(_ logs: [WatchedLog]) -> Action {
         guard case .fetchingLogs(let first, let last) = phase else { preconditionFailure("no logs were asked for") }
-        var seen: [UInt64: [UInt8]] = [first.block.number: first.block.hash, last.block.number: last.block.hash]
+        var seen: [UInt64: [UInt8]] = [:]
+        seen[first.block.number] = first.block.hash
+        seen[last.block.number] = last.block.hash
         for log in logs {
             let number = log.block.number
             guard number >= first.block.number && number <= last.block.number else {
