@@ -88,7 +88,8 @@ let package = Package(
             dependencies: ["Inference", "InferenceKernels", "InferenceKernelsAVX2", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "LightClientTests", dependencies: ["LightClient", "Hashing", "HTTPClient", "JSON", "SQLite", "TestSupport"],
+            name: "LightClientTests",
+            dependencies: ["LightClient", "Hashing", "HTTPClient", "JSON", "SQLite", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]

@@ -61,7 +61,8 @@ import Testing
         _ = state.blocksReceived(first: Self.link(5), last: Self.link(8))
         let logs = [Self.log(7, index: 1), Self.log(6), Self.log(7, index: 0)]
         let batch = LogBatch(
-            first: Self.link(5).block, last: Self.link(8).block, logs: [Self.log(6), Self.log(7), Self.log(7, index: 1)])
+            first: Self.link(5).block, last: Self.link(8).block,
+            logs: [Self.log(6), Self.log(7), Self.log(7, index: 1)])
         #expect(state.logsReceived(logs) == .deliver(.logs(batch)))
         #expect(state.cursor.nextBlock == 5)
         _ = state.handled()
@@ -132,7 +133,9 @@ import Testing
             if attempt < 3 {
                 #expect(action == .fetchBlocks(first: 0, last: 3))
             } else {
-                #expect(action == .fail(.inconsistentLogs(block: 3, expected: Self.hash(3), found: Self.hash(3, branch: 9))))
+                #expect(
+                    action == .fail(.inconsistentLogs(block: 3, expected: Self.hash(3), found: Self.hash(3, branch: 9)))
+                )
             }
         }
     }
@@ -159,7 +162,8 @@ import Testing
         let store = LogCursorStore(database: database)
         #expect(try store.load("a") == nil)
         let cursor = LogWatchCursor(
-            nextBlock: 42, recentBlocks: [BlockID(number: 41, hash: Self.hash(41)), BlockID(number: 40, hash: Self.hash(40))])
+            nextBlock: 42,
+            recentBlocks: [BlockID(number: 41, hash: Self.hash(41)), BlockID(number: 40, hash: Self.hash(40))])
         try store.save(cursor, as: "a")
         try store.save(LogWatchCursor(nextBlock: 7), as: "b")
         #expect(try store.load("a") == cursor)

@@ -111,7 +111,9 @@ struct HandlerFailure: Error {}
 
         // The handler fails: `run` stops with its error and the cursor stays before the log.
         let failing = EventRecorder(failFirst: 1)
-        await #expect(throws: HandlerFailure.self) { try await Self.start(Self.watcher(chain, store: store), failing).value }
+        await #expect(throws: HandlerFailure.self) {
+            try await Self.start(Self.watcher(chain, store: store), failing).value
+        }
         #expect(try store.load("pings")?.nextBlock ?? 0 <= 1)
 
         let first = EventRecorder()

@@ -17,7 +17,9 @@ import Testing
         #expect(RevertReason.panicMeaning(0x99) == nil)
         #expect(RevertReason(revertData: []) == .empty)
         #expect(RevertReason(revertData: [0xde, 0xad, 0xbe, 0xef]) == .custom(data: [0xde, 0xad, 0xbe, 0xef]))
-        #expect(RevertReason(revertData: Array(Self.errorData.dropLast(40))) == .custom(data: Array(Self.errorData.dropLast(40))))
+        #expect(
+            RevertReason(revertData: Array(Self.errorData.dropLast(40)))
+                == .custom(data: Array(Self.errorData.dropLast(40))))
     }
 
     @Test func revertsAreReadFromNodeErrors() {

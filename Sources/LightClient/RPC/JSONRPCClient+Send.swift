@@ -47,7 +47,8 @@ extension JSONRPCClient {
         blocks: UInt64, newest: BlockTag = .latest, percentiles: [Double]
     ) async throws(JSONRPCError) -> FeeHistory {
         try await request(
-            "eth_feeHistory", [.string(UInt256(blocks).hexString), newest.json, .array(percentiles.map { .double($0) })],
+            "eth_feeHistory",
+            [.string(UInt256(blocks).hexString), newest.json, .array(percentiles.map { .double($0) })],
             decode: FeeHistory.init(untrusted:))
     }
 

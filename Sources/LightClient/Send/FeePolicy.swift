@@ -17,7 +17,8 @@ public struct FeeSuggestion: Sendable, Hashable {
     /// only when both its fees rise by 10% or more.
     public func bumped(percent: UInt64) -> FeeSuggestion {
         FeeSuggestion(
-            maxFeePerGas: Self.raise(maxFeePerGas, percent), maxPriorityFeePerGas: Self.raise(maxPriorityFeePerGas, percent))
+            maxFeePerGas: Self.raise(maxFeePerGas, percent),
+            maxPriorityFeePerGas: Self.raise(maxPriorityFeePerGas, percent))
     }
 
     /// The larger of each fee.

@@ -77,7 +77,8 @@ public actor TransactionSender {
     let policy: Policy
 
     /// A sender for `key` on chain `chainID`, sharing `nonces` with every other sender of the process.
-    public init(key: PrivateKey, chainID: UInt64, client: JSONRPCClient, nonces: NonceManager, policy: Policy = .init()) {
+    public init(key: PrivateKey, chainID: UInt64, client: JSONRPCClient, nonces: NonceManager, policy: Policy = .init())
+    {
         self.key = key
         self.address = key.address
         (self.chainID, self.client, self.nonces, self.policy) = (chainID, client, nonces, policy)

@@ -28,8 +28,9 @@ public struct LogCursorStore: Sendable {
     /// The cursor saved under `name`, or `nil` if none was.
     public func load(_ name: String) throws -> LogWatchCursor? {
         try database.read { connection in
-            guard let row = try connection.queryFirst(
-                "SELECT next_block FROM log_watch_cursors WHERE name = ?", [.text(name)])
+            guard
+                let row = try connection.queryFirst(
+                    "SELECT next_block FROM log_watch_cursors WHERE name = ?", [.text(name)])
             else { return nil }
             let blocks = try connection.query(
                 "SELECT number, hash FROM log_watch_blocks WHERE name = ? ORDER BY number", [.text(name)]
