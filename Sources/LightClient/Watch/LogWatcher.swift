@@ -60,7 +60,13 @@ public struct LogWatcher: Sendable {
                 do { try await Task.sleep(for: configuration.pollInterval) } catch { return }
                 action = state.start()
             case .deliver(let event):
-                if !event.isEmptyBatch { try await handler(event) }
+                if !event.isEmptyBatch {
+                    do {
+                        try await handler(event)
+                    } catch  where Task.isCancelled {
+                        return  // Cancelled mid-delivery: the cursor stays, the event comes again next run.
+                    }
+                }
                 action = state.handled()
                 try store.save(state.cursor, as: configuration.name)
             case .fail(let error):
