@@ -63,7 +63,8 @@ public struct LogWatcher: Sendable {
                 if !event.isEmptyBatch {
                     do {
                         try await handler(event)
-                    } catch  where Task.isCancelled {
+                    } catch {
+                        guard Task.isCancelled else { throw error }
                         return  // Cancelled mid-delivery: the cursor stays, the event comes again next run.
                     }
                 }
