@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "InferenceKernels"),
         .target(name: "InferenceKernelsAVX2", swiftSettings: haswellSettings),
         .target(name: "Inference", dependencies: ["InferenceKernels", "InferenceKernelsAVX2"]),
-        .target(name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON"]),
+        .target(name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON", "SQLite"]),
         .target(
             name: "Gateway",
             dependencies: [
@@ -88,7 +88,8 @@ let package = Package(
             dependencies: ["Inference", "InferenceKernels", "InferenceKernelsAVX2", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "LightClientTests", dependencies: ["LightClient", "Hashing", "HTTPClient", "JSON", "TestSupport"],
+            name: "LightClientTests",
+            dependencies: ["LightClient", "Hashing", "HTTPClient", "JSON", "SQLite", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
     ]

@@ -3,6 +3,7 @@
 Genesis funds ACCOUNT with 10**18 wei and nonce 5 under chain id 1337, then three empty blocks are mined.
 Prints "<port>" on stdout once listening, then serves until stdin closes (the test process ended).
 Answers eth_chainId, eth_blockNumber, eth_getBalance, eth_getTransactionCount (block "latest" or a number).
+Requests to /chain/<key>/... go to a private dev chain of that key instead (see evm_devchain.py).
 """
 import http.server
 import json
@@ -12,6 +13,7 @@ import threading
 from eth.chains.base import MiningChain
 from eth.db.atomic import AtomicDB
 from eth.tools.builder.chain import build, chain_id, disable_pow_check, genesis, latest_mainnet_at, mine_blocks
+from evm_devchain import RPCError, dev_chain_result
 
 ACCOUNT = bytes.fromhex("22" * 20)
 GENESIS_PARAMS = {"difficulty": 0, "gas_limit": 30_000_000, "nonce": b"\x00" * 8}
@@ -57,9 +59,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         reply = {"jsonrpc": "2.0", "id": call.get("id")}
         try:
             with LOCK:
-                reply["result"] = result(call["method"], call.get("params", []))
+                if self.path.startswith("/chain/"):  # A private dev chain per key (evm_devchain.py).
+                    reply["result"] = dev_chain_result(self.path, call["method"], call.get("params", []))
+                else:
+                    reply["result"] = result(call["method"], call.get("params", []))
         except KeyError:
             reply["error"] = {"code": -32601, "message": "method not found"}
+        except RPCError as error:
+            reply["error"] = {"code": error.code, "message": error.message}
+            if error.data is not None:
+                reply["error"]["data"] = error.data
+        except Exception as error:  # A request the chain rejects (bad signature, invalid transaction...).
+            reply["error"] = {"code": -32000, "message": str(error)}
         body = json.dumps(reply).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
