@@ -137,3 +137,38 @@ import Testing
         #expect(try await chain.reader.confirmedHeader().number == 2)
     }
 }
+
+extension VerifiedReadEVMTests {
+    @Test func ancestorsAreFetchedByParentHashAndChain() async throws {
+        let reader = try Self.reader(["honest"])
+        let head = try await reader.header(3)
+        let ancestors = try await reader.ancestors(of: head, count: 5)
+        #expect(ancestors.map(\.number) == [0, 1, 2])
+        try HeaderChain.verifyLinks(ancestors + [head])
+        #expect(try await reader.header(hash: ancestors[1].hash) == ancestors[1])
+    }
+
+    @Test func aBlockByHashThatHashesOtherwiseIsCaught() async throws {
+        let honest = try await Self.reader(["honest"]).header(2)
+        let reader = try Self.reader(["lie-hash", "honest"])
+        #expect(try await reader.header(hash: honest.hash) == honest)
+        let failure = try #require(reader.failures.first)
+        #expect(failure.endpoint == "lie-hash" && failure.block == BlockID(hash: honest.hash))
+        guard case .headerHashMismatch(let expected, _) = failure.reason else {
+            Issue.record("unexpected \(failure.reason)")
+            return
+        }
+        #expect(expected == honest.hash)
+    }
+
+    @Test func anUnknownBlockIsNotFound() async throws {
+        let reader = try Self.reader(["honest"])
+        let unknown = [UInt8](repeating: 0x99, count: 32)
+        await #expect(throws: VerifiedReadError.blockNotFound(BlockID(hash: unknown))) {
+            try await reader.header(hash: unknown)
+        }
+        await #expect(throws: VerifiedReadError.blockNotFound(BlockID(number: 99))) {
+            try await reader.header(99)
+        }
+    }
+}

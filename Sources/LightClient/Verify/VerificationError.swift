@@ -10,11 +10,11 @@ public enum VerificationError: Error, Equatable, Sendable {
     case wrongBlock(expected: BlockID, found: BlockID)
     /// The account proof of `address` does not prove anything under the state root.
     case accountProof(address: Address, ProofError)
-    /// The proven account disagrees with the node's claim about `field`.
+    /// The node claims `found` for the account's `field`; its proof establishes `expected`.
     case accountMismatch(address: Address, field: String, expected: [UInt8], found: [UInt8])
     /// The storage proof of `slot` does not prove anything under the account's storage root.
     case storageProof(slot: UInt256, ProofError)
-    /// The proven storage value of `slot` is `found`, not the `expected` one the node claims.
+    /// The node claims `found` for `slot`; its proof establishes `expected`.
     case storageMismatch(slot: UInt256, expected: UInt256, found: UInt256)
     /// The receipts rebuild a trie whose root is `found`, not the header's `expected` receipts root.
     case receiptsRootMismatch(expected: [UInt8], found: [UInt8])

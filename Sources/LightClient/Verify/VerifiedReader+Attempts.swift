@@ -73,6 +73,14 @@ extension VerifiedReader {
         return header
     }
 
+    /// The header of block `hash` from endpoint `index`, hashing to `hash` unless the mode is `none`.
+    func fetchHeader(hash: [UInt8], on index: Int) async throws -> BlockHeader {
+        guard let json = try await client.block(hash: hash, onEndpoint: index) else { throw MissingBlock() }
+        let untrusted = try UntrustedBlockHeader(json: json)
+        if case .none = mode { return untrusted.fields }
+        return try untrusted.verify(expectedHash: hash)
+    }
+
     /// The receipts of `header`'s block from endpoint `index`: `eth_getBlockReceipts`, or per transaction when the
     /// endpoint lacks that method.
     func receipts(of header: BlockHeader, on index: Int) async throws -> [JSONValue] {

@@ -59,6 +59,34 @@ public final class VerifiedReader: Sendable {
         }
     }
 
+    /// The header of the block `hash`, hashing to it (unless `none`). One endpoint suffices in every mode: the hash
+    /// is the anchor, whoever gave it.
+    public func header(hash: [UInt8]) async throws(VerifiedReadError) -> BlockHeader {
+        try await firstVerified(block: BlockID(hash: hash)) { (index) in
+            try await self.fetchHeader(hash: hash, on: index)
+        }
+    }
+
+    /// The `count` headers before `header` (fewer near genesis), oldest first, each fetched by the parent hash of
+    /// the one after it: they chain to `header` by construction. A parent whose number is not one less is rejected.
+    public func ancestors(of header: BlockHeader, count: Int) async throws(VerifiedReadError) -> [BlockHeader] {
+        var chain: [BlockHeader] = []
+        var child = header
+        while chain.count < count, child.number > 0 {
+            let expected = BlockID(number: child.number - 1, hash: child.parentHash)
+            let parent = try await firstVerified(block: expected) { (index) in
+                let parent = try await self.fetchHeader(hash: expected.hash!, on: index)
+                guard parent.number == expected.number else {
+                    throw VerificationError.wrongBlock(expected: expected, found: parent.id)
+                }
+                return parent
+            }
+            chain.append(parent)
+            child = parent
+        }
+        return chain.reversed()
+    }
+
     /// `address`'s account and `slots`, proven against `header`'s state root.
     public func account(
         _ address: Address, slots: [UInt256] = [], at header: BlockHeader

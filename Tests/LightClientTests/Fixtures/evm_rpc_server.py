@@ -143,7 +143,10 @@ def block_json(block):
 
 
 def get_block_by_number(params):
-    return block_json(block_at(params[0]))
+    try:
+        return block_json(block_at(params[0]))
+    except Exception:
+        return None
 
 
 def get_block_by_hash(params):
