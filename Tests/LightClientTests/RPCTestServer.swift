@@ -21,6 +21,13 @@ final class RPCTestServer: Sendable {
         try RPCTestServer(script: "evm_rpc_server.py", arguments: [try TestPython.interpreter().path])
     }
 
+    /// py-evm with a contract, storage and logs (`evm_rpc_server.py --activity`), for verified reads.
+    static let evmActivity: Result<RPCTestServer, any Error> = Result {
+        try RPCTestServer(
+            script: "evm_rpc_server.py", arguments: [try TestPython.interpreter().path], scriptArguments: ["--activity"]
+        )
+    }
+
     /// The port the server listens on.
     let port: Int
     /// One client for the tests' own calls (counts).
@@ -28,10 +35,11 @@ final class RPCTestServer: Sendable {
     private let fixture: FixtureProcess
 
     /// Starts `Fixtures/<script>` with the interpreter command `arguments` and reads the port it prints.
-    private init(script: String, arguments: [String]) throws {
+    private init(script: String, arguments: [String], scriptArguments: [String] = []) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/\(script)")
-        fixture = try FixtureProcess(executable: arguments[0], arguments: arguments.dropFirst() + [script.path])
+        fixture = try FixtureProcess(
+            executable: arguments[0], arguments: arguments.dropFirst() + [script.path] + scriptArguments)
         guard let port = fixture.numbers.first else { throw CocoaError(.fileReadCorruptFile) }
         self.port = port
         self.http = try HTTPClient()

@@ -81,4 +81,27 @@ import Testing
         // Everything demoted: the one whose cool-down ends first still serves.
         #expect(pool.next(at: now, tried: [], excluded: []) == 0)
     }
+
+    @Test func poolDemotesAtOnceOnAVerificationFailure() {
+        var pool = RPCEndpointPool(count: 2, demoteAfter: 3, coolDown: .seconds(10))
+        let now = ContinuousClock.now
+        pool.demote(0, at: now)
+        #expect(!pool.isHealthy(0, at: now) && pool.isHealthy(0, at: now + .seconds(11)))
+        #expect([1, 2].map { _ in pool.next(at: now, tried: [], excluded: []) } == [1, 1])
+        // After the cool-down, one more failure demotes it again.
+        pool.recordFailure(0, at: now + .seconds(11))
+        #expect(!pool.isHealthy(0, at: now + .seconds(12)))
+    }
+
+    @Test func feeHistoryIsReadStrictly() throws {
+        let json = try JSONValue.parse(
+            #"{"oldestBlock":"0x10","baseFeePerGas":["0x7","0x8","0x9"],"gasUsedRatio":[0.5,0.25],"#
+                + #""reward":[["0x1","0x2"],["0x3","0x4"]]}"#)
+        let history = try FeeHistory(json: json)
+        #expect(
+            history.oldestBlock == 16 && history.baseFeePerGas == [7, 8, 9] && history.gasUsedRatio == [0.5, 0.25])
+        #expect(history.reward == [[1, 2], [3, 4]])
+        let bad = try JSONValue.parse(#"{"oldestBlock":"0x10","baseFeePerGas":["0x07"],"gasUsedRatio":[]}"#)
+        #expect(throws: RPCValueError("quantity has leading zeros")) { try FeeHistory(json: bad) }
+    }
 }

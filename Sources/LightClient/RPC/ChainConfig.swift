@@ -8,12 +8,17 @@ public struct ChainConfig: Sendable, Hashable {
     public var chainID: UInt64
     /// The endpoints, in preference order.
     public var endpoints: [RPCEndpoint]
+    /// How reads are checked (`verify = "quorum" | "proofs" | "none"`).
+    public var verify: VerificationMode
 
     /// Creates a chain configuration.
-    public init(name: String, chainID: UInt64, endpoints: [RPCEndpoint]) {
+    public init(
+        name: String, chainID: UInt64, endpoints: [RPCEndpoint], verify: VerificationMode = .proofs(confirmations: 0)
+    ) {
         self.name = name
         self.chainID = chainID
         self.endpoints = endpoints
+        self.verify = verify
     }
 }
 
@@ -33,33 +38,51 @@ public struct ConnectedChain: Sendable {
     public let client: JSONRPCClient
     /// Why each other endpoint was dropped.
     public let dropped: [ChainConnectError]
+    /// Reads over `client`, checked as the chain's `verify` says.
+    public let reader: VerifiedReader
 }
 
 extension ChainConfig {
-    /// Asks every endpoint for `eth_chainId` (once, no failover) and keeps those reporting `chainID`; throws
-    /// `.noEndpointLeft` when none does.
+    /// Asks every endpoint for `eth_chainId` (all at once, once each, no failover) and keeps those reporting
+    /// `chainID`, in configuration order; throws `.noEndpointLeft` when none does.
     public func connect(
         http: HTTPClient, configuration: JSONRPCClient.Configuration = .init()
     ) async throws(ChainConnectError) -> ConnectedChain {
         guard !endpoints.isEmpty else { throw .noEndpointLeft(chain: name, dropped: []) }
         let probe = JSONRPCClient(endpoints: endpoints, http: http, configuration: configuration)
+        let answers = await withTaskGroup(of: (Int, Result<UInt64, JSONRPCError>).self) { group in
+            for index in endpoints.indices {
+                group.addTask {
+                    do throws(JSONRPCError) {
+                        return (
+                            index,
+                            .success(
+                                try await probe.request(
+                                    "eth_chainId", [], onEndpoint: index, decode: RPCQuantity.uint64))
+                        )
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var answers = [Result<UInt64, JSONRPCError>?](repeating: nil, count: endpoints.count)
+            for await (index, answer) in group { answers[index] = answer }
+            return answers
+        }
         var kept: [RPCEndpoint] = []
         var dropped: [ChainConnectError] = []
-        for (index, endpoint) in endpoints.enumerated() {
-            do {
-                let found = try await probe.request("eth_chainId", [], onEndpoint: index, decode: RPCQuantity.uint64)
-                if found == chainID {
-                    kept.append(endpoint)
-                } else {
-                    dropped.append(.chainIDMismatch(endpoint: endpoint.name, expected: chainID, found: found))
-                }
-            } catch {
-                dropped.append(.unreachable(endpoint: endpoint.name, Self.firstCause(error)))
+        for (endpoint, answer) in zip(endpoints, answers) {
+            switch answer {
+            case .success(let found) where found == chainID: kept.append(endpoint)
+            case .success(let found):
+                dropped.append(.chainIDMismatch(endpoint: endpoint.name, expected: chainID, found: found))
+            case .failure(let error): dropped.append(.unreachable(endpoint: endpoint.name, Self.firstCause(error)))
+            case nil: dropped.append(.unreachable(endpoint: endpoint.name, .cancelled))
             }
         }
         guard !kept.isEmpty else { throw .noEndpointLeft(chain: name, dropped: dropped) }
-        return ConnectedChain(
-            client: JSONRPCClient(endpoints: kept, http: http, configuration: configuration), dropped: dropped)
+        let client = JSONRPCClient(endpoints: kept, http: http, configuration: configuration)
+        return ConnectedChain(client: client, dropped: dropped, reader: VerifiedReader(client: client, mode: verify))
     }
 
     /// The single attempt's own error rather than the one-element `.allEndpointsFailed` around it.

@@ -66,9 +66,15 @@ extension JSONRPCClient {
     }
 
     /// The next endpoint per the pool, or `nil` when every one is excluded.
-    private func pick(tried: Set<Int>, excluded: Set<Int>) -> Int? {
+    func pick(tried: Set<Int>, excluded: Set<Int>) -> Int? {
         let now = ContinuousClock.now
         return state.withLock { $0.pool.next(at: now, tried: tried, excluded: excluded) }
+    }
+
+    /// Demotes endpoint `index` now: its data failed verification.
+    func demote(_ index: Int) {
+        let now = ContinuousClock.now
+        state.withLock { $0.pool.demote(index, at: now) }
     }
 
     /// Records the outcome of an exchange with endpoint `index`.

@@ -55,4 +55,11 @@ struct RPCEndpointPool: Sendable {
             health[index].demotedUntil = now + coolDown
         }
     }
+
+    /// Demotes endpoint `index` at once (its data failed verification): skipped for a cool-down while others are
+    /// healthy, whatever its transport record.
+    mutating func demote(_ index: Int, at now: ContinuousClock.Instant) {
+        health[index].consecutiveFailures = max(health[index].consecutiveFailures, demoteAfter)
+        health[index].demotedUntil = now + coolDown
+    }
 }
