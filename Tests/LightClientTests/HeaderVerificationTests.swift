@@ -108,7 +108,7 @@ import Testing
         gap.number += 1
         #expect(
             throws: VerificationError.wrongBlock(
-                expected: BlockID(number: parent.number + 1), found: BlockID(number: gap.number))
+                expected: BlockReference(number: parent.number + 1), found: BlockReference(number: gap.number))
         ) { try HeaderChain.verifyLinks([parent, gap]) }
     }
 }

@@ -35,7 +35,7 @@ import Testing
 
     @Test func feesAreTheNextBaseFeeWithHeadroomPlusTheMedianPaidTip() {
         let history = FeeHistory(
-            baseFeePerGas: [100, 110, 120, 1_000], rewards: [[0], [5], [9], [7]].map { $0.map { UInt256($0) } })
+            baseFeePerGas: [100, 110, 120, 1_000], reward: [[0], [5], [9], [7]].map { $0.map { UInt256($0) } })
         let fees = FeePolicy(baseFeeHeadroomPercent: 200).suggest(from: history)
         #expect(fees == FeeSuggestion(maxFeePerGas: 2_007, maxPriorityFeePerGas: 7))
         let floor = FeePolicy(baseFeeHeadroomPercent: 100, minPriorityFee: 50).suggest(from: history)
@@ -50,9 +50,12 @@ import Testing
     }
 
     @Test func feeHistoryParsingIsStrict() throws {
-        let good: JSONValue = ["baseFeePerGas": ["0x1", "0x2"], "reward": [["0x3"]], "oldestBlock": "0x0"]
-        #expect(try FeeHistory(untrusted: good) == FeeHistory(baseFeePerGas: [1, 2], rewards: [[3]]))
-        #expect(throws: RPCValueError.self) { try FeeHistory(untrusted: ["baseFeePerGas": []]) }
-        #expect(throws: RPCValueError.self) { try FeeHistory(untrusted: ["baseFeePerGas": ["0x01"]]) }
+        let good: JSONValue = [
+            "baseFeePerGas": ["0x1", "0x2"], "reward": [["0x3"]], "oldestBlock": "0x0", "gasUsedRatio": [0.5],
+        ]
+        #expect(try FeeHistory(json: good) == FeeHistory(baseFeePerGas: [1, 2], gasUsedRatio: [0.5], reward: [[3]]))
+        let noBaseFees: JSONValue = ["baseFeePerGas": [], "oldestBlock": "0x0", "gasUsedRatio": []]
+        #expect(throws: RPCValueError.self) { try FeeHistory(json: noBaseFees) }
+        #expect(throws: RPCValueError.self) { try FeeHistory(json: ["baseFeePerGas": ["0x01"], "oldestBlock": "0x0"]) }
     }
 }

@@ -32,7 +32,7 @@ import Testing
         let sender = chain.sender(fees: FeePolicy(blocks: 4, rewardPercentile: 50, baseFeeHeadroomPercent: 200))
         let pending = try await sender.send(
             TransactionRequest(to: DevChain.emitter, data: try DevChain.ping.encodeCall([.uint(1)])))
-        let history = try await chain.client().feeHistory(blocks: 1, percentiles: [50])
+        let history = try await chain.client().feeHistory(blockCount: 1, rewardPercentiles: [50])
         let nextBaseFee = history.baseFeePerGas.last!
         #expect(pending.transaction.maxPriorityFeePerGas == .zero)  // No block paid a tip yet.
         #expect(pending.transaction.maxFeePerGas == nextBaseFee * 2)

@@ -82,7 +82,7 @@ import Testing
         let reader = try Self.reader(["lie-hash", "honest"])
         let header = try await reader.header(2)
         let failure = try #require(reader.failures.first)
-        #expect(failure.endpoint == "lie-hash" && failure.block == BlockID(number: 2))
+        #expect(failure.endpoint == "lie-hash" && failure.block == BlockReference(number: 2))
         guard case .headerHashMismatch(let expected, let found) = failure.reason else {
             Issue.record("unexpected \(failure.reason)")
             return
@@ -101,7 +101,7 @@ import Testing
             Issue.record("unexpected \(failure.reason)")
             return
         }
-        #expect(expected == header.hash && found != expected && failure.block == BlockID(number: 2, hash: found))
+        #expect(expected == header.hash && found != expected && failure.block == BlockReference(number: 2, hash: found))
         #expect(reader.client.healthyEndpoints == ["honest", "honest-too"])
     }
 
@@ -153,7 +153,7 @@ extension VerifiedReadEVMTests {
         let reader = try Self.reader(["lie-hash", "honest"])
         #expect(try await reader.header(hash: honest.hash) == honest)
         let failure = try #require(reader.failures.first)
-        #expect(failure.endpoint == "lie-hash" && failure.block == BlockID(hash: honest.hash))
+        #expect(failure.endpoint == "lie-hash" && failure.block == BlockReference(hash: honest.hash))
         guard case .headerHashMismatch(let expected, _) = failure.reason else {
             Issue.record("unexpected \(failure.reason)")
             return
@@ -164,10 +164,10 @@ extension VerifiedReadEVMTests {
     @Test func anUnknownBlockIsNotFound() async throws {
         let reader = try Self.reader(["honest"])
         let unknown = [UInt8](repeating: 0x99, count: 32)
-        await #expect(throws: VerifiedReadError.blockNotFound(BlockID(hash: unknown))) {
+        await #expect(throws: VerifiedReadError.blockNotFound(BlockReference(hash: unknown))) {
             try await reader.header(hash: unknown)
         }
-        await #expect(throws: VerifiedReadError.blockNotFound(BlockID(number: 99))) {
+        await #expect(throws: VerifiedReadError.blockNotFound(BlockReference(number: 99))) {
             try await reader.header(99)
         }
     }

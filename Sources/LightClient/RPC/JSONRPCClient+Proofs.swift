@@ -95,13 +95,20 @@ public struct FeeHistory: Sendable, Hashable {
     /// Per block, the priority fee at each requested percentile (empty when none were requested).
     public var reward: [[UInt256]]
 
-    /// Reads a result strictly; a malformed one is rejected.
+    /// Creates a history.
+    public init(oldestBlock: UInt64 = 0, baseFeePerGas: [UInt256], gasUsedRatio: [Double] = [], reward: [[UInt256]]) {
+        (self.oldestBlock, self.baseFeePerGas) = (oldestBlock, baseFeePerGas)
+        (self.gasUsedRatio, self.reward) = (gasUsedRatio, reward)
+    }
+
+    /// Reads a result strictly; a malformed one (or one without the next block's base fee) is rejected.
     public init(json value: JSONValue) throws(RPCValueError) {
         guard let object = value.objectValue, let oldest = object["oldestBlock"] else {
             throw RPCValueError("fee history lacks oldestBlock")
         }
         oldestBlock = try RPCQuantity.uint64(oldest)
         baseFeePerGas = try Self.quantities(object["baseFeePerGas"] ?? .null, "baseFeePerGas")
+        guard !baseFeePerGas.isEmpty else { throw RPCValueError("fee history lacks base fees") }
         guard let ratios = object["gasUsedRatio"]?.arrayValue else { throw RPCValueError("gasUsedRatio missing") }
         gasUsedRatio = try ratios.map { (ratio) throws(RPCValueError) -> Double in
             guard let number = ratio.doubleValue else { throw RPCValueError("gasUsedRatio is not a number") }

@@ -42,16 +42,6 @@ extension JSONRPCClient {
         try await request("eth_estimateGas", [call.json], decode: RPCQuantity.uint64)
     }
 
-    /// `eth_feeHistory` over the `blocks` blocks up to `newest`, with the tips at `percentiles`.
-    public func feeHistory(
-        blocks: UInt64, newest: BlockTag = .latest, percentiles: [Double]
-    ) async throws(JSONRPCError) -> FeeHistory {
-        try await request(
-            "eth_feeHistory",
-            [.string(UInt256(blocks).hexString), newest.json, .array(percentiles.map { .double($0) })],
-            decode: FeeHistory.init(untrusted:))
-    }
-
     /// `eth_getTransactionReceipt`: the receipt, `nil` while the transaction is not mined.
     public func receipt(of hash: [UInt8]) async throws(JSONRPCError) -> TransactionReceipt? {
         try await request("eth_getTransactionReceipt", [.string(Hex.encode(hash))]) {

@@ -15,9 +15,12 @@ public struct RPCEndpoint: Sendable, Hashable {
     static func redacted(_ url: String) -> String {
         var rest = Substring(url)
         var scheme = ""
-        if let range = rest.firstRange(of: "://") {
-            scheme = String(rest[..<range.upperBound])
-            rest = rest[range.upperBound...]
+        // Not `firstRange(of: "://")`: with a String argument it resolves to the Regex overload, which links
+        // Swift's regex engine (~1 MB) into the binary.
+        let schemeLength = rest.prefix { $0.isLetter || $0.isNumber || "+-.".contains($0) }.count
+        if rest.dropFirst(schemeLength).hasPrefix("://") {
+            scheme = String(rest.prefix(schemeLength + 3))
+            rest = rest.dropFirst(schemeLength + 3)
         }
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority

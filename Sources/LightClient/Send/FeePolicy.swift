@@ -34,32 +34,6 @@ public struct FeeSuggestion: Sendable, Hashable {
     }
 }
 
-/// What `eth_feeHistory` reports about recent blocks.
-public struct FeeHistory: Sendable, Hashable {
-    /// The base fee of each block asked for, then of the next block.
-    public var baseFeePerGas: [UInt256]
-    /// Per block, the tip at each requested percentile.
-    public var rewards: [[UInt256]]
-
-    /// Creates a history.
-    public init(baseFeePerGas: [UInt256], rewards: [[UInt256]]) {
-        (self.baseFeePerGas, self.rewards) = (baseFeePerGas, rewards)
-    }
-
-    /// Reads an untrusted `eth_feeHistory` result: at least one base fee, strict quantities.
-    public init(untrusted value: JSONValue) throws(RPCValueError) {
-        guard let baseFees = value["baseFeePerGas"]?.arrayValue, !baseFees.isEmpty else {
-            throw RPCValueError("fee history lacks base fees")
-        }
-        baseFeePerGas = try baseFees.map { (fee) throws(RPCValueError) in try RPCQuantity.uint256(fee) }
-        let rewardRows = value["reward"]?.arrayValue ?? []
-        rewards = try rewardRows.map { (row) throws(RPCValueError) -> [UInt256] in
-            guard let row = row.arrayValue else { throw RPCValueError("fee history reward is not an array") }
-            return try row.map { (tip) throws(RPCValueError) in try RPCQuantity.uint256(tip) }
-        }
-    }
-}
-
 /// How fees are chosen from `eth_feeHistory`: the next block's base fee times a headroom, plus the median over
 /// recent blocks of a tip percentile.
 public struct FeePolicy: Sendable, Hashable {
@@ -85,7 +59,7 @@ public struct FeePolicy: Sendable, Hashable {
     /// tips among blocks that paid any (empty blocks report 0), and at least `minPriorityFee`.
     public func suggest(from history: FeeHistory) -> FeeSuggestion {
         let nextBaseFee = history.baseFeePerGas.last ?? .zero
-        let tips = history.rewards.compactMap(\.first).filter { !$0.isZero }.sorted { $0 < $1 }
+        let tips = history.reward.compactMap(\.first).filter { !$0.isZero }.sorted { $0 < $1 }
         let median = tips.isEmpty ? UInt256.zero : tips[tips.count / 2]
         let tip = max(median, minPriorityFee)
         let cap = nextBaseFee * UInt256(baseFeeHeadroomPercent) / UInt256(100) + tip

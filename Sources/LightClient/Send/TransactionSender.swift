@@ -139,7 +139,8 @@ public actor TransactionSender {
     /// Fees per the policy from the node's recent history.
     func suggestedFees() async throws(SendError) -> FeeSuggestion {
         let history = try await rpc { () throws(JSONRPCError) in
-            try await client.feeHistory(blocks: policy.fees.blocks, percentiles: [policy.fees.rewardPercentile])
+            try await client.feeHistory(
+                blockCount: Int(policy.fees.blocks), rewardPercentiles: [policy.fees.rewardPercentile])
         }
         return policy.fees.suggest(from: history)
     }

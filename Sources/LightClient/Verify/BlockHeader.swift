@@ -75,7 +75,7 @@ public struct BlockHeader: Sendable, Hashable {
     }
 
     /// This block's name in errors.
-    public var id: BlockID { BlockID(number: number, hash: hash) }
+    public var id: BlockReference { BlockReference(number: number, hash: hash) }
 }
 
 /// A header as a node sent it, with the hash the node claims for it: not to be used before `verify`.
@@ -110,7 +110,8 @@ public enum HeaderChain {
     public static func verifyLinks(_ headers: [BlockHeader]) throws(VerificationError) {
         for (parent, child) in zip(headers, headers.dropFirst()) {
             guard parent.number < .max, child.number == parent.number + 1 else {
-                throw .wrongBlock(expected: BlockID(number: parent.number &+ 1), found: BlockID(number: child.number))
+                throw .wrongBlock(
+                    expected: BlockReference(number: parent.number &+ 1), found: BlockReference(number: child.number))
             }
             let parentHash = parent.hash
             guard child.parentHash == parentHash else {

@@ -9,7 +9,7 @@ public struct VerifiedLog: Sendable, Hashable {
     /// The non-indexed data.
     public var data: [UInt8]
     /// The block the log is in.
-    public var block: BlockID
+    public var block: BlockReference
     /// The position of its transaction in the block.
     public var transactionIndex: Int
     /// Its position among all logs of the block.

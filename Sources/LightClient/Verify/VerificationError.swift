@@ -7,7 +7,7 @@ public enum VerificationError: Error, Equatable, Sendable {
     /// Block `number` does not link to the block before it: its parent hash is `found`, not `expected`.
     case brokenChain(number: UInt64, expected: [UInt8], found: [UInt8])
     /// The node answered for another block than the one asked for.
-    case wrongBlock(expected: BlockID, found: BlockID)
+    case wrongBlock(expected: BlockReference, found: BlockReference)
     /// The account proof of `address` does not prove anything under the state root.
     case accountProof(address: Address, ProofError)
     /// The node claims `found` for the account's `field`; its proof establishes `expected`.
@@ -25,7 +25,7 @@ public enum VerificationError: Error, Equatable, Sendable {
 }
 
 /// A block named by number, hash or both, for errors.
-public struct BlockID: Equatable, Hashable, Sendable, CustomStringConvertible {
+public struct BlockReference: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// The block number, when known.
     public var number: UInt64?
     /// The block hash, when known.
@@ -62,12 +62,12 @@ public struct VerificationFailure: Error, Equatable, Sendable, CustomStringConve
     /// The name of the endpoint whose data failed (never its URL).
     public var endpoint: String
     /// The block the data belongs to.
-    public var block: BlockID
+    public var block: BlockReference
     /// What did not match.
     public var reason: VerificationError
 
     /// A failure of `endpoint`'s data for `block`.
-    public init(endpoint: String, block: BlockID, reason: VerificationError) {
+    public init(endpoint: String, block: BlockReference, reason: VerificationError) {
         self.endpoint = endpoint
         self.block = block
         self.reason = reason

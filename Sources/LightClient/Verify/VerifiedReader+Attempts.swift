@@ -7,7 +7,7 @@ extension VerifiedReader {
     /// Runs `attempt` on one endpoint after another, in the pool's order, until one returns data that verifies.
     /// A `VerificationError` demotes that endpoint and is recorded; an endpoint error moves on.
     func firstVerified<Value>(
-        block: BlockID, _ attempt: (Int) async throws -> Value
+        block: BlockReference, _ attempt: (Int) async throws -> Value
     ) async throws(VerifiedReadError) -> Value {
         var asked: Set<Int> = []
         var rejected: [VerificationFailure] = []
@@ -39,12 +39,12 @@ extension VerifiedReader {
         for (index, answer) in answers.enumerated() {
             switch answer {
             case .success(let header): votes.append((index, header, header.hash))
-            case .failure(let error as VerificationError): reject(index, block: BlockID(number: number), error)
+            case .failure(let error as VerificationError): reject(index, block: BlockReference(number: number), error)
             case .failure: continue
             }
         }
         guard !votes.isEmpty || !answers.allSatisfy(Self.isMissing) else {
-            throw .blockNotFound(BlockID(number: number))
+            throw .blockNotFound(BlockReference(number: number))
         }
         let outcome: HeaderQuorum.Outcome
         do throws(VerificationError) {
@@ -55,7 +55,7 @@ extension VerifiedReader {
         }
         for vote in votes where vote.hash != outcome.hash {
             reject(
-                vote.index, block: BlockID(number: number, hash: vote.hash),
+                vote.index, block: BlockReference(number: number, hash: vote.hash),
                 .headerHashMismatch(expected: outcome.hash, found: vote.hash))
         }
         return votes.first { $0.hash == outcome.hash }!.header
@@ -68,7 +68,7 @@ extension VerifiedReader {
         if case .none = mode { return untrusted.fields }
         let header = try untrusted.verify()
         guard header.number == number else {
-            throw VerificationError.wrongBlock(expected: BlockID(number: number), found: header.id)
+            throw VerificationError.wrongBlock(expected: BlockReference(number: number), found: header.id)
         }
         return header
     }
@@ -123,7 +123,7 @@ extension VerifiedReader {
 
     /// Demotes endpoint `index` and records why.
     @discardableResult
-    func reject(_ index: Int, block: BlockID, _ reason: VerificationError) -> VerificationFailure {
+    func reject(_ index: Int, block: BlockReference, _ reason: VerificationError) -> VerificationFailure {
         let failure = VerificationFailure(endpoint: client.endpoints[index].name, block: block, reason: reason)
         client.demote(index)
         record(failure)

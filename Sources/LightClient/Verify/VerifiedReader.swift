@@ -8,7 +8,7 @@ public enum VerifiedReadError: Error, Equatable, Sendable {
     /// The endpoints do not agree on a block (`VerificationError.noQuorum`).
     case noQuorum(VerificationError)
     /// The endpoints do not know the block.
-    case blockNotFound(BlockID)
+    case blockNotFound(BlockReference)
 }
 
 /// Reads of one chain checked as its `VerificationMode` says: headers hash to their hash (and, under `quorum`,
@@ -44,7 +44,7 @@ public final class VerifiedReader: Sendable {
             }
             return try await header(sorted[needed - 1] >= confirmations ? sorted[needed - 1] - confirmations : 0)
         }
-        let head = try await firstVerified(block: BlockID()) { (index) in
+        let head = try await firstVerified(block: BlockReference()) { (index) in
             try await self.client.blockNumber(onEndpoint: index)
         }
         return try await header(head >= mode.confirmations ? head - mode.confirmations : 0)
@@ -54,7 +54,7 @@ public final class VerifiedReader: Sendable {
     /// endpoints.
     public func header(_ number: UInt64) async throws(VerifiedReadError) -> BlockHeader {
         if case .quorum(let needed, _) = mode { return try await quorumHeader(number, needed: needed) }
-        return try await firstVerified(block: BlockID(number: number)) { (index) in
+        return try await firstVerified(block: BlockReference(number: number)) { (index) in
             try await self.fetchHeader(number, on: index)
         }
     }
@@ -62,7 +62,7 @@ public final class VerifiedReader: Sendable {
     /// The header of the block `hash`, hashing to it (unless `none`). One endpoint suffices in every mode: the hash
     /// is the anchor, whoever gave it.
     public func header(hash: [UInt8]) async throws(VerifiedReadError) -> BlockHeader {
-        try await firstVerified(block: BlockID(hash: hash)) { (index) in
+        try await firstVerified(block: BlockReference(hash: hash)) { (index) in
             try await self.fetchHeader(hash: hash, on: index)
         }
     }
@@ -73,7 +73,7 @@ public final class VerifiedReader: Sendable {
         var chain: [BlockHeader] = []
         var child = header
         while chain.count < count, child.number > 0 {
-            let expected = BlockID(number: child.number - 1, hash: child.parentHash)
+            let expected = BlockReference(number: child.number - 1, hash: child.parentHash)
             let parent = try await firstVerified(block: expected) { (index) in
                 let parent = try await self.fetchHeader(hash: expected.hash!, on: index)
                 guard parent.number == expected.number else {
