@@ -99,8 +99,10 @@ public struct ContractABI: Sendable, Hashable {
     ) throws(ContractABIError) -> [(text: String, name: String, indexed: Bool)] {
         guard let list = entry[key]?.arrayValue else { throw .missingField(key) }
         return try list.map { (parameter) throws(ContractABIError) in
-            (try typeText(parameter, depth: 0), parameter["name"]?.stringValue ?? "",
-             parameter["indexed"]?.boolValue ?? false)
+            (
+                try typeText(parameter, depth: 0), parameter["name"]?.stringValue ?? "",
+                parameter["indexed"]?.boolValue ?? false
+            )
         }
     }
 

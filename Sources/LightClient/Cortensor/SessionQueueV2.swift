@@ -30,7 +30,8 @@ public struct SessionQueueV2: Sendable {
     public func task(
         sessionID: UInt256, taskID: UInt256, at block: BlockTag = .latest
     ) async throws(ContractError) -> CortensorTask {
-        try CortensorTask(tuple: try await contract.callSingle(Self.getTask, [.uint(sessionID), .uint(taskID)], at: block))
+        try CortensorTask(
+            tuple: try await contract.callSingle(Self.getTask, [.uint(sessionID), .uint(taskID)], at: block))
     }
 
     /// The results committed for a task so far.
@@ -86,7 +87,9 @@ public struct CortensorTask: Sendable, Hashable {
     /// Reads the 11-field tuple `getTask` returns.
     init(tuple value: ABIValue) throws(ContractError) {
         let fields = try value.asTuple("task", count: 11)
-        (id, globalID, sessionID) = (try fields[0].asUInt("id"), try fields[1].asUInt("gid"), try fields[2].asUInt("sessionId"))
+        (id, globalID, sessionID) = (
+            try fields[0].asUInt("id"), try fields[1].asUInt("gid"), try fields[2].asUInt("sessionId")
+        )
         data = try fields[3].asString("data")
         assignedMiners = try fields[4].asAddresses("assignedMiners")
         (ended, status) = (try fields[5].asBool("ended"), try fields[6].asUInt8("status"))

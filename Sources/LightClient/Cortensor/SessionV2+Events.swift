@@ -38,7 +38,8 @@ extension SessionV2 {
         case "TaskSubmitted":
             return .taskSubmitted(
                 sessionID: try values[0].asUInt("sessionId"), taskID: try values[1].asUInt("taskId"),
-                taskData: try values[2].asString("taskData"), clientReference: try values[3].asString("clientReference"))
+                taskData: try values[2].asString("taskData"), clientReference: try values[3].asString("clientReference")
+            )
         case "TaskAssigned":
             let nodeIDs = try values[2].asArray("nodeIds").map { (id) throws(ContractError) in try id.asWord("nodeId") }
             return .taskAssigned(
@@ -46,11 +47,13 @@ extension SessionV2 {
         case "NewNodeAssignedToSession":
             return .nodesAssigned(
                 sessionID: try values[0].asUInt("sessionId"), nodes: try values[1].asAddresses("nodeAddresses"),
-                newNodeCount: try values[2].asUInt("newNodeCount"), assignmentType: try values[3].asUInt("assignmentType"))
+                newNodeCount: try values[2].asUInt("newNodeCount"),
+                assignmentType: try values[3].asUInt("assignmentType"))
         case "RouterAdded":
             return .routerAdded(router: try values[0].asAddress("router"), metadata: try values[1].asString("metadata"))
         case "RouterUpdated":
-            return .routerUpdated(router: try values[0].asAddress("router"), metadata: try values[1].asString("metadata"))
+            return .routerUpdated(
+                router: try values[0].asAddress("router"), metadata: try values[1].asString("metadata"))
         default:
             return nil
         }

@@ -77,6 +77,11 @@ public struct SessionRouter: Sendable, Hashable {
     public var address: Address
     /// What the router published: its endpoints (see `RouterMetadata`).
     public var metadata: String
+
+    /// A router entry.
+    public init(address: Address, metadata: String) {
+        (self.address, self.metadata) = (address, metadata)
+    }
 }
 
 /// The metadata string a router publishes with `addRouter`/`updateRouter`: its public REST endpoint and, in the
@@ -109,6 +114,11 @@ public struct TaskResult: Sendable, Hashable {
     public var miner: Address
     /// What it committed: the result text or a CID/URN of it.
     public var result: String
+
+    /// A result entry.
+    public init(miner: Address, result: String) {
+        (self.miner, self.result) = (miner, result)
+    }
 
     /// Pairs the `(address[] miners, string[] results)` that `getTaskResults` returns.
     static func pairs(_ values: [ABIValue]) throws(ContractError) -> [TaskResult] {
