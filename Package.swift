@@ -41,7 +41,10 @@ let package = Package(
         .target(name: "InferenceKernels"),
         .target(name: "InferenceKernelsAVX2", swiftSettings: haswellSettings),
         .target(name: "Inference", dependencies: ["InferenceKernels", "InferenceKernelsAVX2"]),
-        .target(name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON", "SQLite"]),
+        .target(
+            name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON", "SQLite"],
+            // The contract ABI data files, embedded in Swift by scripts/embed-abi (no Foundation for resources).
+            exclude: ["Cortensor/ABI"]),
         .target(
             name: "Gateway",
             dependencies: [

@@ -10,11 +10,14 @@ with logs; eth_getBlockByNumber/ByHash, eth_getProof, eth_getBlockReceipts and e
 answered, and a URL path starting with /lie-storage, /lie-log, /lie-hash or /lie-fork makes that endpoint lie (a
 tampered storage value, an altered log, a header not matching its hash, a self-consistent forged header);
 /no-block-receipts lacks eth_getBlockReceipts.
+With --cortensor: a chain with the Cortensor test contracts deployed and the calls a router makes (cortensor_chain.py).
 """
 import http.server
 import json
 import sys
 import threading
+
+import cortensor_chain
 
 from eth.chains.base import MiningChain
 from eth.db.atomic import AtomicDB
@@ -53,7 +56,7 @@ def result(method, params):
         return hex(state_at(params[1]).get_nonce(bytes.fromhex(params[0][2:])))
     if method in VERIFY_METHODS:
         return VERIFY_METHODS[method](params)
-    raise KeyError(method)
+    return cortensor_chain.result(CHAIN, method, params)
 
 
 # --- Verified reads (issue 4, item 4): blocks, proofs, receipts, and endpoints that lie ----------------------------
@@ -271,6 +274,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             reply["error"] = {"code": error.code, "message": error.message}
             if error.data is not None:
                 reply["error"]["data"] = error.data
+        except cortensor_chain.Reverted as error:
+            reply["error"] = {"code": 3, "message": "execution reverted", "data": "0x" + error.output.hex()}
         except Exception as error:  # A request the chain rejects (bad signature, invalid transaction...).
             reply["error"] = {"code": -32000, "message": str(error)}
         body = json.dumps(reply).encode()
@@ -282,6 +287,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
+    if "--cortensor" in sys.argv[1:]:
+        global CHAIN
+        CHAIN = cortensor_chain.build_chain(1337, GENESIS_PARAMS, {ACCOUNT: {"balance": 10**18, "nonce": 5, "code": b"", "storage": {}}})
+        cortensor_chain.deploy(CHAIN)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
