@@ -15,8 +15,7 @@ public struct RPCEndpoint: Sendable, Hashable {
     static func redacted(_ url: String) -> String {
         var rest = Substring(url)
         var scheme = ""
-        // Not `firstRange(of: "://")`: with a String argument it resolves to the Regex overload, which links
-        // Swift's regex engine (~1 MB) into the binary.
+        // Not `firstRange(of: "://")`: it lives in _StringProcessing, which links Swift's regex engine (~1 MB).
         let schemeLength = rest.prefix { $0.isLetter || $0.isNumber || "+-.".contains($0) }.count
         if rest.dropFirst(schemeLength).hasPrefix("://") {
             scheme = String(rest.prefix(schemeLength + 3))

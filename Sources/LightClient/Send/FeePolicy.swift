@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// The fees of one EIP-1559 transaction.
 public struct FeeSuggestion: Sendable, Hashable {

@@ -31,7 +31,7 @@ public enum RevertReason: Sendable, Hashable {
     /// any other error. The data is a hex string in `data` (geth, Nitro) or in `data.data` (some providers).
     public init?(rpcError error: JSONRPCError) {
         guard case .rpc(let code, let message, let data) = error,
-            code == 3 || message.lowercased().contains("revert")
+            code == 3 || TextSearch.contains(message.lowercased(), "revert")
         else { return nil }
         let hex = data?.stringValue ?? data?["data"]?.stringValue
         self.init(revertData: hex.flatMap { Hex.decode($0) } ?? [])

@@ -101,7 +101,7 @@ public actor TransactionSender {
             } catch {
                 await nonces.invalidate(address)
                 guard attempt == 0, case .rpc(.rpc(_, let message, _)) = error,
-                    message.lowercased().contains("nonce too low")
+                    TextSearch.contains(message.lowercased(), "nonce too low")
                 else { throw error }
             }
         }

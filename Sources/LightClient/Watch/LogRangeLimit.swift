@@ -14,9 +14,9 @@ enum LogRangeLimit {
         case .rpc(let code, let message, _):
             if code == -32005 { return true }
             let lowered = message.lowercased()
-            return fragments.contains { lowered.contains($0) }
+            return fragments.contains { TextSearch.contains(lowered, $0) }
         case .invalidResponse(_, let reason):
-            return reason.contains("larger than")
+            return TextSearch.contains(reason, "larger than")
         case .allEndpointsFailed(let failures):
             return !failures.isEmpty && failures.allSatisfy(isRangeTooLarge)
         default:
