@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "EdgeCommands",
             dependencies: [
-                "CMalloc", "Gateway", "Cache", "Inference", "JSON", "Hashing",
+                "CMalloc", "Gateway", "Cache", "Inference", "JSON", "Hashing", "LightClient",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

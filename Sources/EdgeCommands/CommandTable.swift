@@ -92,6 +92,13 @@ public struct CommandTable: Sendable, Hashable {
         !subcommands(of: path).isEmpty
     }
 
+    /// Where node-key commands read the keystore password.
+    static let passwordFileOption = OptionSpec(
+        "password-file", valueName: "PATH",
+        help:
+            "Keystore password: the file's first line (else node.password_file, CORTENSOR_EDGE_KEY_PASSWORD, a prompt)"
+    )
+
     /// The cortensor-edge commands.
     public static let edge = CommandTable(
         programName: "cortensor-edge",
@@ -117,10 +124,26 @@ public struct CommandTable: Sendable, Hashable {
                 ["config", "check"], summary: "Validate the configuration and print it with secrets masked"),
             CommandSpec(
                 ["config", "default"], summary: "Print a configuration file with every default, commented out"),
-            CommandSpec(["keys"], summary: "Manage API keys"),
+            CommandSpec(["keys"], summary: "Manage API keys and the node's signing key"),
             CommandSpec(
-                ["keys", "new"], summary: "Create an API key and print it once",
-                options: [OptionSpec("name", valueName: "NAME", help: "Label stored with the key")]),
+                ["keys", "new"], summary: "Create an API key and print it once (with --node: the node's signing key)",
+                options: [
+                    OptionSpec("name", valueName: "NAME", help: "Label stored with the API key"),
+                    OptionSpec(
+                        "node",
+                        help: "Create the node's signing key instead: a keystore at node.keystore; prints its address"),
+                    passwordFileOption,
+                ]),
+            CommandSpec(
+                ["keys", "import"], summary: "Make a V3 keystore or a hex private key file the node's signing key",
+                options: [passwordFileOption],
+                arguments: [
+                    ArgumentSpec("FILE", help: "A keystore (its password is asked) or a file holding one hex key")
+                ]),
+            CommandSpec(
+                ["keys", "export"], summary: "Write the node keystore (encrypted) to standard output or a file",
+                options: [OptionSpec("output", valueName: "PATH", help: "A new file (mode 0600) instead of stdout")]),
+            CommandSpec(["keys", "address"], summary: "Print the node's address", options: [passwordFileOption]),
             CommandSpec(["keys", "list"], summary: "List API keys (prefix, name, creation time; never the key)"),
             CommandSpec(
                 ["keys", "revoke"], summary: "Revoke the API key with the given prefix",

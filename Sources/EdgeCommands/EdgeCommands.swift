@@ -112,6 +112,11 @@ public struct EdgeCommands: Sendable {
             return Self.usageExitCode
         }
         if let ipfsCommand { return await handlers.ipfs(config, ipfsCommand) }
+        if let keyCommand = NodeKeyCommand.parse(parsed) {
+            let runner = NodeKeyRunner(
+                config: config, environment: environment, output: output, programName: table.programName)
+            return runner.run(keyCommand)
+        }
         switch parsed.path {
         case ["serve"]: return await handlers.serve(config)
         case ["keys", "new"]: return await handlers.keysNew(config, parsed.value("name"))

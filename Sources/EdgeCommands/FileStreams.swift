@@ -103,3 +103,17 @@ private final class FileDescriptor {
         if owned { close(number) }
     }
 }
+
+extension InputFile {
+    /// Every byte of the file; more than `limit` bytes is an error.
+    static func readAll(path: String, limit: Int) throws(FileError) -> [UInt8] {
+        let file = try InputFile(path: path)
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = try file.read(upTo: 64 << 10)
+            if chunk.isEmpty { return bytes }
+            bytes += chunk
+            guard bytes.count <= limit else { throw FileError(path: path, reason: "larger than \(limit) bytes") }
+        }
+    }
+}

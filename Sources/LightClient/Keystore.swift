@@ -106,3 +106,16 @@ public enum Keystore {
         return parts.joined(separator: "-")
     }
 }
+
+extension Keystore {
+    /// The address a keystore file claims (its optional `address` field), read without the password. It is not
+    /// proven until the file is decrypted; nil when the file has none.
+    public static func claimedAddress(
+        _ file: [UInt8], limits: KeystoreLimits = .init()
+    ) throws(KeystoreError) -> Address? {
+        guard file.count <= limits.maxFileSize else { throw .tooLarge(limit: limits.maxFileSize, found: file.count) }
+        let json: JSONValue
+        do throws(JSONError) { json = try JSONValue.parse(file) } catch { throw .json(error) }
+        return try KeystoreFile(json).address
+    }
+}

@@ -112,6 +112,30 @@ extension EdgeConfig {
         # llama2-sys-bos, llama2-sys-strip, zephyr, falcon3, phi3, gemma.
         #   chat_template = "chatml"
 
+        # The node's identity on chain: its signing key (create it with `cortensor-edge keys new --node`) and the
+        # REST endpoint it publishes (`cortensor-edge chain register`). The keystore password comes from
+        # password_file, or CORTENSOR_EDGE_KEY_PASSWORD, or a prompt; it is never a setting.
+        #[node]
+        # Keystore (V3 JSON, mode 0600); unset = node-key.json in the state directory.
+        #   keystore = "/var/lib/cortensor-edge/node-key.json"
+        # A file whose first line is the keystore password.
+        #   password_file = "/etc/cortensor-edge/node-key.password"
+        # The public REST endpoint registered on chain; unset = http(s)://host:port of [server].
+        #   public_url = "https://router.example.org"
+
+        # Chains: the seed's registration, health and service layers. None by default (no chain is contacted).
+        # A layer that is not configured uses the service chain. Environment: CORTENSOR_EDGE_CHAINS_<LAYER>_<KEY>,
+        # e.g. CORTENSOR_EDGE_CHAINS_SERVICE_ENDPOINTS="https://a,https://b".
+        #   [chains.service]
+        #   chain_id = 421614                          # eth_chainId every endpoint must report
+        #   endpoints = ["https://rpc-a.example", "https://rpc-b.example"]
+        #   verify = "quorum"                          # quorum | proofs | none
+        #   quorum = 2                                 # endpoints that must agree on a header (default: a majority)
+        #   confirmations = 2                          # blocks below the head before a header counts
+        #   session_v2 = "0x2f1380ba4eFBE866C811862e50923585b31EA03B"
+        #   session_queue_v2 = "0x2fCC55699048eD2e22fe46b1dD45557024fD1836"
+        #   node_pool = "0x..."                        # optional: miner discovery
+
         # Miners: OpenAI-compatible servers (llama.cpp server, vLLM, Ollama). None by default;
         # CORTENSOR_EDGE_MINERS="http://a:8080,http://b:8080" or `serve --miner URL` replace this list.
         # One table per miner, for example:

@@ -33,6 +33,7 @@ extension EdgeConfig {
             lines.append("redundancy = \(session.redundancy)")
             lines.append("timeout_seconds = \(session.timeoutSeconds)")
         }
+        lines += describeChains()
         return lines.joined(separator: "\n") + "\n"
     }
 }

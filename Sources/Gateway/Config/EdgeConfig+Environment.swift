@@ -8,15 +8,25 @@ extension EdgeConfig {
 
     /// Every variable name the configuration accepts, for help and documentation.
     public static var environmentNames: [String] {
-        settings.map(\.environmentName) + [minersEnvironmentName]
+        settings.map(\.environmentName) + [minersEnvironmentName] + chainEnvironmentNames + [keyPasswordEnvironmentName]
     }
+
+    /// The node keystore's password, read by the commands that unlock the node key (never a setting: it is not
+    /// printed by `config check` or stored anywhere).
+    public static let keyPasswordEnvironmentName = "CORTENSOR_EDGE_KEY_PASSWORD"
 
     /// Applies `CORTENSOR_EDGE_*` variables; an unknown one is an error naming it.
     public mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
+        var chainVariables: [(name: String, text: String)] = []
         for name in environment.keys.sorted() where name.hasPrefix(Self.environmentPrefix) {
             let text = environment[name] ?? ""
             if name == Self.minersEnvironmentName {
                 miners = Self.miners(fromURLList: text)
+                continue
+            }
+            if name == Self.keyPasswordEnvironmentName { continue }
+            if name.hasPrefix(Self.chainsEnvironmentPrefix) {
+                chainVariables.append((name, text))
                 continue
             }
             guard let setting = Self.settings.first(where: { $0.environmentName == name }) else {
@@ -29,6 +39,7 @@ extension EdgeConfig {
             }
             try set(setting, to: Self.value(parsing: text, as: setting.kind, name: name), name: name)
         }
+        try applyChainVariables(chainVariables)
     }
 
     /// Miners `miner-1`…`miner-N` for comma-separated base URLs (blank entries are skipped).
@@ -63,6 +74,9 @@ extension EdgeConfig {
         switch setting.path {
         case "server.tls_cert": server.tlsCertificatePath = nil
         case "server.tls_key": server.tlsKeyPath = nil
+        case "node.keystore": node.keystorePath = nil
+        case "node.password_file": node.passwordFile = nil
+        case "node.public_url": node.publicURL = nil
         default: preconditionFailure("optional setting \(setting.path) is not mapped")
         }
     }

@@ -27,7 +27,7 @@ extension EdgeConfig {
 
     /// Applies the keys of a parsed file; unknown keys are errors.
     mutating func apply(_ root: TOMLTable) throws(ConfigError) {
-        let topLevel = Self.scalarSections + ["miners", "sessions"]
+        let topLevel = Self.scalarSections + ["miners", "sessions", "chains"]
         for (section, value) in root {
             switch section {
             case "miners":
@@ -38,6 +38,8 @@ extension EdgeConfig {
                 sessions = try Self.tables(value, key: section).enumerated().map { (index, table) throws(ConfigError) in
                     try Self.session(from: TableReader(table: table, path: "sessions[\(index)]"))
                 }
+            case "chains":
+                chains = try Self.chains(from: value)
             case _ where Self.scalarSections.contains(section):
                 guard case .table(let table) = value else {
                     throw .wrongType(key: section, expected: "a table", found: value.typeDescription)

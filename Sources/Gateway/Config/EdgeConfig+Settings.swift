@@ -1,5 +1,5 @@
-/// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]`, `[pool]`, `[ipfs]`, `[cache]` and
-/// `[fallback]` sections, declared once as data: file keys, environment variables, validation ranges and
+/// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]`, `[pool]`, `[ipfs]`, `[cache]`,
+/// `[fallback]` and `[node]` sections, declared once as data: file keys, environment variables, validation ranges and
 /// `describe` all use it.
 extension EdgeConfig {
     /// The type and accepted values of a scalar setting.
@@ -73,10 +73,15 @@ extension EdgeConfig {
         Setting(section: "fallback", key: "max_tokens", kind: .integer(1...1 << 20)),
         Setting(section: "fallback", key: "queue", kind: .integer(0...1024)),
         Setting(section: "fallback", key: "chat_template", kind: .optionalString),
+        Setting(section: "node", key: "keystore", kind: .optionalString),
+        Setting(section: "node", key: "password_file", kind: .optionalString),
+        Setting(section: "node", key: "public_url", kind: .optionalString),
     ]
 
     /// The sections holding scalar settings, in order.
-    static let scalarSections = ["server", "admin", "state", "auth", "log", "pool", "ipfs", "cache", "fallback"]
+    static let scalarSections = [
+        "server", "admin", "state", "auth", "log", "pool", "ipfs", "cache", "fallback", "node",
+    ]
 
     /// The current value of `setting` (nil for an unset optional string).
     func value(of setting: Setting) -> TOMLValue? {
@@ -118,6 +123,9 @@ extension EdgeConfig {
         case "fallback.max_tokens": .integer(Int64(fallback.maxTokens))
         case "fallback.queue": .integer(Int64(fallback.queueLimit))
         case "fallback.chat_template": fallback.chatTemplate.map(TOMLValue.string)
+        case "node.keystore": node.keystorePath.map(TOMLValue.string)
+        case "node.password_file": node.passwordFile.map(TOMLValue.string)
+        case "node.public_url": node.publicURL.map(TOMLValue.string)
         default: preconditionFailure("setting \(setting.path) is not mapped")
         }
     }
@@ -211,6 +219,9 @@ extension EdgeConfig {
         case "state.directory": stateDirectory = text
         case "fallback.model": fallback.model = text
         case "fallback.chat_template": fallback.chatTemplate = text
+        case "node.keystore": node.keystorePath = text
+        case "node.password_file": node.passwordFile = text
+        case "node.public_url": node.publicURL = text
         default: preconditionFailure("string setting \(setting.path) is not mapped")
         }
     }

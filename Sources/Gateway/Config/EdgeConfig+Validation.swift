@@ -28,6 +28,10 @@ extension EdgeConfig {
         try validateListeners()
         try validateMiners()
         try validateSessions()
+        try validateChains()
+        if let url = node.publicURL, !MinerURL.isValid(url) {
+            throw .invalidValue(key: "node.public_url", problem: "\(TOMLSyntax.quoted(url)) is not an http(s) URL")
+        }
     }
 
     private func validateListeners() throws(ConfigError) {

@@ -23,6 +23,11 @@ public struct EdgeConfig: Sendable, Hashable {
     public var fallback = Fallback()
     /// Local sessions (`[[sessions]]`); session 0 is always present.
     public var sessions: [SessionConfig] = [EdgeConfig.defaultSession]
+    /// The chains of the seed's layers (`[chains.registration]`, `[chains.health]`, `[chains.service]`); none by
+    /// default, so the router never reaches a chain unless told to.
+    public var chains: [ChainSettings.Layer: ChainSettings] = [:]
+    /// The node's signing key and published endpoint (`[node]`).
+    public var node = NodeSettings()
 
     /// The embedded defaults: `127.0.0.1:5010`, state in `./.cortensor-edge`, no miners, session 0.
     public init() {}

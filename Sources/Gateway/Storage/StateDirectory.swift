@@ -3,7 +3,7 @@ import Glibc
 
 /// Creates `path` and any missing parents with mode 0700 (like `mkdir -p -m 0700`); an existing directory is kept
 /// as it is.
-func createPrivateDirectory(atPath path: String) throws(EdgeStoreError) {
+public func createPrivateDirectory(atPath path: String) throws(EdgeStoreError) {
     guard !path.isEmpty else { throw EdgeStoreError.cannotCreateDirectory(path: path, errno: EINVAL) }
     var prefix = path.hasPrefix("/") ? "/" : ""
     for component in path.split(separator: "/", omittingEmptySubsequences: true) {

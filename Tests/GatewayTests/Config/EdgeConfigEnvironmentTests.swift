@@ -29,6 +29,7 @@ import Testing
         for setting in EdgeConfig.settings {
             let value: String =
                 switch setting.kind {
+                case _ where setting.path == "node.public_url": "https://router.example"
                 case .integer(let range): String(range.upperBound)
                 case .bool: "1"
                 case .logLevel: "trace"
