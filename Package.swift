@@ -69,7 +69,10 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(
                     ["-use-ld=lld"]
-                        + ["-z", "pack-relative-relocs", "-z", "relro", "-z", "now", "--icf=all"].flatMap {
+                        + [
+                            "-z", "pack-relative-relocs", "-z", "relro", "-z", "now", "--icf=all",
+                            "--no-export-dynamic",
+                        ].flatMap {
                             ["-Xlinker", $0]
                         })
             ]),
@@ -113,8 +116,13 @@ for target in package.targets where target.type != .system {
 }
 
 /// Targets optimized for size in release builds (-300 KB of the stripped binary): all but the model code and its
-/// kernels and hashing, whose speed is measured against llama.cpp and sha256sum.
-let sizeOptimized: Set<String> = ["Gateway", "EdgeCommands", "Cache", "JSON", "SQLite", "HTTPClient", "cortensor-edge"]
+/// kernels and hashing (SHA-256, Keccak), whose speed is measured against llama.cpp, sha256sum and OpenSSL.
+let sizeOptimized: Set<String> = [
+    "Gateway", "EdgeCommands", "Cache", "JSON", "SQLite", "HTTPClient", "LightClient", "cortensor-edge",
+]
 for target in package.targets where sizeOptimized.contains(target.name) {
-    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-Osize"], .when(configuration: .release))]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .unsafeFlags(["-Osize", "-Xllvm", "-enable-machine-outliner"], .when(configuration: .release))
+        ]
 }

@@ -148,6 +148,26 @@ public struct CommandTable: Sendable, Hashable {
             CommandSpec(
                 ["keys", "revoke"], summary: "Revoke the API key with the given prefix",
                 arguments: [ArgumentSpec("PREFIX", help: "The key prefix shown by 'keys list'")]),
+            CommandSpec(["chain"], summary: "The configured chains: status, sessions, tasks, router registration"),
+            CommandSpec(
+                ["chain", "status"],
+                summary: "Per layer: each endpoint's chain id and head, and the verified confirmed header"),
+            CommandSpec(
+                ["chain", "session"], summary: "Show a session as SessionV2 reports it",
+                arguments: [ArgumentSpec("SID", help: "The on-chain session id")]),
+            CommandSpec(
+                ["chain", "task"], summary: "Show a task and its committed results (SessionQueueV2)",
+                arguments: [
+                    ArgumentSpec("SID", help: "The on-chain session id"), ArgumentSpec("TID", help: "The task id"),
+                ]),
+            CommandSpec(
+                ["chain", "register"],
+                summary: "Publish this router's REST endpoint (node.public_url) on a session, signed by the node key",
+                options: [
+                    OptionSpec("update", help: "Replace this router's metadata (updateRouter) instead of adding it"),
+                    passwordFileOption,
+                ],
+                arguments: [ArgumentSpec("SID", help: "The on-chain session id")]),
             CommandSpec(["ipfs"], summary: "IPFS blocks in the state directory: add, read, pin, collect"),
             CommandSpec(
                 ["ipfs", "add"], summary: "Import files as UnixFS and pin them; prints 'added CID NAME' per file",

@@ -112,6 +112,13 @@ public struct EdgeCommands: Sendable {
             return Self.usageExitCode
         }
         if let ipfsCommand { return await handlers.ipfs(config, ipfsCommand) }
+        if parsed.path.first == "chain" {
+            let command: ChainCommand
+            do { command = try ChainCommand.parse(parsed) } catch { return usageError(error) }
+            let runner = ChainRunner(
+                config: config, environment: environment, output: output, programName: table.programName)
+            return await runner.run(command)
+        }
         if let keyCommand = NodeKeyCommand.parse(parsed) {
             let runner = NodeKeyRunner(
                 config: config, environment: environment, output: output, programName: table.programName)

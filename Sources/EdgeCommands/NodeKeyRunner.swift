@@ -86,6 +86,13 @@ struct NodeKeyRunner {
         output.standardOutput("\(address.checksummed)\n")
     }
 
+    /// The node key, decrypted with the password from `passwordFile`, `node.password_file`, the environment or a
+    /// prompt.
+    func unlock(passwordFile: String?) throws -> PrivateKey {
+        let bytes = try readKeystore()
+        return try decrypt(bytes, path: keystorePath, password: try passwords(passwordFile).password())
+    }
+
     private func passwords(_ file: String?) -> PasswordSource {
         PasswordSource(
             file: file ?? config.node.passwordFile,

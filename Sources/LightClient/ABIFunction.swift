@@ -1,3 +1,5 @@
+import Hashing
+
 /// A contract function known by its signature: its selector and the encoding of calls to it.
 public struct ABIFunction: Hashable, Sendable {
     /// The function's name.

@@ -1,3 +1,5 @@
+import Hashing
+
 /// A 20-byte Ethereum account address, printed with the EIP-55 mixed-case checksum.
 public struct Address: Hashable, Sendable {
     /// The 20 address bytes.

@@ -1,3 +1,5 @@
+import Hashing
+
 /// An immutable, in-memory Merkle-Patricia trie (Ethereum's hexary trie): its root hash and proofs of its keys.
 ///
 /// Built once from key/value pairs; empty values mean "absent", as in Ethereum's tries. For a "secure" trie

@@ -1,3 +1,5 @@
+import Hashing
+
 /// EIP-191 version 0x45 ("personal_sign") messages: `"\u{19}Ethereum Signed Message:\n" + length + message`.
 public enum PersonalMessage {
     /// keccak256 of the prefixed message, the digest `personal_sign` signs.

@@ -1,3 +1,5 @@
+import Hashing
+
 /// A secp256k1 secret key: 32 bytes, not zero and below the group order.
 ///
 /// Its description, debug description and reflection are redacted so the key never reaches a log by accident;

@@ -1,3 +1,5 @@
+import Hashing
+
 /// An unsigned transaction of one of the supported envelopes.
 public enum Transaction: Hashable, Sendable {
     /// A legacy transaction, replay-protected by EIP-155 when it has a chain id.

@@ -1,3 +1,5 @@
+import Hashing
+
 /// Verification of Merkle-Patricia proofs (`eth_getProof`'s `accountProof` and `storageProof`) against a root.
 ///
 /// Pure: the proof is untrusted input; every node must hash to the reference that leads to it.

@@ -1,3 +1,4 @@
+import Hashing
 public import JSON
 
 /// EIP-712 typed structured data in the JSON shape `eth_signTypedData_v4` takes: `types`, `primaryType`,

@@ -1,3 +1,4 @@
+import Hashing
 import JSON
 
 /// EIP-712's atomic and dynamic leaf types, encoded as one 32-byte word each.

@@ -1,3 +1,4 @@
+import Hashing
 import JSON
 
 /// EIP-712's `encodeType`, `typeHash`, `encodeData` and `hashStruct` over one set of struct types.

@@ -1,3 +1,4 @@
+import Hashing
 import LightClient
 
 /// Storage-proof-like verifications per second: a secure trie (keys keccak'd, as Ethereum's storage trie) of

@@ -1,3 +1,4 @@
+import Hashing
 import LightClient
 import TestSupport
 import Testing

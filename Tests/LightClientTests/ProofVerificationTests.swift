@@ -1,3 +1,4 @@
+import Hashing
 import JSON
 import LightClient
 import Testing

@@ -18,6 +18,23 @@ public enum ContractError: Error, Equatable, Sendable {
     case eventMissing(event: String, hash: [UInt8])
 }
 
+extension ContractError: CustomStringConvertible {
+    /// One line, e.g. `reverted: router already registered`.
+    public var description: String {
+        switch self {
+        case .rpc(let error): "\(error)"
+        case .reverted(let reason?, _): "reverted: \(reason)"
+        case .reverted(nil, let data): data.isEmpty ? "reverted" : "reverted with data \(Hex.encode(data))"
+        case .abi(let error): "undecodable ABI data: \(error)"
+        case .unexpectedValue(let what): "unexpected value for \(what)"
+        case .invalidReply(let problem): "invalid reply: \(problem)"
+        case .transactionFailed(let hash): "transaction \(Hex.encode(hash)) failed"
+        case .receiptMissing(let hash): "no receipt for transaction \(Hex.encode(hash))"
+        case .eventMissing(let event, let hash): "transaction \(Hex.encode(hash)) has no \(event) log"
+        }
+    }
+}
+
 extension ContractError {
     /// An RPC failure, with a node's "execution reverted" answer (code 3 with revert data, as geth sends it) turned
     /// into `.reverted`.

@@ -73,8 +73,28 @@ extension TransactionSending {
         }
         let hash = try await send(to: contract.address, data: calldata)
         let receipt = try await contract.client.waitForReceipt(hash, polls: polls, interval: interval)
-        guard receipt.succeeded else { throw .transactionFailed(hash: hash) }
+        guard receipt.succeeded else {
+            throw await Self.explainFailure(of: receipt, from: from, to: contract, data: calldata)
+        }
         return receipt
+    }
+
+    /// Why a mined transaction failed: the same call replayed with `eth_call` on the state before its block,
+    /// `.reverted` with the reason when that reverts too, else `.transactionFailed`.
+    private static func explainFailure(
+        of receipt: ContractReceipt, from: Address, to contract: ContractCaller, data: [UInt8]
+    ) async -> ContractError {
+        let failed = ContractError.transactionFailed(hash: receipt.transactionHash)
+        guard receipt.blockNumber > 0 else { return failed }
+        let replay = CallRequest(from: from, to: contract.address, data: data)
+        do {
+            _ = try await contract.client.call(replay, at: .number(receipt.blockNumber - 1))
+            return failed
+        } catch {
+            let explained = ContractError.from(error)
+            if case .reverted = explained { return explained }
+            return failed
+        }
     }
 }
 

@@ -9,6 +9,21 @@ extension JSONRPCClient {
         _ body: [UInt8], only: Int?,
         interpret: (JSONValue, String) throws(JSONRPCError) -> Value
     ) async throws(JSONRPCError) -> Value {
+        var value: Value?
+        try await exchange(body, only: only) { (json, endpoint) throws(JSONRPCError) in
+            value = try interpret(json, endpoint)
+        }
+        guard let value else { preconditionFailure("an exchange returned without an accepted answer") }
+        return value
+    }
+
+    /// The loop behind `exchange`, neither generic nor specialized: each generic or closure specialization of an
+    /// async function is a whole coroutine, and the RPC helpers pass dozens of result types and closures (it was
+    /// 120 KB of the release binary, then 92 KB as closure specializations). Network-bound, so unoptimized is fine.
+    @_optimize(none)
+    private func exchange(
+        _ body: [UInt8], only: Int?, accept: (JSONValue, String) throws(JSONRPCError) -> Void
+    ) async throws(JSONRPCError) {
         var failures: [JSONRPCError] = []
         var tried: Set<Int> = []
         var spoiled: Set<Int> = []  // Gave an invalid answer: not asked again in this request.
@@ -22,9 +37,9 @@ extension JSONRPCClient {
             tried.insert(index)
             let endpoint = endpoints[index]
             do throws(JSONRPCError) {
-                let value = try interpret(try await post(body, to: endpoint), endpoint.name)
+                try accept(try await post(body, to: endpoint), endpoint.name)
                 record(index, failed: false)
-                return value
+                return
             } catch {
                 if case .rpc = error {
                     record(index, failed: false)

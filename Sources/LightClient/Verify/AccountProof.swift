@@ -1,3 +1,4 @@
+import Hashing
 public import JSON
 
 /// An account's state as proven against a state root, with the storage slots asked for.

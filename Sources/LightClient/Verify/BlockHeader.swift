@@ -1,3 +1,5 @@
+import Hashing
+
 /// An Ethereum block header with every field a node may return, in the order they are hashed. Arbitrum Nitro and
 /// Orbit headers are ordinary headers (their `extraData` carries the send root, `mixHash` the send count, L1 block
 /// number and ArbOS version), so the same encoding hashes them.

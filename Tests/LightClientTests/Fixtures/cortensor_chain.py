@@ -246,6 +246,26 @@ def test_setup():
     }
 
 
+def fee_history(chain, count, newest, percentiles):
+    """eth_feeHistory from the chain's own blocks: base fees (plus the next block's), gas used ratios, and per block
+    the paid tips at each percentile (0 for an empty block)."""
+    last = header_at(chain, newest).block_number
+    count = max(1, min(count, last + 1, 1024))
+    base_fees, ratios, rewards = [], [], []
+    for number in range(last - count + 1, last + 1):
+        block = chain.get_canonical_block_by_number(number)
+        base_fee = block.header.base_fee_per_gas
+        base_fees.append(hexq(base_fee))
+        ratios.append(block.header.gas_used / block.header.gas_limit)
+        tips = sorted(min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - base_fee) for tx in block.transactions)
+        rewards.append([hexq(tips[min(len(tips) - 1, int(len(tips) * p / 100))] if tips else 0) for p in percentiles])
+    base_fees.append(hexq(chain.header.base_fee_per_gas))
+    history = {"oldestBlock": hexq(last - count + 1), "baseFeePerGas": base_fees, "gasUsedRatio": ratios}
+    if percentiles:
+        history["reward"] = rewards
+    return history
+
+
 def result(chain, method, params):
     """The answer to `method`; KeyError for a method this module does not serve."""
     if method == "eth_call":
@@ -262,6 +282,8 @@ def result(chain, method, params):
         return hexq(gas_price(chain))
     if method == "eth_maxPriorityFeePerGas":
         return hexq(TIP)
+    if method == "eth_feeHistory":
+        return fee_history(chain, int(params[0], 16), params[1], params[2] if len(params) > 2 else [])
     if method == "eth_estimateGas":
         return hexq(8_000_000)
     if method == "cortensor_testSetup":
