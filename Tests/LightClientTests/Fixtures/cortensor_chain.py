@@ -8,7 +8,7 @@ Used by evm_rpc_server.py when started with --cortensor:
 - result() answers what a router and a test miner need beyond the server's own methods (receipts come from its
   verified-reads section): eth_call (a revert raises Reverted, sent as error code 3 with the revert data),
   eth_sendRawTransaction (one block mined per transaction), eth_getLogs, eth_gasPrice, eth_maxPriorityFeePerGas,
-  eth_estimateGas, and cortensor_testSetup (addresses and test keys).
+  eth_feeHistory, eth_estimateGas, and cortensor_testSetup (addresses and test keys).
 """
 import hashlib
 import json
@@ -237,6 +237,19 @@ def matches(topics, wanted):
     return True
 
 
+def fee_history(chain, count, newest, percentiles):
+    """eth_feeHistory with every block's reward at TIP (the test accounts all tip TIP)."""
+    last = header_at(chain, newest).block_number
+    first = max(0, last - count + 1)
+    headers = [chain.get_canonical_block_header_by_number(n) for n in range(first, last + 1)]
+    next_base_fee = chain.create_header_from_parent(headers[-1]).base_fee_per_gas
+    return {
+        "oldestBlock": hexq(first), "baseFeePerGas": [hexq(h.base_fee_per_gas) for h in headers] + [hexq(next_base_fee)],
+        "gasUsedRatio": [h.gas_used / h.gas_limit for h in headers],
+        "reward": [[hexq(TIP) for _ in percentiles] for _ in headers],
+    }
+
+
 def test_setup():
     return {
         "session": to_checksum_address(DEPLOYMENT.session), "queue": to_checksum_address(DEPLOYMENT.queue),
@@ -262,6 +275,8 @@ def result(chain, method, params):
         return hexq(gas_price(chain))
     if method == "eth_maxPriorityFeePerGas":
         return hexq(TIP)
+    if method == "eth_feeHistory":
+        return fee_history(chain, int(params[0], 16), params[1], params[2] if len(params) > 2 else [])
     if method == "eth_estimateGas":
         return hexq(8_000_000)
     if method == "cortensor_testSetup":
