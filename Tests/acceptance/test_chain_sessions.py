@@ -200,6 +200,9 @@ def test_a_completion_is_submitted_on_chain_and_answered_by_the_miners_commit(
     assert record["results"]["miners"] == [chain.setup["addresses"]["miner"]]
     assert record["client_reference"] == "ref-e2e" and record["request_cid"] == task[3]
 
+    log = router.log_path.read_text()
+    assert chain.setup["keys"]["router"][2:] not in log and PASSWORD not in log and "What is 2+2?" not in log
+
     listed = router.get(f"/api/v1/tasks/{LOCAL_SESSION}").json()
     assert task_id in [t["task_id"] for t in listed["tasks"]]
     assert next(t for t in listed["tasks"] if t["task_id"] == task_id)["status"] == 4  # done in the local store

@@ -9,8 +9,7 @@ extension ChainSessions {
     {
         let (task, results) = try await withChainDeadline(deadline, "reading task \(id)/\(taskID)") {
             () throws(APIError) in
-            let (session, chainID, contracts) = try await self.resolve(id)
-            _ = session
+            let (_, chainID, contracts) = try await self.resolve(id)
             do throws(ContractError) {
                 let task = try await contracts.queue.task(sessionID: chainID, taskID: UInt256(UInt64(taskID)))
                 let results = try await contracts.queue.taskResults(
