@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache", "Inference",
+                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache", "Inference", "LightClient",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

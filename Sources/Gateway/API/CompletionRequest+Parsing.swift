@@ -26,8 +26,9 @@ extension CompletionRequest {
         request.sessionID = pathSession ?? bodySession
         request.clientReference = try fields.string("client_reference")
         if let seconds = try fields.int("timeout", in: 1...maxTimeoutSeconds) { request.timeout = .seconds(seconds) }
-        // Accepted for compatibility; the local session model has no precommit phase or per-request miner cap.
-        _ = try fields.int("precommit_timeout", in: 0...maxTimeoutSeconds)
+        // On chain it is the task's first request parameter; local sessions have no precommit phase.
+        request.precommitTimeout = try fields.int("precommit_timeout", in: 0...maxTimeoutSeconds)
+        // Accepted for compatibility; there is no per-request miner cap.
         _ = try fields.int("max_miners", in: 0...1024)
         try request.readSampling(fields)
         return request

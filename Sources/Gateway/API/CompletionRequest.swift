@@ -54,6 +54,8 @@ public struct CompletionRequest: Sendable, Equatable {
     public var sessionID: Int?
     /// Caller's own reference, recorded with the task.
     public var clientReference: String?
+    /// Seconds miners get to precommit (Cortensor `precommit_timeout`; sent with on-chain tasks).
+    public var precommitTimeout: Int?
     /// Whether the completion cache may answer or keep this request (`"cache": false` turns it off).
     public var useCache = true
 

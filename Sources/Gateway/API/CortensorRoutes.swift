@@ -7,6 +7,11 @@ struct CortensorRoutes: Sendable {
     let tasks: TaskStore
     let sessions: [SessionConfig]
     let info: RouterInfo
+    /// The sessions that live on chain; nil when none is configured.
+    var chain: ChainSessions? = nil
+
+    /// How long a read of a chain session or task may take.
+    static let chainReadTimeout: Duration = .seconds(20)
 
     /// The routes with their methods.
     var routes: [(method: String, route: EdgeGateway.Route)] {
@@ -21,15 +26,21 @@ struct CortensorRoutes: Sendable {
             ),
             ("GET", route("/api/v1/status") { _, _ in await status() }),
             ("GET", route("/api/v1/miners") { _, _ in await miners() }),
-            ("GET", route("/api/v1/sessions") { _, _ in .json(200, ["sessions": .array(sessions.map(\.json))]) }),
-            ("GET", route("/api/v1/sessions/{sid}") { _, parameters throws(APIError) in try session(parameters) }),
+            ("GET", route("/api/v1/sessions") { _, _ in .json(200, ["sessions": .array(await sessionList())]) }),
+            (
+                "GET",
+                route("/api/v1/sessions/{sid}") { _, parameters throws(APIError) in try await session(parameters) }
+            ),
             (
                 "GET",
                 route("/api/v1/tasks/{sid}") { request, parameters throws(APIError) in
                     try taskList(request, parameters)
                 }
             ),
-            ("GET", route("/api/v1/tasks/{sid}/{tid}") { _, parameters throws(APIError) in try task(parameters) }),
+            (
+                "GET",
+                route("/api/v1/tasks/{sid}/{tid}") { _, parameters throws(APIError) in try await task(parameters) }
+            ),
             (
                 "POST",
                 route("/api/v1/completions") { request, _ throws(APIError) in
@@ -51,6 +62,9 @@ struct CortensorRoutes: Sendable {
 
     private func complete(_ request: Request, pathSession: Int?) async throws(APIError) -> Response {
         let completion = try CompletionRequest.cortensor(body: request.body, pathSession: pathSession)
+        if let chain, chain.handles(sessionID: completion.sessionID ?? 0) {
+            return await chain.respond(to: completion, requestID: request.id)
+        }
         return await service.respond(
             to: completion, api: .cortensor, requestID: request.id, bypassCache: request.asksNoCache)
     }
@@ -72,10 +86,32 @@ struct CortensorRoutes: Sendable {
         .json(200, ["miners": .array(await pool.snapshot().map(\.json))])
     }
 
-    private func session(_ parameters: [String: String]) throws(APIError) -> Response {
+    private func session(_ parameters: [String: String]) async throws(APIError) -> Response {
         let id = try sessionID(parameters)
         guard let session = sessions.first(where: { $0.id == id }) else { throw APIError.notFound("session \(id)") }
+        if let chain, chain.handles(sessionID: id) {
+            return .json(200, try await chain.sessionJSON(id, deadline: .now.advanced(by: Self.chainReadTimeout)))
+        }
         return .json(200, session.json)
+    }
+
+    /// Every session; a chain session that cannot be read now is listed from the configuration with the reason.
+    private func sessionList() async -> [JSONValue] {
+        var list: [JSONValue] = []
+        for session in sessions {
+            guard let chain, chain.handles(sessionID: session.id) else {
+                list.append(session.json)
+                continue
+            }
+            do {
+                list.append(try await chain.sessionJSON(session.id, deadline: .now.advanced(by: Self.chainReadTimeout)))
+            } catch {
+                guard case .object(var object) = session.json else { continue }
+                (object["mode"], object["error"]) = ("chain", .string(error.message))
+                list.append(.object(object))
+            }
+        }
+        return list
     }
 
     private func taskList(_ request: Request, _ parameters: [String: String]) throws(APIError) -> Response {
@@ -96,10 +132,14 @@ struct CortensorRoutes: Sendable {
         }
     }
 
-    private func task(_ parameters: [String: String]) throws(APIError) -> Response {
+    private func task(_ parameters: [String: String]) async throws(APIError) -> Response {
         let sid = try sessionID(parameters)
         guard let tid = parameters["tid"].flatMap({ Int($0) }), tid >= 0 else {
             throw APIError.invalidField("task_id", "must be a non-negative integer")
+        }
+        if let chain, chain.handles(sessionID: sid) {
+            return .json(
+                200, try await chain.taskJSON(sid, taskID: tid, deadline: .now.advanced(by: Self.chainReadTimeout)))
         }
         let record: TaskRecord?
         do {

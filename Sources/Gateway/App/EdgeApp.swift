@@ -46,7 +46,13 @@ public final class EdgeApp: Sendable {
             miners: config.miners + (local.map { [$0.minerConfig] } ?? []),
             transport: MinerTransportRouter(remote: HTTPClientMinerTransport(client: client), local: local),
             settings: config.minerPool, logger: logger, observer: metrics.minerPoolObserver)
-        let gateways = makeGateways(store: store, pool: pool, client: client, metrics: metrics, localModel: local)
+        let tasks = TaskWriter(store: store.tasks, blocks: store.blocks)
+        // Only with a chain session configured: unlocks the node key (a wrong password stops the start here).
+        let chain = try ChainSessions.make(
+            config: config, passwordVariable: Self.environment(EdgeConfig.keyPasswordEnvironmentName), http: client,
+            blocks: store.blocks, tasks: tasks, logger: logger)
+        let gateways = makeGateways(
+            store: store, tasks: tasks, pool: pool, client: client, metrics: metrics, localModel: local, chain: chain)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
             let server = HTTPServer(configuration: configuration, inlineHandler: { gateway.handleInline($0) }) {
@@ -103,17 +109,24 @@ public final class EdgeApp: Sendable {
         }
     }
 
+    /// The value of environment variable `name`, if set.
+    private static func environment(_ name: String) -> String? {
+        // Sound: getenv's result is read at once, before anything could change the environment.
+        unsafe getenv(name).map { unsafe String(cString: $0) }
+    }
+
     private func makeGateways(
-        store: EdgeStore, pool: MinerPool, client: HTTPClient, metrics: Metrics, localModel: LocalModelMiner?
+        store: EdgeStore, tasks: TaskWriter, pool: MinerPool, client: HTTPClient, metrics: Metrics,
+        localModel: LocalModelMiner?, chain: ChainSessions?
     ) -> [(HTTPServerConfiguration, EdgeGateway)] {
         let service = CompletionService(
-            pool: pool, tasks: TaskWriter(store: store.tasks, blocks: store.blocks), sessions: config.sessions,
+            pool: pool, tasks: tasks, sessions: config.sessions,
             logger: logger,
             cache: store.completions, cachePolicy: config.completionCache.policy, metrics: metrics)
         let info = RouterInfo(listenAddress: "\(config.server.host):\(config.server.port)")
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(
-            service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info)
+            service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info, chain: chain)
         let openAI = OpenAIRoutes(
             service: service, pool: pool, created: Int(WallClock.unixSeconds()), localModel: localModel)
         let authenticator = Authenticator(keys: store.apiKeys, devMode: config.auth.devMode)

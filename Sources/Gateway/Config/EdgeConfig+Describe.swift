@@ -32,6 +32,10 @@ extension EdgeConfig {
             lines.append("miners = \(TOMLSyntax.rendered(.array(session.miners.map(TOMLValue.string))))")
             lines.append("redundancy = \(session.redundancy)")
             lines.append("timeout_seconds = \(session.timeoutSeconds)")
+            if let chain = session.chain {
+                lines.append("chain = \(TOMLSyntax.quoted(chain.layer.rawValue))")
+                lines.append("chain_session_id = \(chain.sessionID)")
+            }
         }
         lines += describeChains()
         return lines.joined(separator: "\n") + "\n"

@@ -85,7 +85,8 @@ extension EdgeConfig {
     }
 
     private static func session(from reader: TableReader) throws(ConfigError) -> SessionConfig {
-        try reader.checkKeys(["id", "name", "model", "miners", "redundancy", "timeout_seconds"])
+        try reader.checkKeys(
+            ["id", "name", "model", "miners", "redundancy", "timeout_seconds", "chain", "chain_session_id"])
         guard let id = try reader.integer("id") else { throw .missingKey("\(reader.path).id") }
         return SessionConfig(
             id: id,
@@ -93,8 +94,33 @@ extension EdgeConfig {
             model: try reader.string("model") ?? "",
             miners: try reader.strings("miners") ?? [],
             redundancy: try reader.integer("redundancy") ?? 1,
-            timeoutSeconds: try reader.integer("timeout_seconds") ?? 300
+            timeoutSeconds: try reader.integer("timeout_seconds") ?? 300,
+            chain: try chainReference(from: reader)
         )
+    }
+
+    /// `chain` and `chain_session_id` of a `[[sessions]]` table: both or neither.
+    private static func chainReference(from reader: TableReader) throws(ConfigError) -> ChainSessionReference? {
+        let name = try reader.string("chain")
+        let sessionID = try reader.integer("chain_session_id")
+        switch (name, sessionID) {
+        case (nil, nil):
+            return nil
+        case (nil, .some):
+            throw .invalidValue(key: "\(reader.path).chain_session_id", problem: "is set but chain is not (set both)")
+        case (.some, nil):
+            throw .missingKey("\(reader.path).chain_session_id")
+        case (let name?, let sessionID?):
+            guard let layer = ChainSettings.Layer(rawValue: name) else {
+                let names = ChainSettings.Layer.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalidValue(
+                    key: "\(reader.path).chain", problem: "\(TOMLSyntax.quoted(name)) is not one of \(names)")
+            }
+            guard sessionID >= 0 else {
+                throw .invalidValue(key: "\(reader.path).chain_session_id", problem: "\(sessionID) is negative")
+            }
+            return ChainSessionReference(layer: layer, sessionID: UInt64(sessionID))
+        }
     }
 }
 

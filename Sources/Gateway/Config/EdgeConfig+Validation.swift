@@ -118,6 +118,21 @@ extension EdgeConfig {
                 throw .invalidValue(
                     key: "\(path).timeout_seconds", problem: "\(session.timeoutSeconds) is out of range 1...86400")
             }
+            if let reference = session.chain { try validateChainSession(reference, path: path) }
+        }
+    }
+
+    /// A chain session needs its layer's chain with a SessionV2 address.
+    private func validateChainSession(_ reference: ChainSessionReference, path: String) throws(ConfigError) {
+        let layer = reference.layer.rawValue
+        guard let chain = chain(for: reference.layer) else {
+            throw .invalidValue(
+                key: "\(path).chain", problem: "\(TOMLSyntax.quoted(layer)) needs a [chains.\(layer)] table")
+        }
+        guard chain.sessionContract != nil else {
+            let table = chains[reference.layer] != nil ? layer : ChainSettings.Layer.service.rawValue
+            throw .invalidValue(
+                key: "\(path).chain", problem: "\(TOMLSyntax.quoted(layer)) needs chains.\(table).session_v2 set")
         }
     }
 

@@ -32,16 +32,22 @@ public struct TaskStore: Sendable {
         }
     }
 
-    /// `createTask` inside the caller's write transaction (the prompt hash must be verified already).
+    /// `createTask` inside the caller's write transaction (the prompt hash must be verified already); `explicitID`
+    /// records a task whose id was given elsewhere (an on-chain task) instead of the session's next one.
     static func applyCreate(
         sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64,
-        requestCID: String? = nil, _ connection: Connection
+        requestCID: String? = nil, explicitID: Int? = nil, _ connection: Connection
     ) throws -> TaskRecord {
         let status: TaskStatus = assignedMiners.isEmpty ? .queued : .assigned
-        let next = try connection.queryFirst(
-            "SELECT COALESCE(MAX(task_id) + 1, 0) AS next FROM tasks WHERE session_id = ?",
-            [SQLiteValue(sessionID)])
-        let taskID = Int(next?.int("next") ?? 0)
+        let taskID: Int
+        if let explicitID {
+            taskID = explicitID
+        } else {
+            let next = try connection.queryFirst(
+                "SELECT COALESCE(MAX(task_id) + 1, 0) AS next FROM tasks WHERE session_id = ?",
+                [SQLiteValue(sessionID)])
+            taskID = Int(next?.int("next") ?? 0)
+        }
         try connection.execute(
             """
             INSERT INTO tasks (session_id, task_id, created_at, status, prompt_hash, client_reference, request_cid)

@@ -41,17 +41,19 @@ public final class TaskWriter: Sendable {
     /// A block to store with a task write: its CID (computed from the bytes) and the bytes.
     public typealias Block = (cid: CID, bytes: [UInt8])
 
-    /// `TaskStore.createTask`, off the cooperative pool.
+    /// `TaskStore.createTask`, off the cooperative pool; `taskID` records a task whose id was given elsewhere (an
+    /// on-chain task) instead of the session's next one.
     public func createTask(
         sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64,
-        request: Block? = nil
+        request: Block? = nil, taskID: Int? = nil
     ) async throws -> TaskRecord {
         try TaskStore.verifyPromptHash(promptHash)
         let request = kept(request)
         return try await run(storing: [request]) { connection in
             try TaskStore.applyCreate(
                 sessionID: sessionID, assignedMiners: assignedMiners, promptHash: promptHash,
-                clientReference: clientReference, now: now, requestCID: request?.cid.description, connection)
+                clientReference: clientReference, now: now, requestCID: request?.cid.description, explicitID: taskID,
+                connection)
         }
     }
 

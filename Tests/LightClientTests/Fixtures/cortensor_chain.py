@@ -8,7 +8,7 @@ Used by evm_rpc_server.py when started with --cortensor:
 - result() answers what a router and a test miner need beyond the server's own methods (receipts come from its
   verified-reads section): eth_call (a revert raises Reverted, sent as error code 3 with the revert data),
   eth_sendRawTransaction (one block mined per transaction), eth_getLogs, eth_gasPrice, eth_maxPriorityFeePerGas,
-  eth_estimateGas, and cortensor_testSetup (addresses and test keys).
+  eth_feeHistory, eth_estimateGas, and cortensor_testSetup (addresses and test keys).
 """
 import hashlib
 import json

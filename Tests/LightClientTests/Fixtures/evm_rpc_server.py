@@ -38,7 +38,7 @@ LOCK = threading.Lock()
 
 
 def state_at(tag):
-    if tag in ("latest", "pending"):  # Transactions are mined as they arrive: nothing is ever pending.
+    if tag in ("latest", "pending"):  # Every transaction is mined at once: nothing is ever pending.
         header = CHAIN.get_canonical_head()
     else:
         header = CHAIN.get_canonical_block_header_by_number(int(tag, 16))

@@ -1,0 +1,76 @@
+import Glibc
+import LightClient
+
+/// Why the node key could not be unlocked at start; one line each, never holding the key or its password.
+public enum NodeKeyError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Neither `node.password_file` nor the password variable is set.
+    case noPassword
+    /// A file could not be read (`errno`).
+    case unreadable(path: String, errno: Int32)
+    /// The file is larger than a keystore or password file can be.
+    case tooLarge(path: String)
+    /// The password does not open the keystore.
+    case wrongPassword(path: String)
+    /// The keystore is malformed or uses unsupported parameters.
+    case unusable(path: String, reason: String)
+
+    /// One line naming the file and the problem.
+    public var description: String {
+        switch self {
+        case .noPassword:
+            "node key: no password: set node.password_file or \(EdgeConfig.keyPasswordEnvironmentName)"
+        case .unreadable(let path, let code) where code == ENOENT:
+            "node key: \(path) does not exist (create one with 'keys new --node' or 'keys import FILE')"
+        case .unreadable(let path, let code): "node key: cannot read \(path) (errno \(code))"
+        case .tooLarge(let path): "node key: \(path) is too large"
+        case .wrongPassword(let path): "node key: the password does not open \(path)"
+        case .unusable(let path, let reason): "node key: \(path) is not a usable keystore (\(reason))"
+        }
+    }
+}
+
+/// Unlocks the node's signing key from its V3 keystore with the configured password.
+enum NodeKeyFile {
+    /// The key of `config.nodeKeystorePath`, its password from `node.password_file` (first line) or
+    /// `passwordVariable` (the value of `CORTENSOR_EDGE_KEY_PASSWORD`).
+    static func unlock(_ config: EdgeConfig, passwordVariable: String?) throws(NodeKeyError) -> PrivateKey {
+        let password: String
+        if let file = config.node.passwordFile {
+            let line = try read(file, limit: 4096).prefix { $0 != UInt8(ascii: "\n") }
+            password = String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+        } else if let passwordVariable {
+            password = passwordVariable
+        } else {
+            throw .noPassword
+        }
+        let path = config.nodeKeystorePath
+        let file = try read(path, limit: 64 << 10)
+        do throws(KeystoreError) {
+            return try Keystore.decrypt(file, password: password)
+        } catch .wrongPassword {
+            throw .wrongPassword(path: path)
+        } catch {
+            throw .unusable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The whole file at `path`, at most `limit` bytes.
+    static func read(_ path: String, limit: Int) throws(NodeKeyError) -> [UInt8] {
+        let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(path: path, errno: errno) }
+        defer { close(fd) }
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            // Sound: read writes at most chunk.count bytes into chunk's storage.
+            let count = unsafe chunk.withUnsafeMutableBytes { unsafe Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: path, errno: errno)
+            }
+            if count == 0 { return contents }
+            contents.append(contentsOf: chunk[0..<count])
+            guard contents.count <= limit else { throw .tooLarge(path: path) }
+        }
+    }
+}
