@@ -168,20 +168,6 @@ struct ChainRunner {
     }
 }
 
-extension ChainSettings {
-    /// The light client's view of these settings, named `name` in errors.
-    func chainConfig(name: String) -> ChainConfig {
-        let mode: VerificationMode =
-            switch verification {
-            case .none: .none
-            case .proofs: .proofs(confirmations: UInt64(confirmations))
-            case .quorum: .quorum(requiredAgreement, confirmations: UInt64(confirmations))
-            }
-        return ChainConfig(
-            name: name, chainID: chainID, endpoints: endpoints.map { RPCEndpoint(url: $0) }, verify: mode)
-    }
-}
-
 /// Why a chain command could not start.
 enum ChainCommandError: Error, CustomStringConvertible {
     case notConfigured

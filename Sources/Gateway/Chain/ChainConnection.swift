@@ -25,9 +25,7 @@ actor ChainConnection {
     /// The connected contracts; a chain that cannot be reached now is asked again next time.
     func connected() async throws(APIError) -> Contracts {
         if let contracts { return contracts }
-        let chain = ChainConfig(
-            name: name, chainID: settings.chainID,
-            endpoints: settings.endpoints.map { RPCEndpoint(url: $0) }, verify: .none)
+        let chain = settings.chainConfig(name: name)
         let client: JSONRPCClient
         do throws(ChainConnectError) {
             client = try await chain.connect(http: http).client
