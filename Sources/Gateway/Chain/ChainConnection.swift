@@ -8,7 +8,7 @@ actor ChainConnection {
     struct Contracts: Sendable {
         let session: SessionV2
         let queue: SessionQueueV2
-        let sender: QueuedTransactionSender
+        let sender: TransactionSender
     }
 
     let name: String
@@ -50,7 +50,7 @@ actor ChainConnection {
             policy: .init(receiptPollInterval: .milliseconds(500)))
         let made = Contracts(
             session: session, queue: SessionQueueV2(address: queueAddress, client: client),
-            sender: QueuedTransactionSender(sender: sender))
+            sender: sender)
         contracts = made
         return made
     }
