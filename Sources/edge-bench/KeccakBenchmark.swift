@@ -21,7 +21,7 @@ func runKeccakBenchmark() {
         }
     }
     let pairRatios = zip(ours, openSSL).map { $0 / $1 }
-    print("keccak256 (LightClient):   \(format(median(ours))) MB/s (median of \(ours.count))")
+    print("keccak256 (Hashing):       \(format(median(ours))) MB/s (median of \(ours.count))")
     print("sha3-256 (OpenSSL EVP):    \(format(median(openSSL))) MB/s (median of \(openSSL.count))")
     print("ratio ours/OpenSSL:        \(format(median(pairRatios), digits: 3)) (median of pairs; goal >= 0.7)")
 }

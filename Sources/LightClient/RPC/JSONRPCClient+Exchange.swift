@@ -9,21 +9,21 @@ extension JSONRPCClient {
         _ body: [UInt8], only: Int?,
         interpret: (JSONValue, String) throws(JSONRPCError) -> Value
     ) async throws(JSONRPCError) -> Value {
-        var value: Value?
-        try await exchange(body, only: only) { (json, endpoint) throws(JSONRPCError) in
-            value = try interpret(json, endpoint)
+        try await withoutActuallyEscaping(interpret) { (interpret) async throws(JSONRPCError) -> Value in
+            let answer = Answer(interpret)
+            try await exchange(body, only: only, into: answer)
+            guard let value = answer.value else {
+                preconditionFailure("an exchange returned without an accepted answer")
+            }
+            return value
         }
-        guard let value else { preconditionFailure("an exchange returned without an accepted answer") }
-        return value
     }
 
     /// The loop behind `exchange`, neither generic nor specialized: each generic or closure specialization of an
-    /// async function is a whole coroutine, and the RPC helpers pass dozens of result types and closures (it was
-    /// 120 KB of the release binary, then 92 KB as closure specializations). Network-bound, so unoptimized is fine.
-    @_optimize(none)
-    private func exchange(
-        _ body: [UInt8], only: Int?, accept: (JSONValue, String) throws(JSONRPCError) -> Void
-    ) async throws(JSONRPCError) {
+    /// async function is a whole coroutine, and the RPC helpers pass dozens of result types and closures (this loop
+    /// was 120 KB of the release binary as generic specializations, then 70 KB as closure specializations). The
+    /// answer goes through an existential class instance, which the optimizer does not clone the loop for.
+    private func exchange(_ body: [UInt8], only: Int?, into answer: any AnswerSink) async throws(JSONRPCError) {
         var failures: [JSONRPCError] = []
         var tried: Set<Int> = []
         var spoiled: Set<Int> = []  // Gave an invalid answer: not asked again in this request.
@@ -37,7 +37,7 @@ extension JSONRPCClient {
             tried.insert(index)
             let endpoint = endpoints[index]
             do throws(JSONRPCError) {
-                try accept(try await post(body, to: endpoint), endpoint.name)
+                try answer.accept(try await post(body, to: endpoint), from: endpoint.name)
                 record(index, failed: false)
                 return
             } catch {
@@ -129,5 +129,24 @@ enum SplitMix {
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
         mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
         return mixed ^ (mixed >> 31)
+    }
+}
+
+/// Where `exchange` hands each reply: `accept` throws for a reply that is no answer (the next endpoint is asked).
+protocol AnswerSink: AnyObject {
+    func accept(_ reply: JSONValue, from endpoint: String) throws(JSONRPCError)
+}
+
+/// The answer of one exchange, interpreted as `Value`.
+private final class Answer<Value>: AnswerSink {
+    let interpret: (JSONValue, String) throws(JSONRPCError) -> Value
+    var value: Value?
+
+    init(_ interpret: @escaping (JSONValue, String) throws(JSONRPCError) -> Value) {
+        self.interpret = interpret
+    }
+
+    func accept(_ reply: JSONValue, from endpoint: String) throws(JSONRPCError) {
+        value = try interpret(reply, endpoint)
     }
 }
