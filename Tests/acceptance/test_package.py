@@ -162,11 +162,13 @@ def complete(tree: Path, line: str) -> list[str]:
 
 
 def test_bash_completion(tree: Path) -> None:
-    assert complete(tree, "cortensor-edge ") == ["serve", "config", "keys", "ipfs", "car", "cache", "model", "version", "help",
-                                                 "--config", "--help"]
+    assert complete(tree, "cortensor-edge ") == ["serve", "config", "keys", "chain", "ipfs", "car", "cache", "model",
+                                                 "version", "help", "--config", "--help"]
     assert complete(tree, "cortensor-edge ipfs pin ") == ["add", "rm", "ls", "--config", "--help"]
     assert complete(tree, "cortensor-edge ke") == ["keys"]
-    assert complete(tree, "cortensor-edge keys ") == ["new", "list", "revoke", "--config", "--help"]
+    assert complete(tree, "cortensor-edge keys ") == ["new", "import", "export", "address", "list", "revoke", "--config",
+                                                     "--help"]
+    assert complete(tree, "cortensor-edge chain ") == ["status", "session", "task", "register", "--config", "--help"]
     assert complete(tree, "cortensor-edge --config x.toml keys n") == ["new"]
     assert complete(tree, "cortensor-edge serve --port 5010 --d") == ["--dev"]
     assert complete(tree, "cortensor-edge serve --port ") == []

@@ -35,12 +35,13 @@ extension ChainSessions {
         do { try blocks?.putHashed(requestBlock.bytes, as: requestBlock.cid) } catch {
             throw APIError(status: 500, code: "storage_failed", message: "the request block could not be stored")
         }
-        let (taskID, miners, queue, chainID) = try await withChainDeadline(deadline, "submitting the task") {
-            () throws(APIError) in
+        let (taskID, miners, queue, chainID, submittedIn) = try await withChainDeadline(
+            deadline, "submitting the task"
+        ) { () throws(APIError) in
             let (_, chainID, contracts) = try await self.resolve(session.id)
-            let (taskID, miners) = try await self.submit(
+            let (taskID, miners, block) = try await self.submit(
                 request, block: requestBlock.cid, chainSessionID: chainID, contracts: contracts)
-            return (taskID, miners, contracts.queue, chainID)
+            return (taskID, miners, contracts.queue, chainID, block)
         }
         guard let localID = taskID.uint64Value.flatMap({ Int(exactly: $0) }) else {
             throw APIError(status: 502, code: "chain_failed", message: "task id \(taskID) is out of range")
@@ -49,7 +50,7 @@ extension ChainSessions {
         do {
             let result = try await withChainDeadline(deadline, "waiting for a miner's commit of task \(taskID)") {
                 () throws(APIError) in
-                try await self.follow(queue: queue, sessionID: chainID, taskID: taskID)
+                try await self.follow(queue: queue, sessionID: chainID, taskID: taskID, from: submittedIn)
             }
             let text = try resolvedText(result.result)
             try? await tasks.complete(
@@ -66,10 +67,10 @@ extension ChainSessions {
         }
     }
 
-    /// Submits the task; its id (from `TaskSubmitted`) and the session's miners.
+    /// Submits the task; its id (from `TaskSubmitted`), the session's miners and the block that holds it.
     private func submit(
         _ request: CompletionRequest, block: CID, chainSessionID: UInt256, contracts: ChainConnection.Contracts
-    ) async throws(APIError) -> (UInt256, [Address]) {
+    ) async throws(APIError) -> (UInt256, [Address], UInt64) {
         let onChain: CortensorSession
         do throws(ContractError) {
             onChain = try await contracts.session.session(chainSessionID)
@@ -87,27 +88,33 @@ extension ChainSessions {
             requestParams: [UInt256(UInt64(request.precommitTimeout ?? 90)), 0, 0, 0, 0, 0],
             clientReference: request.clientReference ?? "")
         do throws(ContractError) {
-            return (try await contracts.session.submit(submission, via: contracts.sender).taskID, onChain.miners)
+            let (taskID, receipt) = try await contracts.session.submit(submission, via: contracts.sender)
+            return (taskID, onChain.miners, receipt.blockNumber)
         } catch {
             throw ChainFailure.apiError(error, doing: "submitting to session \(chainSessionID)")
         }
     }
 
-    /// Polls the queue until a miner committed a result; a task that ends without one is a 502.
+    /// Follows the queue's events for the task from the block it was submitted in (`eth_getLogs` on SessionQueueV2,
+    /// each range asked once): on `TaskCommitted` the committed results are read; `TaskEnded` without a result is a
+    /// 502.
     private func follow(
-        queue: SessionQueueV2, sessionID: UInt256, taskID: UInt256
+        queue: SessionQueueV2, sessionID: UInt256, taskID: UInt256, from firstBlock: UInt64
     ) async throws(APIError) -> TaskResult {
-        var polls = 0
+        var nextBlock = firstBlock
         while true {
-            let ended: Bool
+            var ended = false
             do throws(ContractError) {
-                if let first = try await queue.taskResults(sessionID: sessionID, taskID: taskID).first {
+                let (steps, scanned) = try await taskSteps(queue, sessionID, taskID, from: nextBlock)
+                nextBlock = scanned.map { $0 + 1 } ?? nextBlock
+                ended = steps.contains(.ended)
+                if ended || steps.contains(.committed) || steps.contains(.allCommitted),
+                    let first = try await queue.taskResults(sessionID: sessionID, taskID: taskID).first
+                {
                     return first
                 }
-                polls += 1
-                ended = polls % 4 == 0 ? try await queue.task(sessionID: sessionID, taskID: taskID).ended : false
             } catch {
-                throw ChainFailure.apiError(error, doing: "reading task \(taskID) from SessionQueueV2")
+                throw ChainFailure.apiError(error, doing: "following task \(taskID) on SessionQueueV2")
             }
             if ended {
                 throw APIError(status: 502, code: "task_ended", message: "task \(taskID) ended without a result")
@@ -116,6 +123,37 @@ extension ChainSessions {
                 throw ChainFailure.deadline("waiting for a miner's commit of task \(taskID)")
             }
         }
+    }
+
+    /// The steps the queue logged for the task from `firstBlock` to the head, and the last block scanned (nil when
+    /// the head is below `firstBlock`).
+    private func taskSteps(
+        _ queue: SessionQueueV2, _ sessionID: UInt256, _ taskID: UInt256, from firstBlock: UInt64
+    ) async throws(ContractError) -> ([QueueEvent.Step], UInt64?) {
+        let client = queue.contract.client
+        let head: UInt64
+        let objects: [JSONObject]
+        do throws(JSONRPCError) {
+            head = try await client.blockNumber()
+            guard head >= firstBlock else { return ([], nil) }
+            objects = try await client.logs(
+                LogFilter(fromBlock: .number(firstBlock), toBlock: .number(head), addresses: [queue.contract.address]))
+        } catch {
+            throw .rpc(error)
+        }
+        var steps: [QueueEvent.Step] = []
+        for object in objects {
+            let log: ContractLog
+            do throws(RPCValueError) { log = try ContractLog(json: .object(object)) } catch {
+                throw .invalidReply("a queue log: \(error)")
+            }
+            guard log.address == queue.contract.address,
+                case .task(let step, let eventSession, let eventTask, _)? = try SessionQueueV2.event(log),
+                eventSession == sessionID, eventTask == taskID
+            else { continue }
+            steps.append(step)
+        }
+        return (steps, head)
     }
 
     /// The task in the local store under its on-chain id, so `/api/v1/tasks` lists it with the others.
