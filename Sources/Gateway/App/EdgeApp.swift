@@ -64,6 +64,7 @@ public final class EdgeApp: Sendable {
         }
         servers.withLock { $0 = started }
         await pool.startHealthProbes()
+        chain?.checkChainsInBackground()
         readiness.set(true)
         notifier?.notify("READY=1\nSTATUS=serving on \(config.server.host):\(started.first?.port ?? 0)")
         let received = await signals.wait()

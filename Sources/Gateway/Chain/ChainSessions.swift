@@ -49,6 +49,24 @@ public final class ChainSessions: Sendable {
         (self.tasks, self.logger, self.pollInterval) = (tasks, logger, pollInterval)
     }
 
+    /// Connects each chain in the background (its endpoints' `eth_chainId` checked against the configuration) and
+    /// logs the outcome, so a wrong chain id or a dead RPC shows in the log at start, not first at a user's request.
+    /// Readiness does not wait for it; a chain that fails here is asked again by the first request.
+    public func checkChainsInBackground() {
+        for (layer, connection) in connections {
+            Task {
+                do throws(APIError) {
+                    _ = try await connection.connected()
+                    logger.info("chain connected", metadata: ["layer": "\(layer.rawValue)"])
+                } catch {
+                    logger.warning(
+                        "chain not reachable at start",
+                        metadata: ["layer": "\(layer.rawValue)", "reason": "\(error.message)"])
+                }
+            }
+        }
+    }
+
     /// Whether local session `id` lives on chain.
     public func handles(sessionID id: Int) -> Bool {
         sessions[id] != nil
