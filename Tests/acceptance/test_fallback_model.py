@@ -6,6 +6,7 @@ The model is the suite's tiny random-weight llama (its text is nonsense; what ma
 from __future__ import annotations
 
 import concurrent.futures
+import time
 import shutil
 import subprocess
 from pathlib import Path
@@ -143,3 +144,26 @@ def test_embeddings_need_a_model_and_a_valid_input(router_factory: RouterFactory
                  {"input": "word " * 50}):
         reply = router.post("/v1/embeddings", body)
         assert reply.status_code == 400, (body, reply.text)
+
+
+@pytest.mark.parametrize("reserve, answered_by", [(5, "local"), (0, None)], ids=["reserve", "no-reserve"])
+def test_a_hanging_miner_leaves_the_local_model_time_before_the_deadline(
+        router_factory: RouterFactory, tiny_gguf: Path, miner_factory, reserve: int, answered_by: str | None) -> None:
+    """`pool.fallback_reserve_seconds`: a miner must send its first token before deadline - reserve; then the local
+    model answers within the request's deadline. Without the reserve the hanging miner holds the request until the
+    deadline passes."""
+    hanging = miner_factory("hang")
+    router = router_factory([("miner-1", hanging, ["m1"])], env=fallback_env(tiny_gguf),
+                            pool={"first_token_timeout_seconds": 120, "fallback_reserve_seconds": reserve})
+    started = time.monotonic()
+    reply = router.post("/api/v1/completions", {"prompt": "hello", "model": "m1", "timeout": 10, "max_tokens": 4,
+                                                "temperature": 0, "cache": False})
+    elapsed = time.monotonic() - started
+    if answered_by:
+        assert reply.status_code == 200, reply.text
+        assert reply.headers["X-Cortensor-Miner"] == answered_by
+        assert 4 <= elapsed < 10, elapsed  # the miner had its 5 s, the local model answered before the deadline
+    else:
+        assert reply.status_code in (502, 504), reply.text
+        assert elapsed >= 9, elapsed
+    assert hanging.completion_count == 1

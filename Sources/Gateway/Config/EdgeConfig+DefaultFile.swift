@@ -71,6 +71,9 @@ extension EdgeConfig {
         #breaker_failure_threshold = 3
         # Seconds a failed miner stays out before one trial request.
         #breaker_open_seconds = 30
+        # Seconds before a request's deadline kept for the local fallback model: a miner must send its first token
+        # before that, and a request with less time left goes straight to the local model (0 = off).
+        #fallback_reserve_seconds = 15
 
         # The IPFS block store (prompts, results, added files) in the state directory.
         #[ipfs]

@@ -60,6 +60,7 @@ extension EdgeConfig {
         Setting(section: "pool", key: "probe_interval_seconds", kind: .integer(1...day)),
         Setting(section: "pool", key: "breaker_failure_threshold", kind: .integer(1...1000)),
         Setting(section: "pool", key: "breaker_open_seconds", kind: .integer(1...day)),
+        Setting(section: "pool", key: "fallback_reserve_seconds", kind: .integer(0...day)),
         Setting(section: "ipfs", key: "quota_bytes", kind: .integer(0...(1 << 50))),
         Setting(section: "ipfs", key: "upstream_gateways", kind: .urlList),
         Setting(section: "cache", key: "policy", kind: .cachePolicy),
@@ -110,6 +111,7 @@ extension EdgeConfig {
         case "pool.probe_interval_seconds": .integer(minerPool.probeInterval.components.seconds)
         case "pool.breaker_failure_threshold": .integer(Int64(minerPool.breakerFailureThreshold))
         case "pool.breaker_open_seconds": .integer(minerPool.breakerOpenDuration.components.seconds)
+        case "pool.fallback_reserve_seconds": .integer(minerPool.fallbackReserve.components.seconds)
         case "ipfs.quota_bytes": .integer(ipfs.quotaBytes)
         case "ipfs.upstream_gateways": .array(ipfs.upstreamGateways.map(TOMLValue.string))
         case "cache.policy": .string(completionCache.policy.rawValue)
@@ -197,6 +199,7 @@ extension EdgeConfig {
         case "pool.probe_interval_seconds": minerPool.probeInterval = .seconds(number)
         case "pool.breaker_failure_threshold": minerPool.breakerFailureThreshold = number
         case "pool.breaker_open_seconds": minerPool.breakerOpenDuration = .seconds(number)
+        case "pool.fallback_reserve_seconds": minerPool.fallbackReserve = .seconds(number)
         case "ipfs.quota_bytes": ipfs.quotaBytes = Int64(number)
         case "cache.ttl_seconds": completionCache.ttlSeconds = number
         case "cache.max_entries": completionCache.maxEntries = number

@@ -42,6 +42,10 @@ public struct MinerPoolSettings: Sendable, Hashable {
     public var breakerFailureThreshold: Int = 3
     /// How long an open breaker stays open before a half-open probe request is let through.
     public var breakerOpenDuration: Duration = .seconds(30)
+    /// Time kept for the fallback miner (the local model) before a request's deadline: a remote miner must send its
+    /// first token before `deadline - fallbackReserve`, and with less time left than that the request goes straight
+    /// to the fallback. Zero turns this off; it applies only when a fallback miner exists.
+    public var fallbackReserve: Duration = .seconds(15)
 
     /// Creates settings with the defaults above.
     public init() {}

@@ -11,10 +11,11 @@ extension MinerPool {
         let reason: UpstreamFailure
     }
 
-    /// Starts an attempt on miner `index` and waits until it started or failed before its first event.
+    /// Starts an attempt on miner `index` and waits until it started or failed before its first event, which must
+    /// come before `firstEventBy` (and the first-token timeout).
     func attempt(
         index: Int, request: UpstreamRequest, isProbe: Bool, deadline: ContinuousClock.Instant,
-        priorFailures: [UpstreamAttemptFailure]
+        firstEventBy: ContinuousClock.Instant, priorFailures: [UpstreamAttemptFailure]
     ) async -> (AttemptStart, UpstreamEventStream) {
         let config = miners[index].config
         miners[index].health.beginRequest()
@@ -30,7 +31,7 @@ extension MinerPool {
             await Self.relay(httpRequest, transport: transport, gate: gate, pool: self, isProbe: isProbe)
         }
         gate.register(relay)
-        let firstDeadline = min(startedAt + settings.firstTokenTimeout, deadline)
+        let firstDeadline = min(startedAt + settings.firstTokenTimeout, firstEventBy, deadline)
         let watchdog = AttemptWatchdog(
             gate: gate, firstDeadline: firstDeadline, deadline: deadline, pool: self, isProbe: isProbe)
         gate.register(cancel: { watchdog.cancel() })

@@ -53,12 +53,15 @@ public actor MinerPool {
         var tried = Set<String>()
         var failures: [UpstreamAttemptFailure] = []
         var attempts = 0
+        // Remote miners must start before this, so the fallback (the local model) still has time to answer.
+        let remoteDeadline = hasFallback ? deadline - settings.fallbackReserve : deadline
         while true {
             if Task.isCancelled { throw .cancelled }
             let now = ContinuousClock.now
             if now >= deadline { throw .deadlineExceeded(miner: nil, attempts: failures) }
-            // Once the attempts are spent, only a fallback miner may still take the request.
-            let onlyFallback = attempts >= max(1, settings.maxAttempts)
+            // Once the attempts are spent, or too little time is left for a remote miner, only a fallback miner may
+            // still take the request.
+            let onlyFallback = attempts >= max(1, settings.maxAttempts) || now >= remoteDeadline
             guard
                 let (index, isProbe) = admitBest(
                     model: request.model, allowed: allowedIDs, tried: tried, onlyFallback: onlyFallback, now: now)
@@ -67,7 +70,8 @@ public actor MinerPool {
             let minerID = miners[index].config.id
             tried.insert(minerID)
             let (start, events) = await attempt(
-                index: index, request: request, isProbe: isProbe, deadline: deadline, priorFailures: failures)
+                index: index, request: request, isProbe: isProbe, deadline: deadline,
+                firstEventBy: miners[index].config.isFallback ? deadline : remoteDeadline, priorFailures: failures)
             switch start {
             case .started(let firstEventAfter):
                 if let index = self.index(of: minerID) { miners[index].health.recordFirstByte(after: firstEventAfter) }
@@ -84,6 +88,9 @@ public actor MinerPool {
         if failures.isEmpty { throw .noHealthyMiner(model: request.model) }
         throw .allMinersFailed(attempts: failures)
     }
+
+    /// Whether a fallback miner (the local model) is configured.
+    var hasFallback: Bool { miners.contains { $0.config.isFallback } }
 
     /// A status line per miner, in configuration order.
     public func snapshot() -> [MinerStatus] {
