@@ -65,6 +65,16 @@ public struct ContractABI: Sendable, Hashable {
         events.first { !$0.anonymous && $0.topic == topic }
     }
 
+    /// The name and values of the event `log` holds; nil for a log of an event outside this ABI.
+    func decodeEvent(_ log: ContractLog) throws(ContractError) -> (name: String, values: [ABIValue])? {
+        guard let topic = log.topics.first, let event = event(topic: topic) else { return nil }
+        do {
+            return (event.name, try event.decodeLog(topics: log.topics, data: log.data))
+        } catch {
+            throw .abi(error)
+        }
+    }
+
     private static func function(_ entry: JSONValue) throws(ContractABIError) -> ContractFunction {
         let name = try string(entry, "name")
         let inputs = try parameters(entry, "inputs")

@@ -33,21 +33,15 @@ extension SessionQueueV2 {
     /// The event `log` holds, `nil` for a log of an event outside the binding's ABI. The caller checks that the log
     /// comes from the contract.
     public static func event(_ log: ContractLog) throws(ContractError) -> QueueEvent? {
-        guard let topic = log.topics.first, let event = abi.event(topic: topic) else { return nil }
-        let values: [ABIValue]
-        do {
-            values = try event.decodeLog(topics: log.topics, data: log.data)
-        } catch {
-            throw .abi(error)
-        }
+        guard let (name, values) = try abi.decodeEvent(log) else { return nil }
         let sessionID = try values[0].asUInt("sessionId")
         let taskID = try values[1].asUInt("taskId")
-        if event.name == "TaskQueued" {
+        if name == "TaskQueued" {
             return .queued(
                 sessionID: sessionID, taskID: taskID, globalID: try values[2].asUInt("globalId"),
                 taskData: try values[3].asString("taskData"))
         }
-        guard let step = QueueEvent.Step(rawValue: event.name) else { return nil }
+        guard let step = QueueEvent.Step(rawValue: name) else { return nil }
         let miners: [Address]
         switch values.count > 2 ? values[2] : nil {
         case .address(let miner)?: miners = [miner]

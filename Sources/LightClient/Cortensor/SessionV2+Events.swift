@@ -19,14 +19,8 @@ extension SessionV2 {
     /// The event `log` holds, `nil` for a log of an event outside the binding's ABI. The caller checks that the log
     /// comes from the contract.
     public static func event(_ log: ContractLog) throws(ContractError) -> SessionEvent? {
-        guard let topic = log.topics.first, let event = abi.event(topic: topic) else { return nil }
-        let values: [ABIValue]
-        do {
-            values = try event.decodeLog(topics: log.topics, data: log.data)
-        } catch {
-            throw .abi(error)
-        }
-        return try sessionEvent(event.name, values)
+        guard let (name, values) = try abi.decodeEvent(log) else { return nil }
+        return try sessionEvent(name, values)
     }
 
     private static func sessionEvent(_ name: String, _ values: [ABIValue]) throws(ContractError) -> SessionEvent? {
