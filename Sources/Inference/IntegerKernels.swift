@@ -85,12 +85,13 @@ extension Tensor {
     func multiply(rows: Range<Int>, type: TensorType, rowBytes: Int, vectorCount: Int, rowCount: Int) {
         let blockCount = unsafe scales.count / vectorCount
         let length = blockCount * 32
+        let kernel = unsafe KernelSelection.integerKernel(type)
         for row in rows {
             let base = unsafe weights.baseAddress! + row * rowBytes
             for vector in 0..<vectorCount {
                 let q = unsafe quants.baseAddress! + vector * length
                 let (d, s) = unsafe (scales.baseAddress! + vector * blockCount, sums.baseAddress! + vector * blockCount)
-                unsafe y[vector * rowCount + row] = unsafe KernelSelection.integerDot(type, base, q, d, s, blockCount)
+                unsafe y[vector * rowCount + row] = unsafe kernel(base, q, d, s, blockCount)
             }
         }
     }

@@ -33,15 +33,25 @@ enum KernelSelection {
             : unsafe dot(InferenceKernels.FloatKernels.self, type, row, x, count)
     }
 
-    /// A row of `type` times an 8-bit activation vector (`blockCount` blocks of quants, scales and sums).
-    @inline(__always)
-    static func integerDot(
-        _ type: TensorType, _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
-        _ s: UnsafePointer<Float>, _ blockCount: Int
-    ) -> Float {
+    /// An integer kernel: a row, then an activation vector's quants, scales and sums, then its block count.
+    typealias IntegerDot = (UnsafeRawPointer, UnsafePointer<Int8>, UnsafePointer<Float>, UnsafePointer<Float>, Int)
+        -> Float
+
+    /// The integer kernel for `type` rows in the build in use, chosen once per matrix product rather than per row.
+    static func integerKernel(_ type: TensorType) -> IntegerDot {
         usesAVX2
-            ? unsafe integerDot(InferenceKernelsAVX2.IntegerKernels.self, type, row, q, d, s, blockCount)
-            : unsafe integerDot(InferenceKernels.IntegerKernels.self, type, row, q, d, s, blockCount)
+            ? unsafe integerKernel(InferenceKernelsAVX2.IntegerKernels.self, type)
+            : unsafe integerKernel(InferenceKernels.IntegerKernels.self, type)
+    }
+
+    static func integerKernel<Kernels: IntegerKernelSet>(_: Kernels.Type, _ type: TensorType) -> IntegerDot {
+        switch type {
+        case .q8_0: { row, q, d, _, blockCount in unsafe Kernels.q8_0(row, q, d, blockCount) }
+        case .q4_0: unsafe Kernels.q4_0
+        case .q4_1: unsafe Kernels.q4_1
+        case .q4_K: unsafe Kernels.q4_K
+        case .f32, .f16, .q6_K: preconditionFailure("\(type) rows take float vectors")
+        }
     }
 
     @inline(__always)
