@@ -6,9 +6,13 @@ public final class InferenceSession {
     /// Tokens evaluated so far (the next token's position).
     public private(set) var position = 0
     private let pool: ThreadPool
-    /// Per layer: `contextLength` rows of `keyValueHeadCount * headDimension` keys, then the same for values.
+    /// Per layer, keys position-minor: (layer, keyValueHeadCount * headDimension, contextLength), so that a query
+    /// element meets every position's key element in one contiguous run.
     private var keys: [[Float]]
+    /// Per layer, values position-major: (layer, contextLength, keyValueHeadCount * headDimension).
     private var values: [[Float]]
+    /// Attention weights of one head over the positions so far: (contextLength).
+    private var scores: [Float]
 
     /// Why a token could not be evaluated.
     public enum Failure: Error, Sendable, Equatable {
@@ -25,6 +29,7 @@ public final class InferenceSession {
         let cacheSize = self.contextLength * c.keyValueHeadCount * c.headDimension
         keys = Array(repeating: [Float](repeating: 0, count: cacheSize), count: c.layerCount)
         values = keys
+        scores = [Float](repeating: 0, count: self.contextLength)
     }
 
     /// Forgets every token.
@@ -83,7 +88,7 @@ public final class InferenceSession {
             let at = position + row
             VectorMath.applyRope(&queries[row], headDimension: c.headDimension, position: at, configuration: c)
             VectorMath.applyRope(&keyRows[row], headDimension: c.headDimension, position: at, configuration: c)
-            keys[layerIndex].replaceSubrange(at * rowWidth..<(at + 1) * rowWidth, with: keyRows[row])
+            for element in 0..<rowWidth { keys[layerIndex][element * contextLength + at] = keyRows[row][element] }
             values[layerIndex].replaceSubrange(at * rowWidth..<(at + 1) * rowWidth, with: valueRows[row])
         }
         let mixed = xs.indices.map { attend(query: queries[$0], layerIndex: layerIndex, through: position + $0) }
@@ -94,28 +99,11 @@ public final class InferenceSession {
     /// Causal grouped-query attention of `query` over the cached positions 0...last.
     private func attend(query: [Float], layerIndex: Int, through last: Int) -> [Float] {
         let c = model.configuration
-        let d = c.headDimension
-        let rowWidth = c.keyValueHeadCount * d
-        let groupSize = c.headCount / c.keyValueHeadCount
-        let scale = 1 / Float(d).squareRoot()
-        var output = [Float](repeating: 0, count: c.headCount * d)
-        var scores = [Float](repeating: 0, count: last + 1)[...]
-        for head in 0..<c.headCount {
-            let kvOffset = (head / groupSize) * d
-            let q = query[head * d..<(head + 1) * d]
-            for t in 0...last {
-                let base = t * rowWidth + kvOffset
-                var dot: Float = 0
-                for i in 0..<d { dot += q[q.startIndex + i] * keys[layerIndex][base + i] }
-                scores[t] = dot * scale
-            }
-            VectorMath.softmax(&scores)
-            for t in 0...last {
-                let base = t * rowWidth + kvOffset
-                let weight = scores[t]
-                for i in 0..<d { output[head * d + i] += weight * values[layerIndex][base + i] }
-            }
-        }
+        var output: [Float] = []
+        AttentionKernel.attend(
+            query: query, keys: keys[layerIndex], values: values[layerIndex], through: last, capacity: contextLength,
+            keyValueHeadCount: c.keyValueHeadCount, headDimension: c.headDimension, output: &output,
+            scores: &scores)
         return output
     }
 
