@@ -86,9 +86,21 @@ extension Tensor {
         let blockCount = unsafe scales.count / vectorCount
         let length = blockCount * 32
         let kernel = unsafe KernelSelection.integerKernel(type)
+        let fourVectorKernel = unsafe KernelSelection.fourVectorKernel(type)
         for row in rows {
             let base = unsafe weights.baseAddress! + row * rowBytes
-            for vector in 0..<vectorCount {
+            var first = 0
+            if let fourVectorKernel = unsafe fourVectorKernel {
+                while first + 4 <= vectorCount {
+                    let (q, d) = unsafe (quants.baseAddress! + first * length, scales.baseAddress! + first * blockCount)
+                    let s = unsafe sums.baseAddress! + first * blockCount
+                    unsafe fourVectorKernel(
+                        base, type.blockByteCount, q, d, s, blockCount, y.baseAddress! + first * rowCount + row,
+                        rowCount)
+                    first += 4
+                }
+            }
+            for vector in first..<vectorCount {
                 let q = unsafe quants.baseAddress! + vector * length
                 let (d, s) = unsafe (scales.baseAddress! + vector * blockCount, sums.baseAddress! + vector * blockCount)
                 unsafe y[vector * rowCount + row] = unsafe kernel(base, q, d, s, blockCount)

@@ -44,6 +44,20 @@ enum KernelSelection {
             : unsafe integerKernel(InferenceKernels.IntegerKernels.self, type)
     }
 
+    /// A Q4_0 or Q4_1 row (`blockBytes` 18 or 20) times four activation vectors, results `stride` apart.
+    typealias FourVectorDot = (
+        UnsafeRawPointer, Int, UnsafePointer<Int8>, UnsafePointer<Float>, UnsafePointer<Float>, Int,
+        UnsafeMutablePointer<Float>, Int
+    ) -> Void
+
+    /// The four-vector kernel of the build in use, for prompts: `type` rows' unpacked weights serve four vectors.
+    static func fourVectorKernel(_ type: TensorType) -> FourVectorDot? {
+        guard type == .q4_0 || type == .q4_1 else { return nil }
+        return usesAVX2
+            ? { unsafe InferenceKernelsAVX2.IntegerKernels.q4x4($0, blockBytes: $1, $2, $3, $4, $5, $6, $7) }
+            : { unsafe InferenceKernels.IntegerKernels.q4x4($0, blockBytes: $1, $2, $3, $4, $5, $6, $7) }
+    }
+
     static func integerKernel<Kernels: IntegerKernelSet>(_: Kernels.Type, _ type: TensorType) -> IntegerDot {
         switch type {
         case .q8_0: { row, q, d, _, blockCount in unsafe Kernels.q8_0(row, q, d, blockCount) }
@@ -111,6 +125,10 @@ protocol IntegerKernelSet {
         _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
         _ blockCount: Int
     ) -> Float
+    static func q4x4(
+        _ row: UnsafeRawPointer, blockBytes: Int, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
+        _ s: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
+    )
 }
 
 extension InferenceKernels.FloatKernels: FloatKernelSet {}

@@ -100,6 +100,37 @@
             return Self.sum(sum) + offsets
         }
 
+        /// One row times four activation vectors stored one after another (`blockCount` blocks each), for
+        /// prompts: the row's nibbles and scales are unpacked once for the four. Q4_0 and Q4_1 (`blockBytes` 18 and
+        /// 20); results go to `output[0]`, `output[stride]`, `output[2 * stride]`, `output[3 * stride]`.
+        public static func q4x4(
+            _ row: UnsafeRawPointer, blockBytes: Int, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
+            _ s: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
+        ) {
+            let (q1, q2, q3) = unsafe (q + 32 * blockCount, q + 64 * blockCount, q + 96 * blockCount)
+            let (b1, b2, b3) = (blockCount, 2 &* blockCount, 3 &* blockCount)
+            var (sum0, sum1, sum2, sum3) = (
+                _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()
+            )
+            var offsets = SIMD4<Float>()
+            for block in 0..<blockCount {
+                let base = unsafe row + blockBytes &* block
+                let weights = unsafe nibbles(base, blockBytes - 16)
+                let scale = unsafe half(base, 0)
+                // Q4_1's minimum, or Q4_0's -8 d.
+                let minimum = unsafe blockBytes == 20 ? half(base, 2) : -8 * scale
+                sum0 = unsafe scaled(products(weights, activations(q, block)), by: scale * d[block], plus: sum0)
+                sum1 = unsafe scaled(products(weights, activations(q1, block)), by: scale * d[b1 &+ block], plus: sum1)
+                sum2 = unsafe scaled(products(weights, activations(q2, block)), by: scale * d[b2 &+ block], plus: sum2)
+                sum3 = unsafe scaled(products(weights, activations(q3, block)), by: scale * d[b3 &+ block], plus: sum3)
+                offsets += unsafe minimum * SIMD4(s[block], s[b1 &+ block], s[b2 &+ block], s[b3 &+ block])
+            }
+            unsafe output[0] = sum(sum0) + offsets[0]
+            unsafe output[stride] = sum(sum1) + offsets[1]
+            unsafe output[2 * stride] = sum(sum2) + offsets[2]
+            unsafe output[3 * stride] = sum(sum3) + offsets[3]
+        }
+
         /// Q4_K: each 32-element sub-block (scale `d * sc`, minimum `dmin * m`) lines up with one activation block.
         public static func q4_K(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,

@@ -87,6 +87,22 @@
             return sum.sum() + offsets
         }
 
+        /// One Q4_0 or Q4_1 row (`blockBytes` 18 or 20) times four activation vectors stored one after another;
+        /// results to `output[0]`, `output[stride]`, `output[2 * stride]`, `output[3 * stride]`. Here four single
+        /// products; the AVX2 build unpacks the row once for the four.
+        public static func q4x4(
+            _ row: UnsafeRawPointer, blockBytes: Int, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
+            _ s: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
+        ) {
+            for vector in 0..<4 {
+                let (qv, dv, sv) = unsafe (
+                    q + 32 * blockCount * vector, d + blockCount * vector, s + blockCount * vector
+                )
+                unsafe output[stride * vector] =
+                    unsafe blockBytes == 20 ? q4_1(row, qv, dv, sv, blockCount) : q4_0(row, qv, dv, sv, blockCount)
+            }
+        }
+
         /// Q4_K: each 32-element sub-block (scale `d * sc`, minimum `dmin * m`) lines up with one activation block.
         public static func q4_K(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
