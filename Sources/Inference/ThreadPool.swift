@@ -72,19 +72,24 @@ public final class ThreadPool: Sendable {
 
         /// Polls `generation` for a value other than `seen`, then sleeps until `run` wakes this worker.
         private func waitForJob(after seen: Int, sleeper: Sleeper) -> Int {
-            if ThreadPool.poll({ generation.load(ordering: .acquiring) != seen }) {
-                return generation.load(ordering: .acquiring)
+            while true {
+                if ThreadPool.poll({ generation.load(ordering: .acquiring) != seen }) {
+                    return generation.load(ordering: .acquiring)
+                }
+                // Announce the sleep, then look again: `run` increments `generation` before it clears `asleep`, so
+                // either this load sees the new job or `run` sees `asleep` and signals.
+                sleeper.asleep.store(true, ordering: .sequentiallyConsistent)
+                if generation.load(ordering: .sequentiallyConsistent) != seen,
+                    sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent)
+                {
+                    return generation.load(ordering: .acquiring)
+                }
+                sleeper.wakeup.wait()  // `run` (or `deinit`) cleared `asleep` and signals once
+                let current = generation.load(ordering: .acquiring)
+                // The signal can be stale: a `run` slower to reach this worker's `asleep` than the worker was to
+                // finish its job and announce its next sleep. Working again on the same job would count it twice.
+                if current != seen { return current }
             }
-            // Announce the sleep, then look again: `run` increments `generation` before it clears `asleep`, so
-            // either this load sees the new job or `run` sees `asleep` and signals.
-            sleeper.asleep.store(true, ordering: .sequentiallyConsistent)
-            if generation.load(ordering: .sequentiallyConsistent) != seen,
-                sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent)
-            {
-                return generation.load(ordering: .acquiring)
-            }
-            sleeper.wakeup.wait()  // `run` (or `deinit`) cleared `asleep` and signals once
-            return generation.load(ordering: .acquiring)
         }
     }
 
