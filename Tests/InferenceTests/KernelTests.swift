@@ -125,15 +125,33 @@ struct KernelTests {
         }
     }
 
-    /// Runs back to back (the workers poll) and after pauses longer than the polling (they sleep): no task is lost
-    /// or run twice.
-    @Test func poolWakesItsWorkersWhetherTheyPollOrSleep() {
+    /// Several matrices with one input in one run of the pool (a layer's query, key and value) give what each
+    /// gives alone.
+    @Test func groupedProductsEqualSeparateProducts() throws {
+        let tensors = try ["q4_0", "q4_1", "q8_0", "q4_k"].map { try tensor($0) }
+        let x = try activations(for: tensors[0])
+        let batch = QuantizedBatch([x, x.map { -2 * $0 }, x.reversed()])
         let pool = ThreadPool(threadCount: 3)
-        for round in 0..<300 {
+        let grouped = Tensor.multiply(tensors, batch, pool: pool)
+        for (index, tensor) in tensors.enumerated() {
+            var alone: [Float] = []
+            tensor.multiply(batch, into: &alone, pool: ThreadPool(threadCount: 1))
+            #expect(grouped[index] == alone, "\(tensor.info.name)")
+        }
+    }
+
+    /// Runs back to back (the workers poll) and after pauses longer than the polling (they sleep): no task is lost
+    /// or run twice. Eight threads on a small machine also get the caller preempted between publishing a job and
+    /// waking the sleepers, which once gave a worker a stale wake-up (the suite hung under load; a stress test, not a
+    /// deterministic reproduction).
+    @Test(arguments: [3, 8]) func poolWakesItsWorkersWhetherTheyPollOrSleep(threadCount: Int) {
+        let pool = ThreadPool(threadCount: threadCount)
+        for round in 0..<3000 {
             let counts = Counts(5)
             pool.run(taskCount: 5) { counts.increment($0) }
             #expect(counts.values == [1, 1, 1, 1, 1], "round \(round)")
             if round % 50 == 0 { usleep(300) }
+            if round % 7 == 0 { usleep(UInt32(round % 150)) }
         }
     }
 

@@ -80,9 +80,10 @@ public final class InferenceSession {
         let normalized = Batch(
             xs.map { VectorMath.rmsNormalized($0, weight: layer.attentionNorm, epsilon: c.normEpsilon) },
             for: [layer.query, layer.key, layer.value])
-        var queries = project(normalized, layer.query, bias: layer.queryBias)
-        var keyRows = project(normalized, layer.key, bias: layer.keyBias)
-        let valueRows = project(normalized, layer.value, bias: layer.valueBias)
+        let projected = project(
+            normalized, [layer.query, layer.key, layer.value],
+            biases: [layer.queryBias, layer.keyBias, layer.valueBias])
+        var (queries, keyRows, valueRows) = (projected[0], projected[1], projected[2])
         let rowWidth = c.keyValueHeadCount * c.headDimension
         for row in xs.indices {
             let at = position + row
@@ -112,11 +113,29 @@ public final class InferenceSession {
         let normalized = Batch(
             xs.map { VectorMath.rmsNormalized($0, weight: layer.feedForwardNorm, epsilon: c.normEpsilon) },
             for: [layer.gate, layer.up])
-        let gates = project(normalized, layer.gate)
-        let ups = project(normalized, layer.up)
+        let projected = project(normalized, [layer.gate, layer.up])
+        let (gates, ups) = (projected[0], projected[1])
         let activated = Batch(xs.indices.map { VectorMath.swiGLU(gate: gates[$0], up: ups[$0]) }, for: [layer.down])
         let downs = project(activated, layer.down)
         for row in xs.indices { VectorMath.add(downs[row], to: &xs[row]) }
+    }
+
+    /// `weights[i] × row (+ biases[i])` for every row of `input` and every weight, (weight, row, output); when all
+    /// the weights take 8-bit rows, one run of the pool computes them all.
+    private func project(_ input: Batch, _ weights: [Tensor], biases: [[Float]] = []) -> [[[Float]]] {
+        guard weights.count > 1, weights.allSatisfy(\.acceptsQuantizedVectors), let quantized = input.quantized else {
+            return weights.indices.map { project(input, weights[$0], bias: $0 < biases.count ? biases[$0] : []) }
+        }
+        let products = Tensor.multiply(weights, quantized, pool: pool)
+        return weights.indices.map { index in
+            let rows = weights[index].info.rowCount
+            let bias = index < biases.count ? biases[index] : []
+            return (0..<input.rows.count).map { row in
+                var result = Array(products[index][row * rows..<(row + 1) * rows])
+                if !bias.isEmpty { VectorMath.add(bias, to: &result) }
+                return result
+            }
+        }
     }
 
     /// `weight × row (+ bias)` for every row of `input`; 4- and 8-bit weights multiply the rows quantized to 8
@@ -124,8 +143,7 @@ public final class InferenceSession {
     private func project(_ input: Batch, _ weight: Tensor, bias: [Float] = []) -> [[Float]] {
         var results: [[Float]]
         if weight.acceptsQuantizedVectors, let quantized = input.quantized {
-            var flat: [Float] = []
-            weight.multiply(quantized, into: &flat, pool: pool)
+            let flat = Tensor.multiply([weight], quantized, pool: pool)[0]
             let rows = weight.info.rowCount
             results = (0..<input.rows.count).map { Array(flat[$0 * rows..<($0 + 1) * rows]) }
         } else {
