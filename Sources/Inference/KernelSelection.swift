@@ -52,10 +52,20 @@ enum KernelSelection {
 
     /// The four-vector kernel of the build in use, for prompts: `type` rows' unpacked weights serve four vectors.
     static func fourVectorKernel(_ type: TensorType) -> FourVectorDot? {
-        guard type == .q4_0 || type == .q4_1 else { return nil }
-        return usesAVX2
-            ? { unsafe InferenceKernelsAVX2.IntegerKernels.q4x4($0, blockBytes: $1, $2, $3, $4, $5, $6, $7) }
-            : { unsafe InferenceKernels.IntegerKernels.q4x4($0, blockBytes: $1, $2, $3, $4, $5, $6, $7) }
+        usesAVX2
+            ? unsafe fourVectorKernel(InferenceKernelsAVX2.IntegerKernels.self, type)
+            : unsafe fourVectorKernel(InferenceKernels.IntegerKernels.self, type)
+    }
+
+    static func fourVectorKernel<Kernels: IntegerKernelSet>(_: Kernels.Type, _ type: TensorType) -> FourVectorDot? {
+        switch type {
+        case .q4_0, .q4_1: { unsafe Kernels.q4x4($0, blockBytes: $1, $2, $3, $4, $5, $6, $7) }
+        case .q8_0:
+            { row, _, q, d, _, blockCount, output, stride in
+                unsafe Kernels.q8_0x4(row, q, d, blockCount, output, stride)
+            }
+        case .q4_K, .f32, .f16, .q6_K: nil
+        }
     }
 
     static func integerKernel<Kernels: IntegerKernelSet>(_: Kernels.Type, _ type: TensorType) -> IntegerDot {
@@ -128,6 +138,10 @@ protocol IntegerKernelSet {
     static func q4x4(
         _ row: UnsafeRawPointer, blockBytes: Int, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
         _ s: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
+    )
+    static func q8_0x4(
+        _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int,
+        _ output: UnsafeMutablePointer<Float>, _ stride: Int
     )
 }
 

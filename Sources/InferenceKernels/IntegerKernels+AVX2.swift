@@ -131,6 +131,38 @@
             unsafe output[3 * stride] = sum(sum3) + offsets[3]
         }
 
+        /// One Q8_0 row times four activation vectors, as `q4x4`: the weights' magnitudes computed once for four.
+        public static func q8_0x4(
+            _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int,
+            _ output: UnsafeMutablePointer<Float>, _ stride: Int
+        ) {
+            let (q1, q2, q3) = unsafe (q + 32 * blockCount, q + 64 * blockCount, q + 96 * blockCount)
+            let (b1, b2, b3) = (blockCount, 2 &* blockCount, 3 &* blockCount)
+            var (sum0, sum1, sum2, sum3) = (
+                _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()
+            )
+            for block in 0..<blockCount {
+                let base = unsafe row + 34 &* block
+                let weights = unsafe bytes(base, 2)
+                let magnitudes = _mm256_sign_epi8(weights, weights)
+                let scale = unsafe half(base, 0)
+                let (x0, x1) = unsafe (activations(q, block), activations(q1, block))
+                let (x2, x3) = unsafe (activations(q2, block), activations(q3, block))
+                sum0 = unsafe scaled(
+                    products(magnitudes, _mm256_sign_epi8(x0, weights)), by: scale * d[block], plus: sum0)
+                sum1 = unsafe scaled(
+                    products(magnitudes, _mm256_sign_epi8(x1, weights)), by: scale * d[b1 &+ block], plus: sum1)
+                sum2 = unsafe scaled(
+                    products(magnitudes, _mm256_sign_epi8(x2, weights)), by: scale * d[b2 &+ block], plus: sum2)
+                sum3 = unsafe scaled(
+                    products(magnitudes, _mm256_sign_epi8(x3, weights)), by: scale * d[b3 &+ block], plus: sum3)
+            }
+            unsafe output[0] = sum(sum0)
+            unsafe output[stride] = sum(sum1)
+            unsafe output[2 * stride] = sum(sum2)
+            unsafe output[3 * stride] = sum(sum3)
+        }
+
         /// Q4_K: each 32-element sub-block (scale `d * sc`, minimum `dmin * m`) lines up with one activation block.
         public static func q4_K(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,

@@ -103,6 +103,17 @@
             }
         }
 
+        /// One Q8_0 row times four activation vectors, as `q4x4`.
+        public static func q8_0x4(
+            _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int,
+            _ output: UnsafeMutablePointer<Float>, _ stride: Int
+        ) {
+            for vector in 0..<4 {
+                unsafe output[stride * vector] = unsafe q8_0(
+                    row, q + 32 * blockCount * vector, d + blockCount * vector, blockCount)
+            }
+        }
+
         /// Q4_K: each 32-element sub-block (scale `d * sc`, minimum `dmin * m`) lines up with one activation block.
         public static func q4_K(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
