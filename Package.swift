@@ -1,9 +1,10 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// AVX2, FMA, F16C and BMI for the second build of the inference kernels (x86-64 hosts only).
+/// AVX2, FMA, F16C and BMI for the second build of the inference kernels (x86-64 hosts only); `INFERENCE_AVX2`
+/// selects its integer kernels written with intrinsics.
 #if arch(x86_64)
-    let haswellSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+    let haswellSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"]), .define("INFERENCE_AVX2")]
 #else
     let haswellSettings: [SwiftSetting] = []
 #endif

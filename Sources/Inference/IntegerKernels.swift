@@ -16,35 +16,67 @@ extension Tensor {
     /// `output[v * rowCount + r] = dot(row r, vector v)` for every vector of `batch`, with integer products: the
     /// rows are split over `pool`'s threads and each row meets every vector while it is in cache.
     public func multiply(_ batch: QuantizedBatch, into output: inout [Float], pool: ThreadPool) {
-        precondition(acceptsQuantizedVectors, "\(info.type) rows do not take quantized vectors")
-        precondition(batch.length == info.rowLength, "vectors have \(batch.length) elements, rows \(info.rowLength)")
-        let rowCount = info.rowCount
-        if output.count != rowCount * batch.count { output = [Float](repeating: 0, count: rowCount * batch.count) }
-        let type = info.type
-        let rowBytes = info.rowByteCount
-        let vectorCount = batch.count
-        let taskCount = min(rowCount, pool.threadCount * 4)
-        file.bytes.withSpan(byteRange) { matrix in
-            unsafe matrix.withUnsafeBytes { weights in
-                unsafe batch.quants.withUnsafeBufferPointer { quants in
-                    unsafe batch.scales.withUnsafeBufferPointer { scales in
-                        unsafe batch.sums.withUnsafeBufferPointer { sums in
-                            unsafe output.withUnsafeMutableBufferPointer { y in
-                                // Sound: as in multiply(_: QuantizedVector, …); tasks write disjoint rows of
-                                // every vector's output.
-                                let blocks = unsafe QuantizedBuffers(
-                                    weights: weights, quants: quants, scales: scales, sums: sums, y: y)
-                                pool.run(taskCount: taskCount) { task in
-                                    let rows = (rowCount * task / taskCount)..<(rowCount * (task + 1) / taskCount)
-                                    unsafe blocks.multiply(
-                                        rows: rows, type: type, rowBytes: rowBytes, vectorCount: vectorCount,
-                                        rowCount: rowCount)
-                                }
+        output = Tensor.multiply([self], batch, pool: pool)[0]
+    }
+
+    /// Each of `tensors` times every vector of `batch`, in one run of `pool` over all their rows: a layer's query,
+    /// key and value projections (or gate and up) share their input, and the pool wakes once for them. Result `i`
+    /// is what `tensors[i].multiply(batch, into:)` computes: (vector, row of tensor `i`).
+    public static func multiply(_ tensors: [Tensor], _ batch: QuantizedBatch, pool: ThreadPool) -> [[Float]] {
+        for tensor in tensors {
+            precondition(tensor.acceptsQuantizedVectors, "\(tensor.info.type) rows do not take quantized vectors")
+            precondition(
+                batch.length == tensor.info.rowLength,
+                "vectors have \(batch.length) elements, rows \(tensor.info.rowLength)")
+        }
+        let rowCounts = tensors.map(\.info.rowCount)
+        let totalRows = rowCounts.reduce(0, +)
+        // (tensor, vector, row): each tensor's results one after another.
+        var flat = [Float](repeating: 0, count: totalRows * batch.count)
+        let taskCount = min(totalRows, pool.threadCount * 4)
+        unsafe withWeights(tensors[...], pinned: []) { weights in
+            unsafe batch.quants.withUnsafeBufferPointer { quants in
+                unsafe batch.scales.withUnsafeBufferPointer { scales in
+                    unsafe batch.sums.withUnsafeBufferPointer { sums in
+                        unsafe flat.withUnsafeMutableBufferPointer { y in
+                            // Sound: the pool runs every task before `run` returns, while the buffers are pinned;
+                            // tasks write disjoint rows of every vector's output.
+                            var parts: [QuantizedBuffers.Part] = unsafe []
+                            var firstRow = 0
+                            for (index, tensor) in tensors.enumerated() {
+                                unsafe parts.append(
+                                    QuantizedBuffers.Part(
+                                        weights: weights[index], type: tensor.info.type,
+                                        rowBytes: tensor.info.rowByteCount,
+                                        rows: firstRow..<firstRow + rowCounts[index],
+                                        y: y.baseAddress! + firstRow * batch.count))
+                                firstRow += rowCounts[index]
+                            }
+                            let buffers = unsafe QuantizedBuffers(
+                                parts: parts, quants: quants, scales: scales, sums: sums, vectorCount: batch.count)
+                            pool.run(taskCount: taskCount) { task in
+                                unsafe buffers.multiply(
+                                    rows: (totalRows * task / taskCount)..<(totalRows * (task + 1) / taskCount))
                             }
                         }
                     }
                 }
             }
+        }
+        var start = 0
+        return rowCounts.map { rowCount in
+            defer { start += rowCount * batch.count }
+            return Array(flat[start..<start + rowCount * batch.count])
+        }
+    }
+
+    /// Calls `body` with the bytes of every tensor of `tensors`, pinned, after those in `pinned`.
+    private static func withWeights(
+        _ tensors: ArraySlice<Tensor>, pinned: [UnsafeRawBufferPointer], _ body: ([UnsafeRawBufferPointer]) -> Void
+    ) {
+        guard let first = tensors.first else { return unsafe body(pinned) }
+        first.file.bytes.withSpan(first.byteRange) { matrix in
+            unsafe matrix.withUnsafeBytes { unsafe withWeights(tensors.dropFirst(), pinned: pinned + [$0], body) }
         }
     }
 }
@@ -74,23 +106,57 @@ extension Tensor {
 
 /// Pointers shared by the tasks of one quantized `multiply` call.
 @unsafe private struct QuantizedBuffers: @unchecked Sendable {
-    let weights: UnsafeRawBufferPointer
+    /// One weight matrix: its rows' place in the run's row numbering, and where its results go.
+    @unsafe struct Part {
+        let weights: UnsafeRawBufferPointer
+        let type: TensorType
+        let rowBytes: Int
+        let rows: Range<Int>
+        /// (vector, row): vector `v`'s results start at `v * rows.count`.
+        let y: UnsafeMutablePointer<Float>
+    }
+
+    let parts: [Part]
     let quants: UnsafeBufferPointer<Int8>
     let scales: UnsafeBufferPointer<Float>
     let sums: UnsafeBufferPointer<Float>
-    let y: UnsafeMutableBufferPointer<Float>
+    let vectorCount: Int
 
-    /// Rows `rows` times each of `vectorCount` vectors stored one after another; vector `v`'s results start at
-    /// `v * rowCount`.
-    func multiply(rows: Range<Int>, type: TensorType, rowBytes: Int, vectorCount: Int, rowCount: Int) {
+    /// Rows `rows` of the run (counted through the parts in order) times every vector.
+    func multiply(rows: Range<Int>) {
+        for index in unsafe parts.indices {
+            let part = unsafe parts[index]
+            let overlap = rows.clamped(to: unsafe part.rows)
+            guard !overlap.isEmpty else { continue }
+            let first = unsafe part.rows.lowerBound
+            unsafe multiply(part, rows: overlap.lowerBound - first..<overlap.upperBound - first)
+        }
+    }
+
+    /// Rows `rows` of `part` times each of `vectorCount` vectors stored one after another.
+    private func multiply(_ part: Part, rows: Range<Int>) {
+        let vectorCount = unsafe self.vectorCount
         let blockCount = unsafe scales.count / vectorCount
         let length = blockCount * 32
+        let rowCount = unsafe part.rows.count
+        let kernel = unsafe KernelSelection.integerKernel(part.type)
+        let fourVectorKernel = unsafe KernelSelection.fourVectorKernel(part.type)
         for row in rows {
-            let base = unsafe weights.baseAddress! + row * rowBytes
-            for vector in 0..<vectorCount {
+            let base = unsafe part.weights.baseAddress! + row * part.rowBytes
+            var first = 0
+            if let fourVectorKernel = unsafe fourVectorKernel {
+                while first + 4 <= vectorCount {
+                    let (q, d) = unsafe (quants.baseAddress! + first * length, scales.baseAddress! + first * blockCount)
+                    let s = unsafe sums.baseAddress! + first * blockCount
+                    unsafe fourVectorKernel(
+                        base, part.type.blockByteCount, q, d, s, blockCount, part.y + first * rowCount + row, rowCount)
+                    first += 4
+                }
+            }
+            for vector in first..<vectorCount {
                 let q = unsafe quants.baseAddress! + vector * length
                 let (d, s) = unsafe (scales.baseAddress! + vector * blockCount, sums.baseAddress! + vector * blockCount)
-                unsafe y[vector * rowCount + row] = unsafe KernelSelection.integerDot(type, base, q, d, s, blockCount)
+                unsafe part.y[vector * rowCount + row] = unsafe kernel(base, q, d, s, blockCount)
             }
         }
     }

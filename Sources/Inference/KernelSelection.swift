@@ -33,15 +33,49 @@ enum KernelSelection {
             : unsafe dot(InferenceKernels.FloatKernels.self, type, row, x, count)
     }
 
-    /// A row of `type` times an 8-bit activation vector (`blockCount` blocks of quants, scales and sums).
-    @inline(__always)
-    static func integerDot(
-        _ type: TensorType, _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
-        _ s: UnsafePointer<Float>, _ blockCount: Int
-    ) -> Float {
+    /// An integer kernel: a row, then an activation vector's quants, scales and sums, then its block count.
+    typealias IntegerDot = (UnsafeRawPointer, UnsafePointer<Int8>, UnsafePointer<Float>, UnsafePointer<Float>, Int)
+        -> Float
+
+    /// The integer kernel for `type` rows in the build in use, chosen once per matrix product rather than per row.
+    static func integerKernel(_ type: TensorType) -> IntegerDot {
         usesAVX2
-            ? unsafe integerDot(InferenceKernelsAVX2.IntegerKernels.self, type, row, q, d, s, blockCount)
-            : unsafe integerDot(InferenceKernels.IntegerKernels.self, type, row, q, d, s, blockCount)
+            ? unsafe integerKernel(InferenceKernelsAVX2.IntegerKernels.self, type)
+            : unsafe integerKernel(InferenceKernels.IntegerKernels.self, type)
+    }
+
+    /// A Q4_0 or Q4_1 row (`blockBytes` 18 or 20) times four activation vectors, results `stride` apart.
+    typealias FourVectorDot = (
+        UnsafeRawPointer, Int, UnsafePointer<Int8>, UnsafePointer<Float>, UnsafePointer<Float>, Int,
+        UnsafeMutablePointer<Float>, Int
+    ) -> Void
+
+    /// The four-vector kernel of the build in use, for prompts: `type` rows' unpacked weights serve four vectors.
+    static func fourVectorKernel(_ type: TensorType) -> FourVectorDot? {
+        usesAVX2
+            ? unsafe fourVectorKernel(InferenceKernelsAVX2.IntegerKernels.self, type)
+            : unsafe fourVectorKernel(InferenceKernels.IntegerKernels.self, type)
+    }
+
+    static func fourVectorKernel<Kernels: IntegerKernelSet>(_: Kernels.Type, _ type: TensorType) -> FourVectorDot? {
+        switch type {
+        case .q4_0, .q4_1: { unsafe Kernels.q4x4($0, blockBytes: $1, $2, $3, $4, $5, $6, $7) }
+        case .q8_0:
+            { row, _, q, d, _, blockCount, output, stride in
+                unsafe Kernels.q8_0x4(row, q, d, blockCount, output, stride)
+            }
+        case .q4_K, .f32, .f16, .q6_K: nil
+        }
+    }
+
+    static func integerKernel<Kernels: IntegerKernelSet>(_: Kernels.Type, _ type: TensorType) -> IntegerDot {
+        switch type {
+        case .q8_0: { row, q, d, _, blockCount in unsafe Kernels.q8_0(row, q, d, blockCount) }
+        case .q4_0: unsafe Kernels.q4_0
+        case .q4_1: unsafe Kernels.q4_1
+        case .q4_K: unsafe Kernels.q4_K
+        case .f32, .f16, .q6_K: preconditionFailure("\(type) rows take float vectors")
+        }
     }
 
     @inline(__always)
@@ -101,6 +135,14 @@ protocol IntegerKernelSet {
         _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
         _ blockCount: Int
     ) -> Float
+    static func q4x4(
+        _ row: UnsafeRawPointer, blockBytes: Int, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
+        _ s: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
+    )
+    static func q8_0x4(
+        _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int,
+        _ output: UnsafeMutablePointer<Float>, _ stride: Int
+    )
 }
 
 extension InferenceKernels.FloatKernels: FloatKernelSet {}

@@ -25,7 +25,7 @@ public struct QuantizedVector: Sendable {
             let inverse = scale == 0 ? 0 : 1 / scale
             var sum = 0
             for value in block {
-                let quant = Int8((value * inverse).rounded(.toNearestOrAwayFromZero))
+                let quant = Self.roundedHalfAwayFromZero(value * inverse)
                 quants.append(quant)
                 sum += Int(quant)
             }
@@ -36,6 +36,17 @@ public struct QuantizedVector: Sendable {
         self.quants = quants
         self.scales = scales
         self.sums = sums
+    }
+
+    /// `value` (within ±127.5) rounded half away from zero, as C's `roundf` (a library call per element when
+    /// written `rounded(.toNearestOrAwayFromZero)`): the truncation, plus a step when the dropped fraction, which
+    /// `value - truncation` gives exactly, reaches one half.
+    @inline(__always)
+    static func roundedHalfAwayFromZero(_ value: Float) -> Int8 {
+        let truncated = Int32(value)
+        let fraction = value - Float(truncated)
+        let step: Int32 = fraction >= 0.5 ? 1 : fraction <= -0.5 ? -1 : 0
+        return Int8(truncated + step)
     }
 }
 

@@ -108,6 +108,53 @@ struct KernelTests {
         }
     }
 
+    /// A prompt's batch goes through the four-vector kernels (Q4_0, Q4_1) in groups of four, the rest one by one:
+    /// every result equals the single vector's product exactly.
+    @Test(arguments: ["q4_0", "q4_1", "q8_0", "q4_k"]) func batchedProductsEqualSingleProducts(name: String) throws {
+        let tensor = try tensor(name)
+        let x = try activations(for: tensor)
+        let vectors = (0..<9).map { shift in x.indices.map { x[($0 + 7 * shift) % x.count] * Float(shift + 1) } }
+        let pool = ThreadPool(threadCount: 2)
+        var batched: [Float] = []
+        tensor.multiply(QuantizedBatch(vectors), into: &batched, pool: pool)
+        let rowCount = tensor.info.rowCount
+        for (index, vector) in vectors.enumerated() {
+            var single: [Float] = []
+            tensor.multiply(QuantizedVector(vector), into: &single, pool: pool)
+            #expect(Array(batched[index * rowCount..<(index + 1) * rowCount]) == single, "\(name) vector \(index)")
+        }
+    }
+
+    /// Several matrices with one input in one run of the pool (a layer's query, key and value) give what each
+    /// gives alone.
+    @Test func groupedProductsEqualSeparateProducts() throws {
+        let tensors = try ["q4_0", "q4_1", "q8_0", "q4_k"].map { try tensor($0) }
+        let x = try activations(for: tensors[0])
+        let batch = QuantizedBatch([x, x.map { -2 * $0 }, x.reversed()])
+        let pool = ThreadPool(threadCount: 3)
+        let grouped = Tensor.multiply(tensors, batch, pool: pool)
+        for (index, tensor) in tensors.enumerated() {
+            var alone: [Float] = []
+            tensor.multiply(batch, into: &alone, pool: ThreadPool(threadCount: 1))
+            #expect(grouped[index] == alone, "\(tensor.info.name)")
+        }
+    }
+
+    /// Runs back to back (the workers poll) and after pauses longer than the polling (they sleep): no task is lost
+    /// or run twice. Eight threads on a small machine also get the caller preempted between publishing a job and
+    /// waking the sleepers, which once gave a worker a stale wake-up (the suite hung under load; a stress test, not a
+    /// deterministic reproduction).
+    @Test(arguments: [3, 8]) func poolWakesItsWorkersWhetherTheyPollOrSleep(threadCount: Int) {
+        let pool = ThreadPool(threadCount: threadCount)
+        for round in 0..<3000 {
+            let counts = Counts(5)
+            pool.run(taskCount: 5) { counts.increment($0) }
+            #expect(counts.values == [1, 1, 1, 1, 1], "round \(round)")
+            if round % 50 == 0 { usleep(300) }
+            if round % 7 == 0 { usleep(UInt32(round % 150)) }
+        }
+    }
+
     @Test func poolRunsEveryTaskExactlyOnce() {
         let pool = ThreadPool(threadCount: 3)
         for taskCount in [0, 1, 2, 3, 7, 100] {

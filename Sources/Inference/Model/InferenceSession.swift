@@ -6,9 +6,13 @@ public final class InferenceSession {
     /// Tokens evaluated so far (the next token's position).
     public private(set) var position = 0
     private let pool: ThreadPool
-    /// Per layer: `contextLength` rows of `keyValueHeadCount * headDimension` keys, then the same for values.
+    /// Per layer, keys position-minor: (layer, keyValueHeadCount * headDimension, contextLength), so that a query
+    /// element meets every position's key element in one contiguous run.
     private var keys: [[Float]]
+    /// Per layer, values position-major: (layer, contextLength, keyValueHeadCount * headDimension).
     private var values: [[Float]]
+    /// Attention weights of one head over the positions so far: (contextLength).
+    private var scores: [Float]
 
     /// Why a token could not be evaluated.
     public enum Failure: Error, Sendable, Equatable {
@@ -25,6 +29,7 @@ public final class InferenceSession {
         let cacheSize = self.contextLength * c.keyValueHeadCount * c.headDimension
         keys = Array(repeating: [Float](repeating: 0, count: cacheSize), count: c.layerCount)
         values = keys
+        scores = [Float](repeating: 0, count: self.contextLength)
     }
 
     /// Forgets every token.
@@ -75,15 +80,16 @@ public final class InferenceSession {
         let normalized = Batch(
             xs.map { VectorMath.rmsNormalized($0, weight: layer.attentionNorm, epsilon: c.normEpsilon) },
             for: [layer.query, layer.key, layer.value])
-        var queries = project(normalized, layer.query, bias: layer.queryBias)
-        var keyRows = project(normalized, layer.key, bias: layer.keyBias)
-        let valueRows = project(normalized, layer.value, bias: layer.valueBias)
+        let projected = project(
+            normalized, [layer.query, layer.key, layer.value],
+            biases: [layer.queryBias, layer.keyBias, layer.valueBias])
+        var (queries, keyRows, valueRows) = (projected[0], projected[1], projected[2])
         let rowWidth = c.keyValueHeadCount * c.headDimension
         for row in xs.indices {
             let at = position + row
             VectorMath.applyRope(&queries[row], headDimension: c.headDimension, position: at, configuration: c)
             VectorMath.applyRope(&keyRows[row], headDimension: c.headDimension, position: at, configuration: c)
-            keys[layerIndex].replaceSubrange(at * rowWidth..<(at + 1) * rowWidth, with: keyRows[row])
+            for element in 0..<rowWidth { keys[layerIndex][element * contextLength + at] = keyRows[row][element] }
             values[layerIndex].replaceSubrange(at * rowWidth..<(at + 1) * rowWidth, with: valueRows[row])
         }
         let mixed = xs.indices.map { attend(query: queries[$0], layerIndex: layerIndex, through: position + $0) }
@@ -94,28 +100,11 @@ public final class InferenceSession {
     /// Causal grouped-query attention of `query` over the cached positions 0...last.
     private func attend(query: [Float], layerIndex: Int, through last: Int) -> [Float] {
         let c = model.configuration
-        let d = c.headDimension
-        let rowWidth = c.keyValueHeadCount * d
-        let groupSize = c.headCount / c.keyValueHeadCount
-        let scale = 1 / Float(d).squareRoot()
-        var output = [Float](repeating: 0, count: c.headCount * d)
-        var scores = [Float](repeating: 0, count: last + 1)[...]
-        for head in 0..<c.headCount {
-            let kvOffset = (head / groupSize) * d
-            let q = query[head * d..<(head + 1) * d]
-            for t in 0...last {
-                let base = t * rowWidth + kvOffset
-                var dot: Float = 0
-                for i in 0..<d { dot += q[q.startIndex + i] * keys[layerIndex][base + i] }
-                scores[t] = dot * scale
-            }
-            VectorMath.softmax(&scores)
-            for t in 0...last {
-                let base = t * rowWidth + kvOffset
-                let weight = scores[t]
-                for i in 0..<d { output[head * d + i] += weight * values[layerIndex][base + i] }
-            }
-        }
+        var output: [Float] = []
+        AttentionKernel.attend(
+            query: query, keys: keys[layerIndex], values: values[layerIndex], through: last, capacity: contextLength,
+            keyValueHeadCount: c.keyValueHeadCount, headDimension: c.headDimension, output: &output,
+            scores: &scores)
         return output
     }
 
@@ -124,11 +113,29 @@ public final class InferenceSession {
         let normalized = Batch(
             xs.map { VectorMath.rmsNormalized($0, weight: layer.feedForwardNorm, epsilon: c.normEpsilon) },
             for: [layer.gate, layer.up])
-        let gates = project(normalized, layer.gate)
-        let ups = project(normalized, layer.up)
+        let projected = project(normalized, [layer.gate, layer.up])
+        let (gates, ups) = (projected[0], projected[1])
         let activated = Batch(xs.indices.map { VectorMath.swiGLU(gate: gates[$0], up: ups[$0]) }, for: [layer.down])
         let downs = project(activated, layer.down)
         for row in xs.indices { VectorMath.add(downs[row], to: &xs[row]) }
+    }
+
+    /// `weights[i] × row (+ biases[i])` for every row of `input` and every weight, (weight, row, output); when all
+    /// the weights take 8-bit rows, one run of the pool computes them all.
+    private func project(_ input: Batch, _ weights: [Tensor], biases: [[Float]] = []) -> [[[Float]]] {
+        guard weights.count > 1, weights.allSatisfy(\.acceptsQuantizedVectors), let quantized = input.quantized else {
+            return weights.indices.map { project(input, weights[$0], bias: $0 < biases.count ? biases[$0] : []) }
+        }
+        let products = Tensor.multiply(weights, quantized, pool: pool)
+        return weights.indices.map { index in
+            let rows = weights[index].info.rowCount
+            let bias = index < biases.count ? biases[index] : []
+            return (0..<input.rows.count).map { row in
+                var result = Array(products[index][row * rows..<(row + 1) * rows])
+                if !bias.isEmpty { VectorMath.add(bias, to: &result) }
+                return result
+            }
+        }
     }
 
     /// `weight × row (+ bias)` for every row of `input`; 4- and 8-bit weights multiply the rows quantized to 8
@@ -136,8 +143,7 @@ public final class InferenceSession {
     private func project(_ input: Batch, _ weight: Tensor, bias: [Float] = []) -> [[Float]] {
         var results: [[Float]]
         if weight.acceptsQuantizedVectors, let quantized = input.quantized {
-            var flat: [Float] = []
-            weight.multiply(quantized, into: &flat, pool: pool)
+            let flat = Tensor.multiply([weight], quantized, pool: pool)[0]
             let rows = weight.info.rowCount
             results = (0..<input.rows.count).map { Array(flat[$0 * rows..<($0 + 1) * rows]) }
         } else {

@@ -1,0 +1,1 @@
+../InferenceKernels/IntegerKernels+AVX2.swift
