@@ -36,7 +36,7 @@ struct ChainRunner {
 
     /// Every configured layer: endpoints with chain id and head, then the header verification gives.
     private func status(http: HTTPClient) async -> Int32 {
-        guard config.chain(for: .service) != nil || !config.chains.isEmpty else {
+        guard !config.chains.isEmpty else {
             output.standardError(
                 "\(programName): chain: no chain is configured (add [chains.service] to the configuration file)\n")
             return 1
@@ -60,10 +60,10 @@ struct ChainRunner {
                     ? " (\(settings.requiredAgreement) of \(settings.endpoints.count))" : "")
                 + ", \(settings.confirmations) confirmations\n")
         let connected: ConnectedChain
-        do {
+        do throws(ChainConnectError) {
             connected = try await settings.chainConfig(name: layer.rawValue).connect(http: http)
         } catch {
-            for case .noEndpointLeft(_, let dropped) in [error] {
+            if case .noEndpointLeft(_, let dropped) = error {
                 for reason in dropped { output.standardOutput("  \(Self.describe(reason))\n") }
             }
             output.standardOutput("  no endpoint serves chain \(settings.chainID)\n")
