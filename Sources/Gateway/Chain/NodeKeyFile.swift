@@ -56,21 +56,12 @@ enum NodeKeyFile {
 
     /// The whole file at `path`, at most `limit` bytes.
     static func read(_ path: String, limit: Int) throws(NodeKeyError) -> [UInt8] {
-        let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .unreadable(path: path, errno: errno) }
-        defer { close(fd) }
-        var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            // Sound: read writes at most chunk.count bytes into chunk's storage.
-            let count = unsafe chunk.withUnsafeMutableBytes { unsafe Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(path: path, errno: errno)
-            }
-            if count == 0 { return contents }
-            contents.append(contentsOf: chunk[0..<count])
-            guard contents.count <= limit else { throw .tooLarge(path: path) }
+        do throws(FileBytes.Failure) {
+            return try FileBytes.read(path, limit: limit)
+        } catch .system(let code) {
+            throw .unreadable(path: path, errno: code)
+        } catch {
+            throw .tooLarge(path: path)
         }
     }
 }
