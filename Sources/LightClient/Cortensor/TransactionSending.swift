@@ -87,14 +87,12 @@ extension TransactionSending {
         let failed = ContractError.transactionFailed(hash: receipt.transactionHash)
         guard receipt.blockNumber > 0 else { return failed }
         let replay = CallRequest(from: from, to: contract.address, data: data)
-        do {
-            _ = try await contract.client.call(replay, at: .number(receipt.blockNumber - 1))
-            return failed
-        } catch {
-            let explained = ContractError.from(error)
-            if case .reverted = explained { return explained }
+        guard let error = await contract.client.replayError(of: replay, before: receipt.blockNumber) else {
             return failed
         }
+        let explained = ContractError.from(error)
+        guard case .reverted = explained else { return failed }
+        return explained
     }
 }
 

@@ -37,6 +37,17 @@ extension JSONRPCClient {
         try await request("eth_call", [call.json, block.json], decode: RPCQuantity.data)
     }
 
+    /// Replays `call` on the state before block `number` (how a mined failure is explained): the node's error when
+    /// it fails there, `nil` when it succeeds.
+    public func replayError(of call: CallRequest, before number: UInt64) async -> JSONRPCError? {
+        do throws(JSONRPCError) {
+            _ = try await self.call(call, at: .number(number > 0 ? number - 1 : 0))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// `eth_estimateGas` of `call`.
     public func estimateGas(_ call: CallRequest) async throws(JSONRPCError) -> UInt64 {
         try await request("eth_estimateGas", [call.json], decode: RPCQuantity.uint64)

@@ -53,12 +53,6 @@ extension TransactionSender {
         let call = CallRequest(
             from: address, to: transaction.to, data: transaction.data, value: transaction.value,
             gas: transaction.gasLimit)
-        let before = receipt.block.number > 0 ? receipt.block.number - 1 : 0
-        do throws(JSONRPCError) {
-            _ = try await client.call(call, at: .number(before))
-            return nil
-        } catch {
-            return RevertReason(rpcError: error)
-        }
+        return await client.replayError(of: call, before: receipt.block.number).flatMap(RevertReason.init(rpcError:))
     }
 }
