@@ -9,26 +9,6 @@ import Testing
 /// untrusted headers, receipts and account proofs, keystores and Merkle proofs. Each input must parse or fail with
 /// the parser's typed error; a crash fails the whole run.
 @Suite struct LightClientFuzzTests {
-    /// `seed` with 1–4 random edits: a byte removed, replaced, a token inserted, or a span duplicated.
-    static func mutate(_ seed: [UInt8], tokens: [[UInt8]], using random: inout SplitMix64) -> [UInt8] {
-        var bytes = seed
-        for _ in 0..<Int.random(in: 1...4, using: &random) {
-            let position = Int.random(in: 0...bytes.count, using: &random)
-            switch Int.random(in: 0..<4, using: &random) {
-            case 0 where position < bytes.count:
-                bytes.remove(at: position)
-            case 1 where position < bytes.count:
-                bytes[position] = UInt8.random(in: 0...255, using: &random)
-            case 2:
-                bytes.insert(contentsOf: tokens[Int.random(in: 0..<tokens.count, using: &random)], at: position)
-            default:
-                let end = min(bytes.count, position + Int.random(in: 0...16, using: &random))
-                bytes.insert(contentsOf: bytes[position..<end], at: position)
-            }
-        }
-        return bytes
-    }
-
     static let jsonTokens: [[UInt8]] = [
         "{", "}", "[", "]", "\"", ":", ",", "0x", "0x0", "00", "ff", "null", "true", "-1", "1e999", "\\u0000",
         "\"0x" + String(repeating: "f", count: 80) + "\"",
@@ -41,7 +21,7 @@ import Testing
         let tokens: [[UInt8]] = [[0x80], [0xB8, 0x38], [0xC0], [0xF8, 0xFF], [0xFF, 0xFF, 0xFF, 0xFF], [0x00]]
         var accepted = 0
         for _ in 0..<5000 {
-            let bytes = Self.mutate(seed, tokens: tokens, using: &random)
+            let bytes = ByteMutation.mutate(seed, tokens: tokens, using: &random)
             guard let item = try? RLPDecoder().decode(bytes) else { continue }
             accepted += 1
             #expect(item.encoded == bytes, "strict decoding accepts only the canonical encoding")
@@ -55,7 +35,7 @@ import Testing
             #"[{"jsonrpc":"2.0","id":1,"result":"0x10"},{"jsonrpc":"2.0","id":2,"error":{"code":-32000,"message":"x","data":"0x08c379a0"}}]"#
                 .utf8)
         for _ in 0..<4000 {
-            let bytes = Self.mutate(seed, tokens: Self.jsonTokens, using: &random)
+            let bytes = ByteMutation.mutate(seed, tokens: Self.jsonTokens, using: &random)
             guard let value = try? JSONValue.parse(bytes) else { continue }
             _ = try? JSONRPCEnvelope.answers(value, ids: [1, 2], endpoint: "fuzz")
             _ = try? JSONRPCEnvelope.answer(value, id: 1, endpoint: "fuzz")
@@ -82,7 +62,7 @@ import Testing
             try UntrustedBlockHeader(json: #require(try JSONValue.parse(Self.header).objectValue)).claimedHash.count
                 == 32)
         for _ in 0..<4000 {
-            let bytes = Self.mutate(Self.header, tokens: Self.jsonTokens, using: &random)
+            let bytes = ByteMutation.mutate(Self.header, tokens: Self.jsonTokens, using: &random)
             guard let object = (try? JSONValue.parse(bytes))?.objectValue else { continue }
             if let untrusted = try? UntrustedBlockHeader(json: object) {
                 _ = try? untrusted.verify()
@@ -107,10 +87,10 @@ import Testing
             "accountProof":["0xf8518080","0xe21a"],"storageProof":[{"key":"0x1","value":"0x7","proof":["0xe2a0"]}]}
             """.utf8)
         for _ in 0..<3000 {
-            if let value = try? JSONValue.parse(Self.mutate(receipt, tokens: Self.jsonTokens, using: &random)) {
+            if let value = try? JSONValue.parse(ByteMutation.mutate(receipt, tokens: Self.jsonTokens, using: &random)) {
                 _ = try? UntrustedReceipt(json: value)
             }
-            if let object = (try? JSONValue.parse(Self.mutate(proof, tokens: Self.jsonTokens, using: &random)))?
+            if let object = (try? JSONValue.parse(ByteMutation.mutate(proof, tokens: Self.jsonTokens, using: &random)))?
                 .objectValue, let untrusted = try? UntrustedAccountProof(json: object)
             {
                 _ = try? untrusted.verify(stateRoot: Array(repeating: 0x12, count: 32))
@@ -141,7 +121,7 @@ import Testing
         let text = try Keystore.encrypt(key, password: "fuzz", kdf: .pbkdf2(iterations: 2))
         #expect(try Keystore.decrypt(Array(text.utf8), password: "fuzz") == key)
         for _ in 0..<1500 {
-            let bytes = Self.mutate(Array(text.utf8), tokens: Self.jsonTokens, using: &random)
+            let bytes = ByteMutation.mutate(Array(text.utf8), tokens: Self.jsonTokens, using: &random)
             _ = try? Keystore.claimedAddress(bytes)
             _ = try? Keystore.decrypt(bytes, password: "fuzz")
         }

@@ -48,21 +48,7 @@ import Testing
         #expect((try? TOMLDocument(parsing: Self.seedDocument)) != nil, "the seed document must be valid")
         var accepted = 0
         for _ in 0..<5000 {
-            var bytes = Self.seedDocument
-            for _ in 0..<Int.random(in: 1...4, using: &random) {
-                let position = Int.random(in: 0...bytes.count, using: &random)
-                switch Int.random(in: 0..<4, using: &random) {
-                case 0 where position < bytes.count:
-                    bytes.remove(at: position)
-                case 1 where position < bytes.count:
-                    bytes[position] = UInt8.random(in: 0...255, using: &random)
-                case 2:
-                    bytes.insert(contentsOf: Self.tokens.randomElement(using: &random)!, at: position)
-                default:
-                    let end = min(bytes.count, position + Int.random(in: 0..<16, using: &random))
-                    bytes.insert(contentsOf: bytes[position..<end], at: position)
-                }
-            }
+            let bytes = ByteMutation.mutate(Self.seedDocument, tokens: Self.tokens, using: &random)
             if let document = try? TOMLDocument(parsing: bytes) {
                 accepted += 1
                 // Round trip: what we render, we parse back to the same value (NaN never compares equal).
