@@ -46,7 +46,7 @@ struct NodeKeyRunner {
         if let secret = Self.hexSecret(bytes) {
             let key: PrivateKey
             do throws(KeyError) { key = try PrivateKey(bytes: secret) } catch {
-                throw NodeKeyError.invalidKeyFile(path: path, reason: "not a valid secp256k1 private key")
+                throw NodeKeyCommandError.invalidKeyFile(path: path, reason: "not a valid secp256k1 private key")
             }
             try store(key, password: try source.newPassword())
             output.standardOutput("\(key.address.checksummed)\n")
@@ -69,7 +69,7 @@ struct NodeKeyRunner {
         do throws(KeystoreWriteError) {
             try Keystore.write(String(decoding: bytes, as: UTF8.self), toNewFileAt: path)
         } catch {
-            throw NodeKeyError.cannotWrite(path: path, error)
+            throw NodeKeyCommandError.cannotWrite(path: path, error)
         }
         output.standardError("wrote the node keystore (encrypted) to \(path)\n")
     }
@@ -79,7 +79,7 @@ struct NodeKeyRunner {
         let bytes = try readKeystore()
         let claimed: Address?
         do throws(KeystoreError) { claimed = try Keystore.claimedAddress(bytes) } catch {
-            throw NodeKeyError.unreadableKeystore(path: keystorePath, error)
+            throw NodeKeyCommandError.unreadableKeystore(path: keystorePath, error)
         }
         let address =
             try claimed ?? decrypt(bytes, path: keystorePath, password: try passwords(passwordFile).password()).address
@@ -99,16 +99,18 @@ struct NodeKeyRunner {
             environmentValue: environment[EdgeConfig.keyPasswordEnvironmentName])
     }
 
-    private func refuseExistingKeystore() throws(NodeKeyError) {
+    private func refuseExistingKeystore() throws(NodeKeyCommandError) {
         if (try? InputFile(path: keystorePath)) != nil { throw .keystoreExists(path: keystorePath) }
     }
 
     private func readKeystore() throws -> [UInt8] {
-        guard (try? InputFile(path: keystorePath)) != nil else { throw NodeKeyError.noKeystore(path: keystorePath) }
+        guard (try? InputFile(path: keystorePath)) != nil else {
+            throw NodeKeyCommandError.noKeystore(path: keystorePath)
+        }
         return try InputFile.readAll(path: keystorePath, limit: Self.maxFileBytes)
     }
 
-    private func decrypt(_ bytes: [UInt8], path: String, password: String) throws(NodeKeyError) -> PrivateKey {
+    private func decrypt(_ bytes: [UInt8], path: String, password: String) throws(NodeKeyCommandError) -> PrivateKey {
         do throws(KeystoreError) { return try Keystore.decrypt(bytes, password: password) } catch {
             throw error == .wrongPassword ? .wrongPassword(path: path) : .unreadableKeystore(path: path, error)
         }
@@ -117,7 +119,7 @@ struct NodeKeyRunner {
     private func store(_ key: PrivateKey, password: String) throws {
         let text: String
         do throws(KeystoreError) { text = try Keystore.encrypt(key, password: password) } catch {
-            throw NodeKeyError.unreadableKeystore(path: keystorePath, error)
+            throw NodeKeyCommandError.unreadableKeystore(path: keystorePath, error)
         }
         try writeKeystore(text)
     }
@@ -127,7 +129,7 @@ struct NodeKeyRunner {
             try createPrivateDirectory(atPath: String(keystorePath[..<slash]))
         }
         do throws(KeystoreWriteError) { try Keystore.write(text, toNewFileAt: keystorePath) } catch {
-            throw NodeKeyError.cannotWrite(path: keystorePath, error)
+            throw NodeKeyCommandError.cannotWrite(path: keystorePath, error)
         }
     }
 
@@ -152,7 +154,9 @@ struct PasswordSource {
     /// The password that opens an existing keystore.
     func password() throws -> String {
         if let password = try given() { return password }
-        guard let typed = PasswordPrompt.read(prompt: "Node key password: ") else { throw NodeKeyError.noPassword }
+        guard let typed = PasswordPrompt.read(prompt: "Node key password: ") else {
+            throw NodeKeyCommandError.noPassword
+        }
         return typed
     }
 
@@ -164,26 +168,24 @@ struct PasswordSource {
         } else {
             guard let first = PasswordPrompt.read(prompt: "New node key password: "),
                 let second = PasswordPrompt.read(prompt: "Repeat the password: ")
-            else { throw NodeKeyError.noPassword }
-            guard first == second else { throw NodeKeyError.passwordsDiffer }
+            else { throw NodeKeyCommandError.noPassword }
+            guard first == second else { throw NodeKeyCommandError.passwordsDiffer }
             password = first
         }
-        guard !password.isEmpty else { throw NodeKeyError.emptyPassword }
+        guard !password.isEmpty else { throw NodeKeyCommandError.emptyPassword }
         return password
     }
 
     private func given() throws -> String? {
         if let file {
-            let bytes = try InputFile.readAll(path: file, limit: 4096)
-            let line = bytes.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false)[0]
-            return String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+            return NodeKeyFile.password(fromFile: try InputFile.readAll(path: file, limit: 4096))
         }
         return environmentValue
     }
 }
 
 /// Why a node-key command failed; one line each, never holding a key or password.
-enum NodeKeyError: Error, CustomStringConvertible {
+enum NodeKeyCommandError: Error, CustomStringConvertible {
     case noPassword
     case passwordsDiffer
     case emptyPassword

@@ -30,14 +30,19 @@ public enum NodeKeyError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Unlocks the node's signing key from its V3 keystore with the configured password.
-enum NodeKeyFile {
+public enum NodeKeyFile {
+    /// The password a password file holds: its first line, without the line break (`\n` or `\r\n`).
+    public static func password(fromFile contents: [UInt8]) -> String {
+        let line = contents.prefix { $0 != UInt8(ascii: "\n") }
+        return String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+    }
+
     /// The key of `config.nodeKeystorePath`, its password from `node.password_file` (first line) or
     /// `passwordVariable` (the value of `CORTENSOR_EDGE_KEY_PASSWORD`).
     static func unlock(_ config: EdgeConfig, passwordVariable: String?) throws(NodeKeyError) -> PrivateKey {
         let password: String
         if let file = config.node.passwordFile {
-            let line = try read(file, limit: 4096).prefix { $0 != UInt8(ascii: "\n") }
-            password = String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+            password = Self.password(fromFile: try read(file, limit: 4096))
         } else if let passwordVariable {
             password = passwordVariable
         } else {
