@@ -6,15 +6,14 @@
         public static func q5_0(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int
         ) -> Float {
-            var sum = SIMD8<Float>()
-            for block in 0..<blockCount {
-                let base = unsafe row + 22 * block
-                let (low, high) = unsafe FloatKernels.fiveBitQuants(base, 2)
-                let products = unsafe blockProducts(
-                    SIMD16(truncatingIfNeeded: low) &- 16, SIMD16(truncatingIfNeeded: high) &- 16, q, block)
-                sum += unsafe (FloatKernels.half(base, 0) * d[block]) * products
-            }
-            return sum.sum()
+            unsafe signedRow(row, blockBytes: 22, weights: { unsafe q5_0Weights($0) }, q, d, blockCount)
+        }
+
+        /// Q5_0's signed weights `q - 16` of the block at `base`, weights 0..<16 and 16..<32.
+        @inline(__always)
+        static func q5_0Weights(_ base: UnsafeRawPointer) -> (SIMD16<Int8>, SIMD16<Int8>) {
+            let (low, high) = unsafe FloatKernels.fiveBitQuants(base, 2)
+            return (SIMD16(truncatingIfNeeded: low) &- 16, SIMD16(truncatingIfNeeded: high) &- 16)
         }
 
         public static func q5_1(
@@ -83,16 +82,8 @@
         public static func q5_0(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int
         ) -> Float {
-            var sum = _mm256_setzero_ps()
-            for block in 0..<blockCount {
-                let base = unsafe row + 22 &* block
-                let weights = unsafe q5_0Weights(base)
-                let x = unsafe activations(q, block)
-                // |w| times x with w's sign, as in `q8_0`; |pair| <= 2 * 16 * 128.
-                let p = products(_mm256_sign_epi8(weights, weights), _mm256_sign_epi8(x, weights))
-                sum = unsafe scaled(p, by: half(base, 0) * d[block], plus: sum)
-            }
-            return Self.sum(sum)
+            // |pair| <= 2 * 16 * 128 in `vpmaddubsw`.
+            unsafe signedRow(row, blockBytes: 22, weights: { unsafe q5_0Weights($0) }, q, d, blockCount)
         }
 
         public static func q5_1(
@@ -116,31 +107,8 @@
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int,
             _ output: UnsafeMutablePointer<Float>, _ stride: Int
         ) {
-            let (q1, q2, q3) = unsafe (q + 32 * blockCount, q + 64 * blockCount, q + 96 * blockCount)
-            let (b1, b2, b3) = (blockCount, 2 &* blockCount, 3 &* blockCount)
-            var (sum0, sum1, sum2, sum3) = (
-                _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()
-            )
-            for block in 0..<blockCount {
-                let base = unsafe row + 22 &* block
-                let weights = unsafe q5_0Weights(base)
-                let magnitudes = _mm256_sign_epi8(weights, weights)
-                let scale = unsafe half(base, 0)
-                let (x0, x1) = unsafe (activations(q, block), activations(q1, block))
-                let (x2, x3) = unsafe (activations(q2, block), activations(q3, block))
-                sum0 = unsafe scaled(
-                    products(magnitudes, _mm256_sign_epi8(x0, weights)), by: scale * d[block], plus: sum0)
-                sum1 = unsafe scaled(
-                    products(magnitudes, _mm256_sign_epi8(x1, weights)), by: scale * d[b1 &+ block], plus: sum1)
-                sum2 = unsafe scaled(
-                    products(magnitudes, _mm256_sign_epi8(x2, weights)), by: scale * d[b2 &+ block], plus: sum2)
-                sum3 = unsafe scaled(
-                    products(magnitudes, _mm256_sign_epi8(x3, weights)), by: scale * d[b3 &+ block], plus: sum3)
-            }
-            unsafe output[0] = sum(sum0)
-            unsafe output[stride] = sum(sum1)
-            unsafe output[2 * stride] = sum(sum2)
-            unsafe output[3 * stride] = sum(sum3)
+            unsafe signedRowTimesFour(
+                row, blockBytes: 22, weights: { unsafe q5_0Weights($0) }, q, d, blockCount, output, stride)
         }
 
         /// One Q5_1 row times four activation vectors, as `q4x4`: the weights unpacked once for the four.
