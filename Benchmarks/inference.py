@@ -2,8 +2,9 @@
 bench` against llama.cpp (llama-cpp-python's build of it, same thread count, same file, same run), and peak RSS
 while generating against the model file's size.
 
-Models: SmolLM2-135M-Instruct Q4_1 (the real file, `scripts/python-env` fetches it) and the same weights
-re-quantized here to Q8_0 and Q4_0 with PyPI's gguf (every matrix; norms stay F32).
+Models: SmolLM2-135M-Instruct Q4_1 (the real file, `scripts/python-env` fetches it), the same weights
+re-quantized here to Q8_0 and Q4_0 with PyPI's gguf (every matrix; norms stay F32), and to Q4_K_M by llama.cpp
+(`Tests/acceptance/llama_quantize.py`: Q5_0 for most of SmolLM2's 576-wide rows, Q4_K/Q6_K for `ffn_down`).
 
 Usage: .venv/bin/python Benchmarks/inference.py [--binary PATH] [--threads 2] [--runs 3] [--prompt 128]
        [--generate 32]
@@ -26,6 +27,8 @@ import gguf.quants
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Tests" / "acceptance"))
+from llama_quantize import quantized  # noqa: E402
 SMOLLM2 = ROOT / ".venv" / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
@@ -108,6 +111,7 @@ def main() -> None:
         for kind in (gguf.GGMLQuantizationType.Q8_0, gguf.GGMLQuantizationType.Q4_0):
             models.append((f"SmolLM2-135M {kind.name} (re-quantized)",
                            requantize(SMOLLM2, Path(folder) / f"smollm2-{kind.name}.gguf", kind)))
+        models.append(("SmolLM2-135M Q4_K_M (llama.cpp)", quantized(SMOLLM2, "Q4_K_M")))
         print(f"inference: pp{args.prompt} / tg{args.generate}, {args.threads} threads, median of {args.runs}")
         print(f"{'model':40}{'ours pp':>10}{'llama pp':>10}{'ratio':>7}{'ours tg':>10}{'llama tg':>10}{'ratio':>7}")
         for name, path in models:

@@ -27,7 +27,7 @@ writer.write_kv_data_to_file()
 writer.write_tensors_to_file()
 writer.close()
 
-for qtype in (Q.F32, Q.F16, Q.Q4_0, Q.Q4_1, Q.Q8_0, Q.Q4_K, Q.Q6_K):
+for qtype in fixtures.TYPES:
     writer = gguf.GGUFWriter(str(out / f"{qtype.name.lower()}.gguf"), "test")
     shape = (2, 256) if qtype not in (Q.F32, Q.F16) else (2, 19)
     data, _ = fixtures.tensor(rng, qtype, shape)

@@ -4,9 +4,9 @@
 /// Like `Kernels.swift`, this file reads tensor data through raw pointers: rows whose byte range `Tensor` checked and
 /// activation buffers whose length was checked against the row length.
 extension Tensor {
-    /// Whether `multiply(_: QuantizedVector, …)` supports this tensor's type: Q4_0, Q4_1, Q8_0 and Q4_K. (Q6_K
-    /// measured slower this way than with float activations: 4.3 against 6.6 GB per CPU-second.)
-    public var acceptsQuantizedVectors: Bool { [.q4_0, .q4_1, .q8_0, .q4_K].contains(info.type) }
+    /// Whether `multiply(_: QuantizedVector, …)` supports this tensor's type: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K.
+    /// (Q6_K measured slower this way than with float activations: 4.3 against 6.6 GB per CPU-second.)
+    public var acceptsQuantizedVectors: Bool { [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K].contains(info.type) }
 
     /// `output[r] = dot(row r, vector)` with integer products, for the types that `acceptsQuantizedVectors`.
     public func multiply(_ vector: QuantizedVector, into output: inout [Float], pool: ThreadPool) {

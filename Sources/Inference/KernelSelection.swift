@@ -64,6 +64,14 @@ enum KernelSelection {
             { row, _, q, d, _, blockCount, output, stride in
                 unsafe Kernels.q8_0x4(row, q, d, blockCount, output, stride)
             }
+        case .q5_0:
+            { row, _, q, d, _, blockCount, output, stride in
+                unsafe Kernels.q5_0x4(row, q, d, blockCount, output, stride)
+            }
+        case .q5_1:
+            { row, _, q, d, s, blockCount, output, stride in
+                unsafe Kernels.q5_1x4(row, q, d, s, blockCount, output, stride)
+            }
         case .q4_K, .f32, .f16, .q6_K: nil
         }
     }
@@ -73,6 +81,8 @@ enum KernelSelection {
         case .q8_0: { row, q, d, _, blockCount in unsafe Kernels.q8_0(row, q, d, blockCount) }
         case .q4_0: unsafe Kernels.q4_0
         case .q4_1: unsafe Kernels.q4_1
+        case .q5_0: { row, q, d, _, blockCount in unsafe Kernels.q5_0(row, q, d, blockCount) }
+        case .q5_1: unsafe Kernels.q5_1
         case .q4_K: unsafe Kernels.q4_K
         case .f32, .f16, .q6_K: preconditionFailure("\(type) rows take float vectors")
         }
@@ -87,6 +97,8 @@ enum KernelSelection {
         case .f16: unsafe Kernels.f16(row, x, count)
         case .q4_0: unsafe Kernels.q4_0(row, x, count)
         case .q4_1: unsafe Kernels.q4_1(row, x, count)
+        case .q5_0: unsafe Kernels.q5_0(row, x, count)
+        case .q5_1: unsafe Kernels.q5_1(row, x, count)
         case .q8_0: unsafe Kernels.q8_0(row, x, count)
         case .q4_K: unsafe Kernels.q4_K(row, x, count)
         case .q6_K: unsafe Kernels.q6_K(row, x, count)
@@ -102,6 +114,8 @@ enum KernelSelection {
         case .q8_0: unsafe Kernels.q8_0(row, q, d, blockCount)
         case .q4_0: unsafe Kernels.q4_0(row, q, d, s, blockCount)
         case .q4_1: unsafe Kernels.q4_1(row, q, d, s, blockCount)
+        case .q5_0: unsafe Kernels.q5_0(row, q, d, blockCount)
+        case .q5_1: unsafe Kernels.q5_1(row, q, d, s, blockCount)
         case .q4_K: unsafe Kernels.q4_K(row, q, d, s, blockCount)
         case .f32, .f16, .q6_K: preconditionFailure("\(type) rows take float vectors")
         }
@@ -115,6 +129,8 @@ protocol FloatKernelSet {
     static func q8_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float
     static func q4_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float
     static func q4_1(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float
+    static func q5_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float
+    static func q5_1(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float
     static func q4_K(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float
     static func q6_K(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float
 }
@@ -135,6 +151,12 @@ protocol IntegerKernelSet {
         _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
         _ blockCount: Int
     ) -> Float
+    static func q5_0(_ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int)
+        -> Float
+    static func q5_1(
+        _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
+        _ blockCount: Int
+    ) -> Float
     static func q4x4(
         _ row: UnsafeRawPointer, blockBytes: Int, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
         _ s: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
@@ -142,6 +164,14 @@ protocol IntegerKernelSet {
     static func q8_0x4(
         _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int,
         _ output: UnsafeMutablePointer<Float>, _ stride: Int
+    )
+    static func q5_0x4(
+        _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int,
+        _ output: UnsafeMutablePointer<Float>, _ stride: Int
+    )
+    static func q5_1x4(
+        _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
+        _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
     )
 }
 

@@ -47,6 +47,8 @@ enum Dequantize {
             case .f16: output.append(half(blockBytes, 0))
             case .q4_0: q4_0(blockBytes, into: &output)
             case .q4_1: q4_1(blockBytes, into: &output)
+            case .q5_0: q5_0(blockBytes, into: &output)
+            case .q5_1: q5_1(blockBytes, into: &output)
             case .q8_0: q8_0(blockBytes, into: &output)
             case .q4_K: q4_K(blockBytes, into: &output)
             case .q6_K: q6_K(blockBytes, into: &output)

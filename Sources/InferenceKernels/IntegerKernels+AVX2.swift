@@ -55,13 +55,23 @@
         public static func q8_0(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int
         ) -> Float {
+            unsafe signedRow(row, blockBytes: 34, weights: { unsafe bytes($0, 2) }, q, d, blockCount)
+        }
+
+        /// A row of blocks whose weights unpack to signed bytes (`blockBytes` apart, f16 scale first; `weights`
+        /// unpacks the block at a pointer) times activation vector `q`: |w| times x with w's sign, the
+        /// unsigned × signed form `vpmaddubsw` takes. Q8_0 and Q5_0.
+        @inline(__always)
+        static func signedRow(
+            _ row: UnsafeRawPointer, blockBytes: Int, weights: (UnsafeRawPointer) -> __m256i, _ q: UnsafePointer<Int8>,
+            _ d: UnsafePointer<Float>, _ blockCount: Int
+        ) -> Float {
             var sum = _mm256_setzero_ps()
             for block in 0..<blockCount {
-                let base = unsafe row + 34 &* block
-                let weights = unsafe bytes(base, 2)
+                let base = unsafe row + blockBytes &* block
+                let signed = unsafe weights(base)
                 let x = unsafe activations(q, block)
-                // |w| times x with w's sign: the unsigned × signed form `vpmaddubsw` takes.
-                let p = products(_mm256_sign_epi8(weights, weights), _mm256_sign_epi8(x, weights))
+                let p = products(_mm256_sign_epi8(signed, signed), _mm256_sign_epi8(x, signed))
                 sum = unsafe scaled(p, by: half(base, 0) * d[block], plus: sum)
             }
             return Self.sum(sum)
@@ -136,26 +146,36 @@
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int,
             _ output: UnsafeMutablePointer<Float>, _ stride: Int
         ) {
+            unsafe signedRowTimesFour(
+                row, blockBytes: 34, weights: { unsafe bytes($0, 2) }, q, d, blockCount, output, stride)
+        }
+
+        /// `signedRow` for four activation vectors stored one after another, results `stride` apart, as `q4x4`.
+        @inline(__always)
+        static func signedRowTimesFour(
+            _ row: UnsafeRawPointer, blockBytes: Int, weights: (UnsafeRawPointer) -> __m256i, _ q: UnsafePointer<Int8>,
+            _ d: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
+        ) {
             let (q1, q2, q3) = unsafe (q + 32 * blockCount, q + 64 * blockCount, q + 96 * blockCount)
             let (b1, b2, b3) = (blockCount, 2 &* blockCount, 3 &* blockCount)
             var (sum0, sum1, sum2, sum3) = (
                 _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()
             )
             for block in 0..<blockCount {
-                let base = unsafe row + 34 &* block
-                let weights = unsafe bytes(base, 2)
-                let magnitudes = _mm256_sign_epi8(weights, weights)
+                let base = unsafe row + blockBytes &* block
+                let signed = unsafe weights(base)
+                let magnitudes = _mm256_sign_epi8(signed, signed)
                 let scale = unsafe half(base, 0)
                 let (x0, x1) = unsafe (activations(q, block), activations(q1, block))
                 let (x2, x3) = unsafe (activations(q2, block), activations(q3, block))
                 sum0 = unsafe scaled(
-                    products(magnitudes, _mm256_sign_epi8(x0, weights)), by: scale * d[block], plus: sum0)
+                    products(magnitudes, _mm256_sign_epi8(x0, signed)), by: scale * d[block], plus: sum0)
                 sum1 = unsafe scaled(
-                    products(magnitudes, _mm256_sign_epi8(x1, weights)), by: scale * d[b1 &+ block], plus: sum1)
+                    products(magnitudes, _mm256_sign_epi8(x1, signed)), by: scale * d[b1 &+ block], plus: sum1)
                 sum2 = unsafe scaled(
-                    products(magnitudes, _mm256_sign_epi8(x2, weights)), by: scale * d[b2 &+ block], plus: sum2)
+                    products(magnitudes, _mm256_sign_epi8(x2, signed)), by: scale * d[b2 &+ block], plus: sum2)
                 sum3 = unsafe scaled(
-                    products(magnitudes, _mm256_sign_epi8(x3, weights)), by: scale * d[b3 &+ block], plus: sum3)
+                    products(magnitudes, _mm256_sign_epi8(x3, signed)), by: scale * d[b3 &+ block], plus: sum3)
             }
             unsafe output[0] = sum(sum0)
             unsafe output[stride] = sum(sum1)

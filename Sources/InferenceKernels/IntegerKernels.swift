@@ -43,10 +43,22 @@
         public static func q8_0(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int
         ) -> Float {
+            unsafe signedRow(
+                row, blockBytes: 34, weights: { unsafe (signedBytes($0, 2), signedBytes($0, 18)) }, q, d, blockCount)
+        }
+
+        /// A row of blocks whose weights unpack to signed bytes (`blockBytes` apart, f16 scale first; `weights`
+        /// unpacks the block at a pointer into its two halves) times activation vector `q`. Q8_0 and Q5_0.
+        @inline(__always)
+        static func signedRow(
+            _ row: UnsafeRawPointer, blockBytes: Int, weights: (UnsafeRawPointer) -> (SIMD16<Int8>, SIMD16<Int8>),
+            _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ blockCount: Int
+        ) -> Float {
             var sum = SIMD8<Float>()
             for block in 0..<blockCount {
-                let base = unsafe row + 34 * block
-                let products = unsafe blockProducts(signedBytes(base, 2), signedBytes(base, 18), q, block)
+                let base = unsafe row + blockBytes * block
+                let (low, high) = unsafe weights(base)
+                let products = unsafe blockProducts(low, high, q, block)
                 sum += unsafe (FloatKernels.half(base, 0) * d[block]) * products
             }
             return sum.sum()

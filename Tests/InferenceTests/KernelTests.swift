@@ -8,7 +8,9 @@ import Testing
 
 @Suite("Tensor kernels against gguf.quants references")
 struct KernelTests {
-    static let names = ["f32", "f16", "q4_0", "q4_1", "q8_0", "q4_k", "q6_k", "f32_odd", "f16_odd", "q8_0_3d", "norm"]
+    static let names = [
+        "f32", "f16", "q4_0", "q4_1", "q8_0", "q4_k", "q6_k", "q5_0", "q5_1", "f32_odd", "f16_odd", "q8_0_3d", "norm",
+    ]
 
     private static let file: Result<GGUFFile, any Error> = Result {
         try GGUFFile(contentsOfFile: GeneratedFixtures.url("all_types.gguf").path)
@@ -108,9 +110,10 @@ struct KernelTests {
         }
     }
 
-    /// A prompt's batch goes through the four-vector kernels (Q4_0, Q4_1) in groups of four, the rest one by one:
-    /// every result equals the single vector's product exactly.
-    @Test(arguments: ["q4_0", "q4_1", "q8_0", "q4_k"]) func batchedProductsEqualSingleProducts(name: String) throws {
+    /// A prompt's batch goes through the four-vector kernels (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) in groups of four, the
+    /// rest one by one: every result equals the single vector's product exactly.
+    @Test(arguments: ["q4_0", "q4_1", "q8_0", "q4_k", "q5_0", "q5_1"])
+    func batchedProductsEqualSingleProducts(name: String) throws {
         let tensor = try tensor(name)
         let x = try activations(for: tensor)
         let vectors = (0..<9).map { shift in x.indices.map { x[($0 + 7 * shift) % x.count] * Float(shift + 1) } }
@@ -128,7 +131,7 @@ struct KernelTests {
     /// Several matrices with one input in one run of the pool (a layer's query, key and value) give what each
     /// gives alone.
     @Test func groupedProductsEqualSeparateProducts() throws {
-        let tensors = try ["q4_0", "q4_1", "q8_0", "q4_k"].map { try tensor($0) }
+        let tensors = try ["q4_0", "q4_1", "q8_0", "q4_k", "q5_0", "q5_1"].map { try tensor($0) }
         let x = try activations(for: tensors[0])
         let batch = QuantizedBatch([x, x.map { -2 * $0 }, x.reversed()])
         let pool = ThreadPool(threadCount: 3)

@@ -43,7 +43,7 @@ struct QuantizedVectorTests {
 
     /// Quantizing x moves each element by at most half its block's scale, so the product moves by at most
     /// Σ |w_i| * scale(i) / 2, plus float32 rounding.
-    @Test(arguments: ["q4_0", "q4_1", "q8_0", "q4_k"], [1, 2])
+    @Test(arguments: ["q4_0", "q4_1", "q8_0", "q4_k", "q5_0", "q5_1"], [1, 2])
     func integerProductsStayWithinTheQuantizationBound(name: String, threadCount: Int) throws {
         let tensor = try #require(try Self.file.get().tensor(named: name))
         #expect(tensor.acceptsQuantizedVectors)

@@ -9,7 +9,7 @@ computed by gguf.quants (row-major, rows of ne[0] elements). OUT_DIR/x512.f32 an
 x512.q8_0 the first quantized to Q8_0 blocks by gguf.
 OUT_DIR/aligned64.gguf uses general.alignment = 64.
 
-Types gguf can quantize (Q4_0, Q4_1, Q8_0) are quantized from random floats; for Q4_K and Q6_K, which gguf only
+Types gguf can quantize (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) are quantized from random floats; for Q4_K and Q6_K, which gguf only
 dequantizes, the blocks are random bytes with finite float16 scales.
 """
 
@@ -25,6 +25,8 @@ from gguf import GGUFValueType as V
 
 ROWS = 9
 COLS = 512
+# The tensor types of all_types.gguf, in file order (the Swift tests list the same).
+TYPES = (Q.F32, Q.F16, Q.Q4_0, Q.Q4_1, Q.Q8_0, Q.Q4_K, Q.Q6_K, Q.Q5_0, Q.Q5_1)
 
 
 def metadata(writer: gguf.GGUFWriter) -> None:
@@ -94,7 +96,7 @@ def write_all_types(out: Path, rng: np.random.Generator) -> None:
     writer = gguf.GGUFWriter(str(out / "all_types.gguf"), "test")
     metadata(writer)
     specs: list[tuple[str, Q, tuple[int, ...]]] = [
-        (qtype.name.lower(), qtype, (ROWS, COLS)) for qtype in (Q.F32, Q.F16, Q.Q4_0, Q.Q4_1, Q.Q8_0, Q.Q4_K, Q.Q6_K)
+        (qtype.name.lower(), qtype, (ROWS, COLS)) for qtype in TYPES
     ]
     specs += [
         ("f32_odd", Q.F32, (3, 37)),

@@ -1,0 +1,1 @@
+../InferenceKernels/FloatKernels+Q5.swift

@@ -1,0 +1,1 @@
+../InferenceKernels/IntegerKernels+Q5.swift
