@@ -6,7 +6,7 @@ typealias RowGroupLayout = InferenceKernels.RowGroupLayout
 
 /// A Q4_0 matrix's rows copied at load into groups of eight interleaved rows (`RowGroupLayout`), for the AVX2
 /// kernels that multiply eight rows at once: about 3× fewer instructions per weight than one row at a time. The
-/// copy costs memory equal to the matrix (the mapped file's pages stay, unread once the copy exists).
+/// copy costs memory equal to the matrix; the mapped original's pages are released once it exists.
 @safe final class Q4_0RowGroups: @unchecked Sendable {
     // Sound to share: the bytes are written once, in `init`, and only read afterwards.
     /// (group, block, 144 bytes).
@@ -37,6 +37,8 @@ typealias RowGroupLayout = InferenceKernels.RowGroupLayout
                 }
             }
         }
+        // The mapped original is not read for products any more (only a token embedding's rows, a page at a time).
+        tensor.file.bytes.releasePages(tensor.byteRange)
     }
 
     deinit { unsafe bytes.deallocate() }
