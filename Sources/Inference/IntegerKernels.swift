@@ -1,3 +1,5 @@
+import InferenceKernels
+
 /// Integer dot products of Q4_0, Q4_1, Q8_0 and Q4_K rows with Q8-quantized activations (`QuantizedVector`), and the
 /// threaded matrix-vector product on them.
 ///
@@ -39,8 +41,9 @@ extension Tensor {
                 unsafe batch.scales.withUnsafeBufferPointer { scales in
                     unsafe batch.sums.withUnsafeBufferPointer { sums in
                         unsafe flat.withUnsafeMutableBufferPointer { y in
-                            // Sound: the pool runs every task before `run` returns, while the buffers are pinned;
-                            // tasks write disjoint rows of every vector's output.
+                            // Sound: the pool runs every task before `run` returns, while the buffers are pinned
+                            // (`tensors` keeps the row groups alive); tasks write disjoint rows of every vector's
+                            // output.
                             var parts: [QuantizedBuffers.Part] = unsafe []
                             var firstRow = 0
                             for (index, tensor) in tensors.enumerated() {
@@ -49,7 +52,9 @@ extension Tensor {
                                         weights: weights[index], type: tensor.info.type,
                                         rowBytes: tensor.info.rowByteCount,
                                         rows: firstRow..<firstRow + rowCounts[index],
-                                        y: y.baseAddress! + firstRow * batch.count))
+                                        y: y.baseAddress! + firstRow * batch.count,
+                                        groups: tensor.rowGroups.map { unsafe UnsafeRawPointer($0.bytes.baseAddress!) })
+                                )
                                 firstRow += rowCounts[index]
                             }
                             let buffers = unsafe QuantizedBuffers(
@@ -114,6 +119,8 @@ extension Tensor {
         let rows: Range<Int>
         /// (vector, row): vector `v`'s results start at `v * rows.count`.
         let y: UnsafeMutablePointer<Float>
+        /// The rows interleaved in groups of eight (`Q4_0RowGroups`), when the tensor has them.
+        let groups: UnsafeRawPointer?
     }
 
     let parts: [Part]
@@ -135,6 +142,7 @@ extension Tensor {
 
     /// Rows `rows` of `part` times each of `vectorCount` vectors stored one after another.
     private func multiply(_ part: Part, rows: Range<Int>) {
+        if let groups = unsafe part.groups { return unsafe multiply(part, groups: groups, rows: rows) }
         let vectorCount = unsafe self.vectorCount
         let blockCount = unsafe scales.count / vectorCount
         let length = blockCount * 32
@@ -157,6 +165,32 @@ extension Tensor {
                 let q = unsafe quants.baseAddress! + vector * length
                 let (d, s) = unsafe (scales.baseAddress! + vector * blockCount, sums.baseAddress! + vector * blockCount)
                 unsafe part.y[vector * rowCount + row] = unsafe kernel(base, q, d, s, blockCount)
+            }
+        }
+    }
+
+    /// The row groups of `part` whose first row lies in `rows`, times every vector: a group is computed whole by
+    /// the task that holds its first row, so every row takes the grouped kernels however the tasks split the rows.
+    private func multiply(_ part: Part, groups: UnsafeRawPointer, rows: Range<Int>) {
+        let vectorCount = unsafe self.vectorCount
+        let rowCount = unsafe part.rows.count
+        let blockCount = unsafe scales.count / vectorCount
+        let (one, four) = unsafe KernelSelection.groupKernels
+        let size = RowGroupLayout.rows
+        for group in (rows.lowerBound + size - 1) / size..<(rows.upperBound + size - 1) / size {
+            let base = unsafe groups + group * blockCount * RowGroupLayout.blockBytes
+            var vector = 0
+            while vector < vectorCount {
+                let q = unsafe quants.baseAddress! + vector * blockCount * 32
+                let (d, s) = unsafe (scales.baseAddress! + vector * blockCount, sums.baseAddress! + vector * blockCount)
+                let y = unsafe part.y + vector * rowCount + group * size
+                if vector + 4 <= vectorCount {
+                    unsafe four(base, q, d, s, blockCount, y, rowCount)
+                    vector += 4
+                } else {
+                    unsafe one(base, q, d, s, blockCount, y)
+                    vector += 1
+                }
             }
         }
     }

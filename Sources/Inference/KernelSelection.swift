@@ -207,3 +207,17 @@ enum CPUFlags {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension KernelSelection {
+    /// Quantizes `blockCount` blocks of 32 floats at `x` to 8 bits (`ActivationKernels`) with the build in use.
+    static func quantize(
+        _ x: UnsafePointer<Float>, _ blockCount: Int, _ q: UnsafeMutablePointer<Int8>,
+        _ d: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>
+    ) {
+        if usesAVX2 {
+            unsafe InferenceKernelsAVX2.ActivationKernels.quantize(x, blockCount, q, d, s)
+        } else {
+            unsafe InferenceKernels.ActivationKernels.quantize(x, blockCount, q, d, s)
+        }
+    }
+}

@@ -14,39 +14,35 @@ public struct QuantizedVector: Sendable {
     /// Quantizes `vector`, whose count must be a multiple of 32: each block's largest magnitude maps to ±127.
     public init(_ vector: [Float]) {
         precondition(vector.count % 32 == 0, "a quantized vector holds whole blocks of 32")
-        var quants: [Int8] = []
-        var scales: [Float] = []
-        var sums: [Float] = []
-        quants.reserveCapacity(vector.count)
-        for start in stride(from: 0, to: vector.count, by: 32) {
-            let block = vector[start..<start + 32]
-            let largest = block.reduce(0) { max($0, abs($1)) }
-            let scale = largest / 127
-            let inverse = scale == 0 ? 0 : 1 / scale
-            var sum = 0
-            for value in block {
-                let quant = Self.roundedHalfAwayFromZero(value * inverse)
-                quants.append(quant)
-                sum += Int(quant)
-            }
-            // Stored as f16, as GGML's Q8_0/Q8_1 blocks store them (the quants used the unrounded scale).
-            scales.append(Float(Float16(scale)))
-            sums.append(Float(Float16(scale * Float(sum))))
-        }
-        self.quants = quants
-        self.scales = scales
-        self.sums = sums
+        (quants, scales, sums) = Self.quantize([vector[...]])
     }
 
-    /// `value` (within ±127.5) rounded half away from zero, as C's `roundf` (a library call per element when
-    /// written `rounded(.toNearestOrAwayFromZero)`): the truncation, plus a step when the dropped fraction, which
-    /// `value - truncation` gives exactly, reaches one half.
-    @inline(__always)
-    static func roundedHalfAwayFromZero(_ value: Float) -> Int8 {
-        let truncated = Int32(value)
-        let fraction = value - Float(truncated)
-        let step: Int32 = fraction >= 0.5 ? 1 : fraction <= -0.5 ? -1 : 0
-        return Int8(truncated + step)
+    /// `vectors` (each a multiple of 32 long, all alike) quantized one after another into three arrays: the
+    /// quants, and per block the scales and sums (stored as f16, as GGML's Q8_0/Q8_1 blocks store them; the
+    /// quants used the unrounded scale).
+    static func quantize(_ vectors: [ArraySlice<Float>]) -> (quants: [Int8], scales: [Float], sums: [Float]) {
+        let length = vectors.first?.count ?? 0
+        precondition(length % 32 == 0 && vectors.allSatisfy { $0.count == length }, "whole blocks, equal lengths")
+        let blockCount = length / 32
+        var scales = [Float](repeating: 0, count: blockCount * vectors.count)
+        var sums = scales
+        let quants = unsafe [Int8](unsafeUninitializedCapacity: length * vectors.count) { q, initialized in
+            unsafe scales.withUnsafeMutableBufferPointer { d in
+                unsafe sums.withUnsafeMutableBufferPointer { s in
+                    for (index, vector) in vectors.enumerated() {
+                        // Sound: each vector's blockCount blocks go to its own part of the three buffers, sized
+                        // for all of them.
+                        unsafe vector.withUnsafeBufferPointer { x in
+                            unsafe KernelSelection.quantize(
+                                x.baseAddress!, blockCount, q.baseAddress! + index * length,
+                                d.baseAddress! + index * blockCount, s.baseAddress! + index * blockCount)
+                        }
+                    }
+                }
+            }
+            initialized = length * vectors.count
+        }
+        return (quants, scales, sums)
     }
 }
 
@@ -73,13 +69,8 @@ public struct QuantizedBatch: Sendable {
     /// Quantizes `vectors`, which must all have the same count, a multiple of 32.
     public init(_ vectors: [[Float]]) {
         precondition(!vectors.isEmpty, "an empty batch")
-        let quantized = vectors.map(QuantizedVector.init)
-        let length = vectors[0].count
-        precondition(quantized.allSatisfy { $0.count == length }, "vectors of different lengths")
         count = vectors.count
-        self.length = length
-        quants = quantized.flatMap(\.quants)
-        scales = quantized.flatMap(\.scales)
-        sums = quantized.flatMap(\.sums)
+        length = vectors[0].count
+        (quants, scales, sums) = QuantizedVector.quantize(vectors.map { $0[...] })
     }
 }

@@ -4,6 +4,8 @@ public struct Tensor: Sendable {
     public let info: GGUFTensorInfo
     /// The file holding the data (kept alive by this view).
     public let file: GGUFFile
+    /// The rows interleaved in groups of eight for the AVX2 kernels (`groupingRows()`), when they are.
+    var rowGroups: Q4_0RowGroups? = nil
 
     /// The absolute byte range of row `row`.
     func byteRange(ofRow row: Int) -> Range<Int> {

@@ -73,7 +73,7 @@ struct GGUFFileTests {
             ("q8_0", .q8_0, [512, 9]), ("q4_k", .q4_K, [512, 9]), ("q6_k", .q6_K, [512, 9]), ("q5_0", .q5_0, [512, 9]),
             ("q5_1", .q5_1, [512, 9]),
             ("f32_odd", .f32, [37, 3]), ("f16_odd", .f16, [37, 3]), ("q8_0_3d", .q8_0, [64, 3, 2]),
-            ("norm", .f32, [512]),
+            ("norm", .f32, [512]), ("q4_0_rows24", .q4_0, [512, 24]),
         ]
         #expect(file.tensors.map(\.name) == expected.map(\.0))
         for (name, type, dimensions) in expected {

@@ -128,6 +128,42 @@ struct KernelTests {
         }
     }
 
+    /// Q4_0 rows interleaved in groups of eight (the AVX2 build's layout for Q4_0 models): every build's group
+    /// kernel gives the rows' own products up to float rounding, and a batch (four vectors at a time, then one)
+    /// equals its vectors one by one exactly, whatever the thread count.
+    @Test(arguments: [1, 3]) func groupedQ4_0RowsMatchTheRowKernel(threadCount: Int) throws {
+        let tensor = try tensor("q4_0_rows24")
+        let grouped = tensor.groupingRows(always: true)
+        let groups = try #require(grouped.rowGroups)
+        let x = try activations(for: tensor)
+        let vectors = (0..<6).map { shift in x.indices.map { x[($0 + 5 * shift) % x.count] * Float(shift + 1) } }
+        let pool = ThreadPool(threadCount: threadCount)
+        var batched: [Float] = []
+        grouped.multiply(QuantizedBatch(vectors), into: &batched, pool: pool)
+        for (index, vector) in vectors.enumerated() {
+            let quantized = QuantizedVector(vector)
+            var single: [Float] = []
+            grouped.multiply(quantized, into: &single, pool: pool)
+            #expect(Array(batched[index * 24..<(index + 1) * 24]) == single, "vector \(index)")
+            var byRow: [Float] = []
+            tensor.multiply(quantized, into: &byRow, pool: pool)
+            var portable = (0..<3).flatMap {
+                groups.products(group: $0, quantized, kernels: InferenceKernels.IntegerKernels.self)
+            }
+            if KernelSelection.cpuSupportsAVX2 {
+                portable += (0..<3).flatMap {
+                    groups.products(group: $0, quantized, kernels: InferenceKernelsAVX2.IntegerKernels.self)
+                }
+            }
+            for (row, found) in (single + portable).enumerated() {
+                let expected = byRow[row % 24]
+                #expect(
+                    abs(found - expected) <= 1e-4 * max(1, abs(expected)),
+                    "vector \(index) row \(row): \(found) vs \(expected)")
+            }
+        }
+    }
+
     /// Several matrices with one input in one run of the pool (a layer's query, key and value) give what each
     /// gives alone.
     @Test func groupedProductsEqualSeparateProducts() throws {

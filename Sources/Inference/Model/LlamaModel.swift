@@ -65,7 +65,7 @@ private struct TensorBinder {
         guard tensor.info.dimensions == [columns, rows] else {
             throw .shapeMismatch(tensor: name, expected: [columns, rows], found: tensor.info.dimensions)
         }
-        return tensor
+        return tensor.groupingRows()
     }
 
     /// A 1-D tensor (norm weights, biases) as floats.

@@ -109,6 +109,11 @@ def write_all_types(out: Path, rng: np.random.Generator) -> None:
         raw_dtype = None if qtype in (Q.F32, Q.F16) else qtype
         writer.add_tensor(name, data, raw_dtype=raw_dtype)
         reference.astype("<f4").tofile(out / f"{name}.f32")
+    # Rows in groups of eight (the AVX2 build interleaves Q4_0 rows so), from a generator of its own so the
+    # tensors and vectors above stay as they were.
+    data, reference = tensor(np.random.default_rng(8), Q.Q4_0, (24, COLS))
+    writer.add_tensor("q4_0_rows24", data, raw_dtype=Q.Q4_0)
+    reference.astype("<f4").tofile(out / "q4_0_rows24.f32")
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

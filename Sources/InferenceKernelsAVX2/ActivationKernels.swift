@@ -1,0 +1,1 @@
+../InferenceKernels/ActivationKernels.swift
