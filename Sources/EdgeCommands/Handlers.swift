@@ -1,5 +1,5 @@
 import Gateway
-import Logging
+import Log
 
 extension CommandHandlers {
     /// The real commands: `serve` runs the router, `keys *` manage API keys in the state directory.
@@ -21,12 +21,7 @@ extension CommandHandlers {
     }
 
     private static func serve(_ config: EdgeConfig, notifier: SystemdNotifier?, output: CommandOutput) async -> Int32 {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: config.logLevel.rawValue) ?? .info
-            return handler
-        }
-        let logger = Logger(label: "cortensor-edge")
+        let logger = Logger(label: "cortensor-edge", logLevel: config.logLevel)
         if config.auth.devMode {
             logger.warning("dev mode: the public 'default-dev-token' is accepted; never use --dev on a shared network")
         }

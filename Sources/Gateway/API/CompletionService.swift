@@ -1,6 +1,6 @@
 public import Cache
 import JSON
-public import Logging
+public import Log
 
 /// Runs completions end to end: session, task record, miner pool, and the answer in the caller's API shape.
 public final class CompletionService: Sendable {

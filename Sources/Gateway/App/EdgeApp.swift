@@ -1,6 +1,6 @@
 import Glibc
 import HTTPClient
-public import Logging
+public import Log
 import Synchronization
 
 /// The running router: storage, miner pool, HTTP listeners, and a graceful shutdown on SIGTERM/SIGINT.

@@ -1,4 +1,4 @@
-public import Logging
+public import Log
 
 /// The router's request handler: authentication, rate limits, routing, metrics and the access log in front of
 /// the Cortensor, OpenAI and admin routes.

@@ -1,7 +1,7 @@
 import Cache
 import JSON
 import LightClient
-import Logging
+import Log
 
 extension ChainSessions {
     /// A submitted task's committed answer.

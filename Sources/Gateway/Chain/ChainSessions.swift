@@ -2,7 +2,7 @@ public import Cache
 public import HTTPClient
 public import JSON
 import LightClient
-public import Logging
+public import Log
 
 /// The sessions of the configuration that live on chain (`chain = "service"`, `chain_session_id = N`): their reads
 /// come from `SessionV2`/`SessionQueueV2`, their completions are tasks submitted to `SessionV2` with the request's

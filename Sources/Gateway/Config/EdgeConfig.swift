@@ -1,3 +1,5 @@
+public import Log
+
 /// The effective configuration of the edge router: embedded defaults, then the TOML file, then
 /// `CORTENSOR_EDGE_*` environment variables (and command-line flags, applied by the CLI).
 public struct EdgeConfig: Sendable, Hashable {
@@ -146,21 +148,6 @@ public struct EdgeConfig: Sendable, Hashable {
         public init() {}
     }
 
-    /// Log levels, from most to least verbose (the names swift-log uses).
-    public enum LogLevel: String, Sendable, Hashable, CaseIterable {
-        /// Everything, including per-byte tracing.
-        case trace
-        /// Diagnostics for developers.
-        case debug
-        /// Normal operation.
-        case info
-        /// Noteworthy events.
-        case notice
-        /// Something unexpected that was handled.
-        case warning
-        /// An operation failed.
-        case error
-        /// The process cannot continue.
-        case critical
-    }
+    /// Log levels, from most to least verbose; `[log] level` takes their names.
+    public typealias LogLevel = Logger.Level
 }

@@ -1,4 +1,4 @@
-public import Logging
+public import Log
 
 /// The set of configured miners with their health and breakers; sends requests to the best one.
 ///

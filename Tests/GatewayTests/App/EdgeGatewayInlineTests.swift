@@ -1,5 +1,5 @@
 import Cache
-import Logging
+import Log
 import SQLite
 import Testing
 

@@ -1,5 +1,5 @@
 import Gateway
-import Logging
+import Log
 import Testing
 
 /// Wire-format edge cases through the whole pool, over an in-memory transport.

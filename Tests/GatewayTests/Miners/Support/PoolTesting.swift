@@ -1,5 +1,5 @@
 import Gateway
-import Logging
+import Log
 import Testing
 
 /// Shared set-up for the pool's integration tests against real fake-miner processes.
