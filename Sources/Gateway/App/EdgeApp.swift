@@ -55,9 +55,10 @@ public final class EdgeApp: Sendable {
             store: store, tasks: tasks, pool: pool, client: client, metrics: metrics, localModel: local, chain: chain)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
-            let server = HTTPServer(configuration: configuration, inlineHandler: { gateway.handleInline($0) }) {
-                request in await gateway.handle(request)
-            }
+            let server = HTTPServer(
+                configuration: configuration, inlineHandler: { gateway.handleInline($0) },
+                executor: { gateway.preferredExecutor(for: $0) }
+            ) { request in await gateway.handle(request) }
             try server.start()
             started.append(server)
             logger.info("listening", metadata: ["address": "\(configuration.host):\(server.port)"])
@@ -142,7 +143,8 @@ public final class EdgeApp: Sendable {
             + (separateAdmin ? [] : [admin.metricsRoute(requiresKey: true)])
         func gateway(_ routes: [(method: String, route: EdgeGateway.Route)]) -> EdgeGateway {
             EdgeGateway(
-                routes: routes, authenticator: authenticator, limiter: limiter, metrics: metrics, logger: logger)
+                routes: routes, authenticator: authenticator, limiter: limiter, metrics: metrics, logger: logger,
+                upstreamExecutor: { client.eventLoopExecutor })
         }
         var gateways = [(config.server.httpServerConfiguration, gateway(publicRoutes))]
         if separateAdmin {
