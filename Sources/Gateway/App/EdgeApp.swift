@@ -46,7 +46,8 @@ public final class EdgeApp: Sendable {
             miners: config.miners + (local.map { [$0.minerConfig] } ?? []),
             transport: MinerTransportRouter(remote: HTTPClientMinerTransport(client: client), local: local),
             settings: config.minerPool, logger: logger, observer: metrics.minerPoolObserver)
-        let tasks = TaskWriter(store: store.tasks, blocks: store.blocks)
+        let tasks = TaskWriter(
+            store: store.tasks, blocks: store.blocks, deferCommit: { client.atEndOfTurn($0) })
         // Only with a chain session configured: unlocks the node key (a wrong password stops the start here).
         let chain = try ChainSessions.make(
             config: config, passwordVariable: Self.environment(EdgeConfig.keyPasswordEnvironmentName), http: client,
