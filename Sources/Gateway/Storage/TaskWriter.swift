@@ -67,18 +67,19 @@ public final class TaskWriter: Sendable {
         }
     }
 
-    /// A task that is done as it is created (an answer from the completion cache): one transaction for the task,
-    /// its result and both blocks.
+    /// A task that is done as it is created (an answer from the completion cache, or a buffered answer written
+    /// once it ended): one transaction for the task, its result and both blocks. `createdAt` defaults to `now`.
     public func createCompletedTask(
         sessionID: Int, miner: String, promptHash: String, clientReference: String?, now: Int64,
-        resultData: String, request: Block?, result: Block?
+        resultData: String, request: Block?, result: Block?, createdAt: Int64? = nil
     ) async throws -> TaskRecord {
         try TaskStore.verifyPromptHash(promptHash)
         let (request, result) = (kept(request), kept(result))
         return try await run(storing: [request, result]) { connection in
             let record = try TaskStore.applyCreate(
                 sessionID: sessionID, assignedMiners: [miner], promptHash: promptHash,
-                clientReference: clientReference, now: now, requestCID: request?.cid.description, connection)
+                clientReference: clientReference, now: createdAt ?? now, requestCID: request?.cid.description,
+                connection)
             try TaskStore.applyCompletion(
                 sessionID: sessionID, taskID: record.taskID, resultData: [resultData], resultMiners: [miner],
                 now: now, resultCID: result?.cid.description, connection)
