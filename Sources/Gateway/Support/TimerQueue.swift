@@ -1,4 +1,5 @@
 import Glibc
+import HTTPClient
 import Synchronization
 
 /// One-shot timers on one thread of their own, for deadlines that are almost always cancelled before they fire.
@@ -103,18 +104,10 @@ final class TimerQueue: Sendable {
     var count: Int { state.withLock { $0.entries.count } }
 
     private func startThread() {
-        let box = unsafe Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let result = unsafe pthread_create(
-            &thread, nil,
-            { argument in
-                // Sound: `argument` is the queue retained by `startThread`, handed to this thread once.
-                let queue = unsafe Unmanaged<TimerQueue>.fromOpaque(argument!).takeRetainedValue()
-                queue.run()
-                return nil
-            }, box)
-        guard result == 0 else { preconditionFailure("the timer thread could not start (\(result))") }
-        pthread_detach(thread)
+        guard let thread = EventThread.spawn({ self.run() }) else {
+            preconditionFailure("the timer thread could not start")
+        }
+        thread.detach()
     }
 
     /// The thread: fire what is due, then sleep until the earliest live timer or a wake-up.
