@@ -43,24 +43,7 @@ count() {  # requests -> callgrind output prefix
     local requests=$1 dir="$TMP/run-$1" port
     port=$(free_port)
     mkdir -p "$dir/state"
-    cat >"$dir/router.toml" <<TOML
-[server]
-host = "127.0.0.1"
-port = $port
-[state]
-directory = "$dir/state"
-[auth]
-dev_mode = true
-rate_limit_per_minute = 0
-[log]
-level = "warning"
-[pool]
-probe_interval_seconds = 3600
-[[miners]]
-id = "nginx"
-url = "http://127.0.0.1:$UP_PORT"
-models = ["bench-model"]
-TOML
+    write_router_toml "$dir/router.toml" "$port" "$dir/state" "$UP_PORT"
     env "${unset_edge[@]}" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
         "$BIN" serve --config "$dir/router.toml" --port "$port" --dev >"$dir/router.log" 2>&1 &
     local pid=$!
