@@ -19,3 +19,34 @@ start_nginx() {
     "${NGINX:-nginx}" -p "$dir" -c "$dir/nginx.conf" >/dev/null 2>&1 &
     NGINX_STARTED=$!
 }
+
+# write_router_toml FILE PORT STATE_DIR UPSTREAM_PORT: a router config with one miner `nginx` at UPSTREAM_PORT serving
+# `bench-model`, dev mode without rate limits, warnings-only logs and a health probe a minute.
+write_router_toml() {
+    local file=$1 port=$2 state=$3 upstream=$4
+    cat >"$file" <<TOML
+[server]
+host = "127.0.0.1"
+port = $port
+connection_limit = 4096
+
+[state]
+directory = "$state"
+
+[auth]
+dev_mode = true
+rate_limit_per_minute = 0
+rate_limit_burst = 1000000
+
+[log]
+level = "warning"
+
+[pool]
+probe_interval_seconds = 60
+
+[[miners]]
+id = "nginx"
+url = "http://127.0.0.1:$upstream"
+models = ["bench-model"]
+TOML
+}

@@ -73,31 +73,7 @@ PROXY_PID=$NGINX_STARTED
 
 ROUTER_PORT=$(free_port)
 mkdir -p "${STATE_DIR:-$TMP/state}"
-cat >"$TMP/router.toml" <<TOML
-[server]
-host = "127.0.0.1"
-port = $ROUTER_PORT
-connection_limit = 4096
-
-[state]
-directory = "${STATE_DIR:-$TMP/state}"
-
-[auth]
-dev_mode = true
-rate_limit_per_minute = 0
-rate_limit_burst = 1000000
-
-[log]
-level = "warning"
-
-[pool]
-probe_interval_seconds = 60
-
-[[miners]]
-id = "nginx"
-url = "http://127.0.0.1:$UP_PORT"
-models = ["bench-model"]
-TOML
+write_router_toml "$TMP/router.toml" "$ROUTER_PORT" "${STATE_DIR:-$TMP/state}" "$UP_PORT"
 # The router refuses unknown CORTENSOR_EDGE_* variables (e.g. EDGE_TEST_BINARY): start it without them.
 unset_edge=()
 for name in $(compgen -e); do [[ "$name" == CORTENSOR_EDGE_* ]] && unset_edge+=(-u "$name"); done

@@ -4,5 +4,6 @@
 
 /* glibc's mallopt parameters Swift does not import as values (they are macros). */
 static inline int cmalloc_set_arena_max(int count) { return mallopt(M_ARENA_MAX, count); }
+static inline int cmalloc_set_trim_threshold(int bytes) { return mallopt(M_TRIM_THRESHOLD, bytes); }
 
 #endif

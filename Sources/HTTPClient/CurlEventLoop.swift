@@ -4,10 +4,14 @@ import Synchronization
 
 /// Runs libcurl's multi interface on one event thread. Other threads only queue commands and wake the thread;
 /// every easy handle is created, driven and cleaned up on that thread. The only file that imports CCurl.
+///
+/// The thread is also a task executor: jobs of tasks that prefer it run between libcurl's turns, so a task
+/// that starts a transfer and awaits its bytes is resumed on the thread that received them, with no wake-up of
+/// another thread in between.
 @safe final class CurlEventLoop: @unchecked Sendable {
     // Safe: the multi handle never leaves this type and lives until deinit.
-    // Sound: `active` is touched only on the event thread; `inbox` and `thread` are mutex-guarded;
-    // `multi` is shared only through curl_multi_wakeup, which libcurl documents as callable from any thread.
+    // Sound: `active`, `idleHandles` and `endOfTurn` are touched only on the event thread; `inbox` and `thread` are
+    // mutex-guarded; `multi` is shared only through curl_multi_wakeup, which libcurl documents as callable from any thread.
 
     /// Work for the event thread.
     enum Command {
@@ -21,14 +25,24 @@ import Synchronization
 
     private struct Inbox {
         var commands: [Command] = []
+        /// Jobs of tasks that prefer this loop as their executor, in arrival order.
+        var jobs: [UnownedJob] = []
         var isClosed = false
+        /// The thread is in (or about to enter) `curl_multi_poll`: new work must wake it.
+        var isPolling = false
+
+        var hasWork: Bool { !commands.isEmpty || !jobs.isEmpty }
     }
 
     private let multi: UnsafeMutableRawPointer
     private let configuration: HTTPClient.Configuration
     private let inbox = Mutex(Inbox())
     private let thread = Mutex<EventThread?>(nil)
+    /// The event thread's id once it runs (0 before): work queued from that thread needs no wake-up.
+    private let threadID = Atomic<UInt>(0)
     private var active: [ObjectIdentifier: ActiveTransfer] = [:]
+    /// What jobs of this turn asked to run once every job of the turn has run (event thread only).
+    private var endOfTurn: [@Sendable () -> Void] = []
     /// Easy handles of finished transfers, reset and kept for the next ones (event thread only): creating and
     /// freeing a handle per request cost its allocations (libcurl's receive and upload buffers), and the freed
     /// buffers made malloc trim and re-fault heap pages on every request under load.
@@ -66,17 +80,27 @@ import Synchronization
         _ = unsafe ccurl_multi_cleanup(multi)
     }
 
-    /// Queues a command and wakes the thread; `false` once the loop shut down.
+    /// Queues a command and wakes the thread if it sleeps; `false` once the loop shut down.
     @discardableResult
     func submit(_ command: Command) -> Bool {
-        let accepted = inbox.withLock { inbox in
-            guard !inbox.isClosed else { return false }
+        let (accepted, wake) = inbox.withLock { inbox in
+            guard !inbox.isClosed else { return (false, false) }
             inbox.commands.append(command)
-            return true
+            return (true, Self.takeWakeUp(&inbox))
         }
-        if accepted { _ = unsafe ccurl_multi_wakeup(multi) }
+        if wake { _ = unsafe ccurl_multi_wakeup(multi) }
         return accepted
     }
+
+    /// Whether the thread must be woken for work just queued; at most one wake-up per poll.
+    private static func takeWakeUp(_ inbox: inout Inbox) -> Bool {
+        guard inbox.isPolling else { return false }
+        inbox.isPolling = false
+        return true
+    }
+
+    /// Whether the caller runs on the event thread.
+    var isEventThread: Bool { UInt(pthread_self()) == threadID.load(ordering: .relaxed) }
 
     /// Fails every transfer with `.shutdown`, then waits for the thread to end. Idempotent.
     func shutdown() {
@@ -91,9 +115,15 @@ import Synchronization
 
     // MARK: Event thread
 
+    /// Each turn: run the queued jobs, apply the commands they and others queued, let libcurl move the transfers
+    /// (its callbacks resume waiting tasks, whose jobs queue up here for the next turn), then sleep in
+    /// `curl_multi_poll` unless work is already waiting.
     private func run() {
+        threadID.store(UInt(pthread_self()), ordering: .relaxed)
         var runningHandles: Int32 = 0
         while true {
+            runJobs()
+            runEndOfTurn()
             let (commands, isClosed) = inbox.withLock { inbox in
                 defer { inbox.commands = [] }
                 return (inbox.commands, inbox.isClosed)
@@ -102,13 +132,57 @@ import Synchronization
             if isClosed {
                 for transfer in Array(active.values) { remove(transfer, outcome: .failure(.shutdown)) }
                 while let easy = unsafe idleHandles.popLast() { unsafe ccurl_easy_cleanup(easy) }
+                runEndOfTurn()
+                handOffJobs()
                 return
             }
             _ = unsafe ccurl_multi_perform(multi, &runningHandles)
             collectFinished()
             let wait = expireIdle(now: .now)
+            let sleeps = inbox.withLock { inbox in
+                inbox.isPolling = !inbox.hasWork
+                return inbox.isPolling
+            }
+            guard sleeps else { continue }
             _ = unsafe ccurl_multi_poll(multi, nil, 0, Int32(wait), nil)
+            inbox.withLock { $0.isPolling = false }
         }
+    }
+
+    /// Runs the jobs queued so far (jobs they queue wait for the next turn, so transfers keep moving).
+    private func runJobs() {
+        let jobs = inbox.withLock { inbox in
+            defer { inbox.jobs = [] }
+            return inbox.jobs
+        }
+        // Sound: each job was queued once by `enqueue` and runs exactly once, here, while this loop is alive.
+        let executor = unsafe asUnownedTaskExecutor()
+        for job in jobs { unsafe job.runSynchronously(on: executor) }
+    }
+
+    /// Runs what this turn's jobs deferred to its end (work they queued there waits for the next turn).
+    private func runEndOfTurn() {
+        guard !endOfTurn.isEmpty else { return }
+        let deferred = endOfTurn
+        endOfTurn = []
+        for body in deferred { body() }
+    }
+
+    /// Called on the event thread: runs `body` there once the jobs of the current turn have run, and returns true;
+    /// elsewhere it returns false and does nothing.
+    func atEndOfTurn(_ body: @escaping @Sendable () -> Void) -> Bool {
+        guard isEventThread else { return false }
+        endOfTurn.append(body)
+        return true
+    }
+
+    /// After the loop closed: queued jobs go to the global executor, as every later one does (see `enqueue`).
+    private func handOffJobs() {
+        let jobs = inbox.withLock { inbox in
+            defer { inbox.jobs = [] }
+            return inbox.jobs
+        }
+        for job in jobs { globalConcurrentExecutor.enqueue(job) }
     }
 
     private func apply(_ command: Command, isClosed: Bool) {
@@ -198,6 +272,21 @@ import Synchronization
         } else {
             unsafe ccurl_easy_cleanup(easy)
         }
+    }
+}
+
+extension CurlEventLoop: TaskExecutor {
+    /// Queues a job of a task that prefers this loop; it runs on the event thread between libcurl's turns. Once the
+    /// loop has shut down, jobs run on the global executor instead, so no task is stranded.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let (accepted, wake) = inbox.withLock { inbox in
+            guard !inbox.isClosed else { return (false, false) }
+            inbox.jobs.append(job)
+            return (true, Self.takeWakeUp(&inbox))
+        }
+        guard accepted else { return globalConcurrentExecutor.enqueue(job) }
+        if wake && !isEventThread { _ = unsafe ccurl_multi_wakeup(multi) }
     }
 }
 

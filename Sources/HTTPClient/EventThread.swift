@@ -1,7 +1,7 @@
 import Glibc
 
 /// A joinable POSIX thread running one closure (Foundation's `Thread` is not available here).
-struct EventThread: Sendable {
+public struct EventThread: Sendable {
     private final class Entry: Sendable {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -10,7 +10,7 @@ struct EventThread: Sendable {
     private let id: pthread_t
 
     /// Starts a thread running `body`; returns `nil` if the system refuses to create one.
-    static func spawn(_ body: @escaping @Sendable () -> Void) -> EventThread? {
+    public static func spawn(_ body: @escaping @Sendable () -> Void) -> EventThread? {
         // The thread owns the entry: retained here, released by the thread once it starts.
         let entry = unsafe Unmanaged.passRetained(Entry(body)).toOpaque()
         var id = pthread_t()
@@ -30,15 +30,15 @@ struct EventThread: Sendable {
     }
 
     /// Whether the caller runs on this thread (it must not join itself).
-    var isCurrent: Bool { pthread_equal(pthread_self(), id) != 0 }
+    public var isCurrent: Bool { pthread_equal(pthread_self(), id) != 0 }
 
     /// Waits for the thread to finish.
-    func join() {
+    public func join() {
         _ = pthread_join(id, nil)
     }
 
     /// Lets the thread finish on its own (used when the thread itself asks to stop).
-    func detach() {
+    public func detach() {
         _ = pthread_detach(id)
     }
 }

@@ -86,6 +86,27 @@ public final class HTTPClient: Sendable {
         return HTTPStreamingResponse(head: head, body: body)
     }
 
+    /// The event thread as a task executor, once the first request started it (nil before and after shutdown).
+    ///
+    /// A task that prefers it (`Task(executorPreference:)`) runs its nonisolated code and default actors on the
+    /// event thread between libcurl's turns: its requests start, and their callbacks resume it, with no hop to
+    /// another thread. Its jobs must be short (no blocking call, no long computation): every transfer of this
+    /// client waits while one runs.
+    public var eventLoopExecutor: (any TaskExecutor)? {
+        loop.withLock { state in
+            if case .running(let loop) = state { return loop }
+            return nil
+        }
+    }
+
+    /// Called from a job on the event thread (see `eventLoopExecutor`): runs `body` on that thread once every job
+    /// queued so far has run, before libcurl's next turn, and returns true. Elsewhere returns false and does
+    /// nothing. Work that many requests share, e.g. one database commit for all of them, batches up there.
+    public func atEndOfTurn(_ body: @escaping @Sendable () -> Void) -> Bool {
+        guard case .running(let loop) = loop.withLock({ $0 }) else { return false }
+        return loop.atEndOfTurn(body)
+    }
+
     /// Aborts every transfer (their awaiters throw `.shutdown`) and joins the event thread. Idempotent.
     public func shutdown() {
         let running = loop.withLock { state -> CurlEventLoop? in

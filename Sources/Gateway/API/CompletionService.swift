@@ -111,6 +111,11 @@ public final class CompletionService: Sendable {
         session: (SessionConfig, UpstreamRequest, ContinuousClock.Instant)?,
         cached: [UpstreamEvent]?, cacheStore: (@Sendable ([UpstreamEvent]) -> Void)?
     ) async throws(APIError) -> Response {
+        if cached == nil, !request.stream, (session?.0.redundancy ?? 1) <= 1 {
+            return try await answerWrittenOnce(
+                request, api: api, requestID: requestID, sessionID: sessionID, model: model,
+                requestBlock: requestBlock, reply: reply, cacheStore: cacheStore)
+        }
         let task: TaskRecord
         let recorder: TaskRecorder?
         if let cached {
@@ -128,12 +133,9 @@ public final class CompletionService: Sendable {
                 session.redundancy - 1, of: upstream, session: session, primary: reply.minerID, deadline: deadline,
                 recorder: recorder)
         }
-        let renderer = CompletionRenderer(
-            kind: request.input.isChat && api != .cortensor ? .chatCompletion : .textCompletion,
-            id: (api == .openAIChat ? "chatcmpl-" : "cmpl-") + requestID, created: Int(WallClock.unixSeconds()),
-            model: model ?? reply.minerID,
-            extraFields: api == .cortensor
-                ? ["task_id": .int(Int64(task.taskID)), "session_id": .int(Int64(sessionID))] : [:])
+        let renderer = Self.renderer(
+            for: request, api: api, requestID: requestID, model: model ?? reply.minerID, sessionID: sessionID,
+            taskID: task.taskID)
         let finisher = TaskFinisher(recorder: recorder, minerID: reply.minerID, cacheStore: cacheStore)
         var response: Response
         if request.stream {
@@ -142,10 +144,78 @@ public final class CompletionService: Sendable {
         } else {
             response = try await bufferedResponse(reply, renderer: renderer, finisher: finisher, flavor: api.flavor)
         }
-        response.headers.add(name: "X-Cortensor-Miner", value: reply.minerID)
-        response.headers.add(name: "X-Cache", value: cached != nil ? "HIT" : "MISS")
-        if api == .cortensor { response.headers.add(name: "X-Cortensor-Task", value: "\(sessionID)/\(task.taskID)") }
+        Self.addHeaders(
+            to: &response, api: api, minerID: reply.minerID, cached: cached != nil, sessionID: sessionID,
+            taskID: task.taskID)
         return response
+    }
+
+    /// A buffered answer from a miner with no replicas to wait for: the task is written once, done, when the reply
+    /// has ended (one transaction instead of two; it is not listed while the miner works). A reply that fails
+    /// mid-way is recorded failed, as on the other paths.
+    private func answerWrittenOnce(
+        _ request: CompletionRequest, api: API, requestID: String, sessionID: Int, model: String?,
+        requestBlock: TaskWriter.Block, reply: UpstreamReply, cacheStore: (@Sendable ([UpstreamEvent]) -> Void)?
+    ) async throws(APIError) -> Response {
+        let createdAt = WallClock.unixSeconds()
+        var outcome = CompletionOutcome(recordingChunks: cacheStore != nil)
+        do {
+            for try await event in reply.events { outcome.apply(event) }
+        } catch {
+            let reason = (error as? UpstreamError)?.shortDescription ?? "upstream stream failed"
+            if let task = try? await recordTask(
+                request, sessionID: sessionID, miners: [reply.minerID], requestBlock: requestBlock)
+            {
+                try? await tasks.fail(
+                    sessionID: sessionID, taskID: task.taskID, reason: "\(reply.minerID): \(reason)",
+                    now: WallClock.unixSeconds())
+            }
+            throw (error as? UpstreamError)?.apiError
+                ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-response")
+        }
+        let task: TaskRecord
+        do {
+            task = try await tasks.createCompletedTask(
+                sessionID: sessionID, miner: reply.minerID,
+                promptHash: TaskStore.promptHash(of: request.promptText.utf8),
+                clientReference: request.clientReference, now: WallClock.unixSeconds(), resultData: outcome.text,
+                request: requestBlock,
+                result: TaskWriter.rawBlock(
+                    TaskRecorder.resultBlock(miners: [reply.minerID], texts: [outcome.text])),
+                createdAt: createdAt)
+        } catch {
+            logger.error("task store failed", metadata: ["error": "\(error)"])
+            throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")
+        }
+        cacheStore?(outcome.replayEvents)
+        let renderer = Self.renderer(
+            for: request, api: api, requestID: requestID, model: model ?? reply.minerID, sessionID: sessionID,
+            taskID: task.taskID)
+        var response = Response.json(200, renderer.fullBody(outcome))
+        Self.addHeaders(
+            to: &response, api: api, minerID: reply.minerID, cached: false, sessionID: sessionID, taskID: task.taskID)
+        return response
+    }
+
+    /// The renderer of an answer in the caller's API shape (a Cortensor answer names its task).
+    private static func renderer(
+        for request: CompletionRequest, api: API, requestID: String, model: String, sessionID: Int, taskID: Int
+    ) -> CompletionRenderer {
+        CompletionRenderer(
+            kind: request.input.isChat && api != .cortensor ? .chatCompletion : .textCompletion,
+            id: (api == .openAIChat ? "chatcmpl-" : "cmpl-") + requestID, created: Int(WallClock.unixSeconds()),
+            model: model,
+            extraFields: api == .cortensor
+                ? ["task_id": .int(Int64(taskID)), "session_id": .int(Int64(sessionID))] : [:])
+    }
+
+    /// The headers every completion answer carries.
+    private static func addHeaders(
+        to response: inout Response, api: API, minerID: String, cached: Bool, sessionID: Int, taskID: Int
+    ) {
+        response.headers.add(name: "X-Cortensor-Miner", value: minerID)
+        response.headers.add(name: "X-Cache", value: cached ? "HIT" : "MISS")
+        if api == .cortensor { response.headers.add(name: "X-Cortensor-Task", value: "\(sessionID)/\(taskID)") }
     }
 
     private func bufferedResponse(

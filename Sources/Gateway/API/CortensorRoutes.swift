@@ -43,21 +43,23 @@ struct CortensorRoutes: Sendable {
             ),
             (
                 "POST",
-                route("/api/v1/completions") { request, _ throws(APIError) in
+                route("/api/v1/completions", waitsOnMiners: true) { request, _ throws(APIError) in
                     try await complete(request, pathSession: nil)
                 }
             ),
             (
                 "POST",
-                route("/api/v1/completions/{sid}") { request, parameters throws(APIError) in
+                route("/api/v1/completions/{sid}", waitsOnMiners: true) { request, parameters throws(APIError) in
                     try await complete(request, pathSession: try sessionID(parameters))
                 }
             ),
         ]
     }
 
-    private func route(_ pattern: String, _ handler: @escaping EdgeGateway.Handler) -> EdgeGateway.Route {
-        EdgeGateway.Route(pattern: pattern, flavor: .cortensor, handler: handler)
+    private func route(
+        _ pattern: String, waitsOnMiners: Bool = false, _ handler: @escaping EdgeGateway.Handler
+    ) -> EdgeGateway.Route {
+        EdgeGateway.Route(pattern: pattern, flavor: .cortensor, waitsOnMiners: waitsOnMiners, handler: handler)
     }
 
     private func complete(_ request: Request, pathSession: Int?) async throws(APIError) -> Response {

@@ -14,7 +14,7 @@ struct OpenAIRoutes: Sendable {
         [
             (
                 "POST",
-                route("/v1/chat/completions") { request, _ throws(APIError) in
+                route("/v1/chat/completions", waitsOnMiners: true) { request, _ throws(APIError) in
                     let completion = try CompletionRequest.openAIChat(body: request.body)
                     return await service.respond(
                         to: completion, api: .openAIChat, requestID: request.id, bypassCache: request.asksNoCache)
@@ -22,7 +22,7 @@ struct OpenAIRoutes: Sendable {
             ),
             (
                 "POST",
-                route("/v1/completions") { request, _ throws(APIError) in
+                route("/v1/completions", waitsOnMiners: true) { request, _ throws(APIError) in
                     let completion = try CompletionRequest.openAICompletion(body: request.body)
                     return await service.respond(
                         to: completion, api: .openAICompletion, requestID: request.id,
@@ -34,8 +34,10 @@ struct OpenAIRoutes: Sendable {
         ]
     }
 
-    private func route(_ pattern: String, _ handler: @escaping EdgeGateway.Handler) -> EdgeGateway.Route {
-        EdgeGateway.Route(pattern: pattern, flavor: .openAI, handler: handler)
+    private func route(
+        _ pattern: String, waitsOnMiners: Bool = false, _ handler: @escaping EdgeGateway.Handler
+    ) -> EdgeGateway.Route {
+        EdgeGateway.Route(pattern: pattern, flavor: .openAI, waitsOnMiners: waitsOnMiners, handler: handler)
     }
 
     private func models() async -> Response {

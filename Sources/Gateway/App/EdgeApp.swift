@@ -46,7 +46,8 @@ public final class EdgeApp: Sendable {
             miners: config.miners + (local.map { [$0.minerConfig] } ?? []),
             transport: MinerTransportRouter(remote: HTTPClientMinerTransport(client: client), local: local),
             settings: config.minerPool, logger: logger, observer: metrics.minerPoolObserver)
-        let tasks = TaskWriter(store: store.tasks, blocks: store.blocks)
+        let tasks = TaskWriter(
+            store: store.tasks, blocks: store.blocks, deferCommit: { client.atEndOfTurn($0) })
         // Only with a chain session configured: unlocks the node key (a wrong password stops the start here).
         let chain = try ChainSessions.make(
             config: config, passwordVariable: Self.environment(EdgeConfig.keyPasswordEnvironmentName), http: client,
@@ -55,9 +56,10 @@ public final class EdgeApp: Sendable {
             store: store, tasks: tasks, pool: pool, client: client, metrics: metrics, localModel: local, chain: chain)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
-            let server = HTTPServer(configuration: configuration, inlineHandler: { gateway.handleInline($0) }) {
-                request in await gateway.handle(request)
-            }
+            let server = HTTPServer(
+                configuration: configuration, inlineHandler: { gateway.handleInline($0) },
+                executor: { gateway.preferredExecutor(for: $0) }
+            ) { request in await gateway.handle(request) }
             try server.start()
             started.append(server)
             logger.info("listening", metadata: ["address": "\(configuration.host):\(server.port)"])
@@ -142,7 +144,8 @@ public final class EdgeApp: Sendable {
             + (separateAdmin ? [] : [admin.metricsRoute(requiresKey: true)])
         func gateway(_ routes: [(method: String, route: EdgeGateway.Route)]) -> EdgeGateway {
             EdgeGateway(
-                routes: routes, authenticator: authenticator, limiter: limiter, metrics: metrics, logger: logger)
+                routes: routes, authenticator: authenticator, limiter: limiter, metrics: metrics, logger: logger,
+                upstreamExecutor: { client.eventLoopExecutor })
         }
         var gateways = [(config.server.httpServerConfiguration, gateway(publicRoutes))]
         if separateAdmin {

@@ -21,16 +21,21 @@ public final class EdgeGateway: Sendable {
         public let handler: Handler
         /// Answers what it can without suspending the connection, if the route has one.
         public let inlineHandler: InlineHandler?
+        /// Whether the handler mostly waits on miners: it then runs on the upstream client's event thread (see
+        /// `EdgeGateway.preferredExecutor(for:)`), so its waits end without a hop between threads. Its own work
+        /// must be short.
+        public let waitsOnMiners: Bool
 
         /// Creates a route.
         public init(
             pattern: String, flavor: APIFlavor, requiresKey: Bool = true, inline inlineHandler: InlineHandler? = nil,
-            handler: @escaping Handler
+            waitsOnMiners: Bool = false, handler: @escaping Handler
         ) {
             self.pattern = pattern
             self.flavor = flavor
             self.requiresKey = requiresKey
             self.inlineHandler = inlineHandler
+            self.waitsOnMiners = waitsOnMiners
             self.handler = handler
         }
     }
@@ -42,12 +47,15 @@ public final class EdgeGateway: Sendable {
     private let limiter: RateLimiter
     private let metrics: Metrics
     private let logger: Logger
+    private let upstreamExecutor: @Sendable () -> (any TaskExecutor)?
 
-    /// Creates a gateway from a list of `(method, route)` pairs.
+    /// Creates a gateway from a list of `(method, route)` pairs; `upstreamExecutor` is where routes that wait on
+    /// miners run (nil: the global executor).
     public init(
         routes: [(method: String, route: Route)], authenticator: Authenticator, limiter: RateLimiter,
-        metrics: Metrics, logger: Logger
+        metrics: Metrics, logger: Logger, upstreamExecutor: @escaping @Sendable () -> (any TaskExecutor)? = { nil }
     ) {
+        self.upstreamExecutor = upstreamExecutor
         var router = Router<Route>()
         for (method, route) in routes { router.add(method, route.pattern, route) }
         self.router = router
@@ -87,6 +95,14 @@ public final class EdgeGateway: Sendable {
             response = error.response(for: route.flavor)
         }
         return observed(response, request: request, route: route.pattern, started: started)
+    }
+
+    /// Where `handle` should run for `request`: the upstream executor for a route that waits on miners.
+    public func preferredExecutor(for request: Request) -> (any TaskExecutor)? {
+        guard case .found(let route, _) = router.match(method: request.method, path: request.path),
+            route.waitsOnMiners
+        else { return nil }
+        return upstreamExecutor()
     }
 
     private func dispatch(_ request: Request) async -> (Route?, Response) {

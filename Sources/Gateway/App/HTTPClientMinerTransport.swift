@@ -8,6 +8,9 @@ import Synchronization
 struct HTTPClientMinerTransport: MinerTransport {
     let client: HTTPClient
 
+    /// The client's event thread, once started: the relay reading a reply runs where its bytes arrive.
+    var preferredExecutor: (any TaskExecutor)? { client.eventLoopExecutor }
+
     func open(_ request: MinerHTTPRequest) async throws -> MinerHTTPStream {
         let response = try await client.stream(
             HTTPClientRequest(

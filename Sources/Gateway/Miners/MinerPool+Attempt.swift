@@ -27,7 +27,7 @@ extension MinerPool {
             minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, channel: channel)
         let httpRequest = Self.httpRequest(for: request, miner: config, connectTimeout: settings.connectTimeout)
         let transport = transport
-        let relay = Task {
+        let relay = Task(executorPreference: transport.preferredExecutor) {
             await Self.relay(httpRequest, transport: transport, gate: gate, pool: self, isProbe: isProbe)
         }
         gate.register(relay)

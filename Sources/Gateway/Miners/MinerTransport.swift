@@ -60,4 +60,12 @@ public struct MinerHTTPStream: Sendable {
 public protocol MinerTransport: Sendable {
     /// Sends the request and returns the response head with a streaming body.
     func open(_ request: MinerHTTPRequest) async throws -> MinerHTTPStream
+
+    /// Where the task reading a reply should run (e.g. the thread that receives the bytes); nil: anywhere.
+    var preferredExecutor: (any TaskExecutor)? { get }
+}
+
+extension MinerTransport {
+    /// No preference.
+    public var preferredExecutor: (any TaskExecutor)? { nil }
 }

@@ -6,8 +6,10 @@ import Synchronization
 ///
 /// Callbacks never block: a request's body is collected, its connection suspended, the handler run
 /// in a `Task`, and the connection resumed with the answer. An optional inline handler may answer first, on
-/// the daemon's thread and without the suspend and the thread hops, what needs no waiting (a local read). Streaming bodies are pulled from a bounded
-/// buffer by a content reader that parks the connection while the buffer is empty.
+/// the daemon's thread and without the suspend and the thread hops, what needs no waiting (a local read). A
+/// handler task may prefer a task executor chosen per request (e.g. the event thread of the client it waits on).
+/// Streaming bodies are pulled from a bounded buffer by a content reader that parks the connection while the
+/// buffer is empty.
 public final class HTTPServer: Sendable {
     private enum Lifecycle: Sendable {
         case idle
@@ -24,12 +26,16 @@ public final class HTTPServer: Sendable {
     ///
     /// `inlineHandler`, when given, sees each request first, on libmicrohttpd's thread: it must return at once
     /// (no network, no waiting on a lock held for long, no deadline applies) with an answer, or nil to pass the
-    /// request on to `handler`.
+    /// request on to `handler`. `executor`, when given, names for each request passed on the task executor its
+    /// handler (and its stream's producer) prefer, e.g. the event thread of the client it waits on; nil there, or
+    /// no `executor`, runs it on the global executor.
     public init(
         configuration: HTTPServerConfiguration, inlineHandler: (@Sendable (Request) -> Response?)? = nil,
+        executor: (@Sendable (Request) -> (any TaskExecutor)?)? = nil,
         handler: @escaping @Sendable (Request) async -> Response
     ) {
-        core = ServerCore(configuration: configuration, inlineHandler: inlineHandler, handler: handler)
+        core = ServerCore(
+            configuration: configuration, inlineHandler: inlineHandler, executor: executor, handler: handler)
     }
 
     deinit {

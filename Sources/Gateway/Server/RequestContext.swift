@@ -13,6 +13,7 @@ final class RequestContext: Sendable {
         var handlerTask: Task<Void, Never>?
         var producerTask: Task<Void, Never>?
         var deadline: RequestDeadline?
+        var executor: (any TaskExecutor)?
     }
 
     /// Suspends / resumes this request's connection.
@@ -85,11 +86,16 @@ final class RequestContext: Sendable {
         }
     }
 
+    /// Where the handler runs, and so the producer of a stream it answers with.
+    var preferredExecutor: (any TaskExecutor)? { state.withLock { $0.executor } }
+
     /// Records the tasks working on the request; cancels them if the request is already over.
     func attach(
-        handler: Task<Void, Never>? = nil, deadline: RequestDeadline? = nil, producer: Task<Void, Never>? = nil
+        handler: Task<Void, Never>? = nil, deadline: RequestDeadline? = nil, producer: Task<Void, Never>? = nil,
+        executor: (any TaskExecutor)? = nil
     ) {
         let over = state.withLock { state in
+            if let executor { state.executor = executor }
             // Only a running handler is worth holding: a finished task keeps its async frames until released.
             if let handler, case .handling = state.lifecycle.phase { state.handlerTask = handler }
             if let deadline { state.deadline = deadline }

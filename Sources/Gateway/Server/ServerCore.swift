@@ -8,6 +8,8 @@ final class ServerCore: Sendable {
     let handler: @Sendable (Request) async -> Response
     /// Answers what it can on the daemon's thread without suspending; nil passes the request to `handler`.
     let inlineHandler: (@Sendable (Request) -> Response?)?
+    /// Where a request's handler (and the producer of its stream) prefers to run; nil: the global executor.
+    let executor: (@Sendable (Request) -> (any TaskExecutor)?)?
     /// Set when shutdown starts: new requests get 503 and no connection is suspended for a handler.
     let draining = Atomic<Bool>(false)
     /// Connections libmicrohttpd holds open.
@@ -18,10 +20,12 @@ final class ServerCore: Sendable {
 
     init(
         configuration: HTTPServerConfiguration, inlineHandler: (@Sendable (Request) -> Response?)? = nil,
+        executor: (@Sendable (Request) -> (any TaskExecutor)?)? = nil,
         handler: @escaping @Sendable (Request) async -> Response
     ) {
         self.configuration = configuration
         self.inlineHandler = inlineHandler
+        self.executor = executor
         self.handler = handler
     }
 
@@ -48,7 +52,8 @@ final class ServerCore: Sendable {
     /// Runs the handler for a suspended request, with a timer that enforces the request deadline.
     func dispatch(_ request: Request, context: RequestContext) {
         let handler = handler
-        let handlerTask = Task {
+        let preferred = executor?(request)
+        let handlerTask = Task(executorPreference: preferred) {
             let response = await handler(request)
             context.handlerReturned(response)
         }
@@ -56,7 +61,7 @@ final class ServerCore: Sendable {
         let deadline = RequestDeadline(after: configuration.requestDeadline) {
             context.interrupt(answering: ServerErrorResponse.deadlineExceeded())
         }
-        context.attach(handler: handlerTask, deadline: deadline)
+        context.attach(handler: handlerTask, deadline: deadline, executor: preferred)
     }
 
     /// Starts the producer of a queued streaming response.
@@ -65,7 +70,7 @@ final class ServerCore: Sendable {
         context: RequestContext
     ) {
         activeStreams.add(1, ordering: .relaxed)
-        let task = Task {
+        let task = Task(executorPreference: context.preferredExecutor) {
             do {
                 try await producer(writer)
                 writer.finish()

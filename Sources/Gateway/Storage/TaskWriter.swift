@@ -13,6 +13,10 @@ import Synchronization
 /// and checkpoints run on their own queue); writes arriving meanwhile suspend, and are committed together by a
 /// serial queue. Task writes never queue for the database lock on the cooperative pool.
 ///
+/// With `deferCommit` (the upstream client's end of turn, see `HTTPClient.atEndOfTurn`), a write made on the
+/// event thread that runs the completion handlers is committed after the other jobs of that turn, together
+/// with every write they made: under load one transaction holds the writes of many requests.
+///
 /// Durability and visibility are those of a write of its own: a call returns only after the transaction holding
 /// its write committed (WAL, `synchronous=NORMAL`), so whatever the caller does next — answering the client,
 /// say — comes after the task is readable through `store`. Writes of one batch are isolated by savepoints: one
@@ -27,15 +31,21 @@ public final class TaskWriter: Sendable {
     private let checkpointQueue = DispatchQueue(label: "cortensor-edge.checkpoint")
     private let writesSinceCheckpoint = Atomic<Int>(0)
     private let pending = Mutex(PendingWrites())
+    /// Runs a commit later on the caller's thread and returns true, or returns false (then it commits now).
+    private let deferCommit: (@Sendable (@escaping @Sendable () -> Void) -> Bool)?
     /// Writes between two background checkpoints (the WAL then stays around a few hundred pages).
     static let checkpointInterval = 128
     /// Most writes committed in one transaction.
     static let maxBatch = 64
 
     /// Creates a writer over `store`; `blocks` (on the same database) takes tasks' request and result blocks.
-    public init(store: TaskStore, blocks: BlockStore? = nil) {
+    public init(
+        store: TaskStore, blocks: BlockStore? = nil,
+        deferCommit: (@Sendable (@escaping @Sendable () -> Void) -> Bool)? = nil
+    ) {
         self.store = store
         self.blocks = blocks
+        self.deferCommit = deferCommit
     }
 
     /// A block to store with a task write: its CID (computed from the bytes) and the bytes.
@@ -57,18 +67,19 @@ public final class TaskWriter: Sendable {
         }
     }
 
-    /// A task that is done as it is created (an answer from the completion cache): one transaction for the task,
-    /// its result and both blocks.
+    /// A task that is done as it is created (an answer from the completion cache, or a buffered answer written
+    /// once it ended): one transaction for the task, its result and both blocks. `createdAt` defaults to `now`.
     public func createCompletedTask(
         sessionID: Int, miner: String, promptHash: String, clientReference: String?, now: Int64,
-        resultData: String, request: Block?, result: Block?
+        resultData: String, request: Block?, result: Block?, createdAt: Int64? = nil
     ) async throws -> TaskRecord {
         try TaskStore.verifyPromptHash(promptHash)
         let (request, result) = (kept(request), kept(result))
         return try await run(storing: [request, result]) { connection in
             let record = try TaskStore.applyCreate(
                 sessionID: sessionID, assignedMiners: [miner], promptHash: promptHash,
-                clientReference: clientReference, now: now, requestCID: request?.cid.description, connection)
+                clientReference: clientReference, now: createdAt ?? now, requestCID: request?.cid.description,
+                connection)
             try TaskStore.applyCompletion(
                 sessionID: sessionID, taskID: record.taskID, resultData: [resultData], resultMiners: [miner],
                 now: now, resultCID: result?.cid.description, connection)
@@ -145,6 +156,8 @@ public final class TaskWriter: Sendable {
             return true
         }
         guard leads else { return }
+        // At the end of the event thread's turn, every write queued by then goes in one go.
+        if let deferCommit, deferCommit({ self.drain() }) { return }
         // The leader commits one batch here, then leaves whatever queued meanwhile to the writer queue.
         guard let batch = takeBatch() else { return }
         commit(batch)
@@ -169,7 +182,7 @@ public final class TaskWriter: Sendable {
         }
     }
 
-    /// On the writer queue: commits batches until nothing is pending.
+    /// On the writer queue (or at the end of a turn): commits batches until nothing is pending.
     private func drain() {
         while let batch = takeBatch() { commit(batch) }
     }

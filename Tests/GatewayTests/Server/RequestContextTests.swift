@@ -48,11 +48,35 @@ import Testing
         #expect(fired.load(ordering: .relaxed) == 0)
     }
 
-    @Test(arguments: [
-        (Duration.seconds(930), 930_000_000_000), (.milliseconds(1500), 1_500_000_000), (.zero, 0),
-        (.seconds(-1), 0),
-    ])
-    func intervalsAreWholeNanoseconds(duration: Duration, nanoseconds: Int) {
-        #expect(RequestDeadline.interval(duration) == .nanoseconds(nanoseconds))
+}
+
+@Suite struct TimerQueueTests {
+    @Test func timersFireInDeadlineOrder() async {
+        let queue = TimerQueue()
+        let order = Mutex<[Int]>([])
+        _ = queue.schedule(after: .milliseconds(60)) { order.withLock { $0.append(3) } }
+        _ = queue.schedule(after: .milliseconds(20)) { order.withLock { $0.append(1) } }
+        _ = queue.schedule(after: .milliseconds(40)) { order.withLock { $0.append(2) } }
+        #expect(await eventually { order.withLock { $0.count } == 3 })
+        #expect(order.withLock { $0 } == [1, 2, 3])
+    }
+
+    @Test func anEarlierTimerWakesTheSleepingThread() async throws {
+        let queue = TimerQueue()
+        _ = queue.schedule(after: .seconds(3600)) {}
+        try await Task.sleep(for: .milliseconds(20))  // the thread now sleeps for the hour
+        let fired = Atomic<Int>(0)
+        let started = ContinuousClock.now
+        _ = queue.schedule(after: .milliseconds(10)) { fired.add(1, ordering: .relaxed) }
+        #expect(await eventually { fired.load(ordering: .relaxed) == 1 })
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test func cancelledTimersAreDroppedAtOnce() {
+        let queue = TimerQueue()
+        let tokens = (0..<100).map { index in queue.schedule(after: .seconds(60 + index % 7)) {} }
+        #expect(queue.count == 100)
+        for token in tokens.shuffled() { queue.cancel(token) }
+        #expect(queue.count == 0)
     }
 }

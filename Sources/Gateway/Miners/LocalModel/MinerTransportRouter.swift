@@ -7,4 +7,6 @@ struct MinerTransportRouter: MinerTransport {
         if let local, request.url.hasPrefix(LocalModelMiner.scheme) { return try await local.open(request) }
         return try await remote.open(request)
     }
+
+    var preferredExecutor: (any TaskExecutor)? { remote.preferredExecutor }
 }

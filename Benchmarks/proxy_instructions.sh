@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Instructions per proxied request: the router under valgrind's callgrind answers N sequential keep-alive
+# POST /v1/completions (one connection, nginx as the miner) twice, with FEW and MANY requests; the difference of
+# the two totals divided by MANY - FEW is the cost of one request (start-up and shutdown cancel out).
+# Repeats to within ~1 %, where wall-clock figures on this shared VM do not. Counts user-space instructions of all
+# the router's threads (not the kernel's work, nor waiting).
+#
+# Env: EDGE_TEST_BINARY (default: release build), FEW (200), MANY (1200), KEEP_TMP=1 to keep the callgrind files
+# (`callgrind_annotate --inclusive=yes FILE` shows where the instructions go).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FEW=${FEW:-200}
+MANY=${MANY:-1200}
+command -v valgrind >/dev/null && command -v nginx >/dev/null || {
+    echo "proxy_instructions: needs valgrind and nginx (apt-get install valgrind nginx-light)" >&2
+    exit 1
+}
+BIN=${EDGE_TEST_BINARY:-}
+if [[ -z "$BIN" ]]; then
+    swift build -c release --static-swift-stdlib --product cortensor-edge >&2
+    BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"
+fi
+source Benchmarks/nginx.sh
+TMP=$(mktemp -d /tmp/ce-bench-instr.XXXXXX)
+trap '[[ "${KEEP_TMP:-0}" == 1 ]] && echo "files kept in $TMP" >&2 || rm -rf "$TMP"' EXIT
+
+UP_PORT=$(free_port)
+COMPLETION='{"id":"cmpl-bench","object":"text_completion","created":1700000000,"model":"bench-model","choices":[{"text":"Hello from a fast upstream.","index":0,"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":6,"total_tokens":9}}'
+start_nginx "$TMP/nginx" 1 1024 <<NGINX
+    server {
+        listen 127.0.0.1:$UP_PORT;
+        location = /v1/completions { default_type application/json; return 200 '$COMPLETION'; }
+        location / { return 404; }
+    }
+NGINX
+NGINX_PID=$NGINX_STARTED
+trap 'kill -QUIT $NGINX_PID 2>/dev/null; [[ "${KEEP_TMP:-0}" == 1 ]] && echo "files kept in $TMP" >&2 || rm -rf "$TMP"' EXIT
+
+unset_edge=()
+for name in $(compgen -e); do [[ "$name" == CORTENSOR_EDGE_* ]] && unset_edge+=(-u "$name"); done
+
+count() {  # requests -> callgrind output prefix
+    local requests=$1 dir="$TMP/run-$1" port
+    port=$(free_port)
+    mkdir -p "$dir/state"
+    write_router_toml "$dir/router.toml" "$port" "$dir/state" "$UP_PORT"
+    env "${unset_edge[@]}" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
+        "$BIN" serve --config "$dir/router.toml" --port "$port" --dev >"$dir/router.log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
+    python3 - "$port" "$requests" <<'PY'
+import http.client, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+connection = http.client.HTTPConnection("127.0.0.1", port)
+body = '{"model":"bench-model","prompt":"Say hello","max_tokens":8,"stream":false}'
+headers = {"Content-Type": "application/json", "Authorization": "Bearer default-dev-token"}
+for _ in range(n):
+    connection.request("POST", "/v1/completions", body, headers)
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200, response.status
+PY
+    kill -TERM "$pid"
+    wait "$pid" || true
+}
+total() { grep -hE "^(summary|totals):" "$1" | head -1 | awk '{print $2}'; }
+
+count "$FEW"
+count "$MANY"
+few=$(total "$TMP/run-$FEW/cg.out")
+many=$(total "$TMP/run-$MANY/cg.out")
+echo "instructions per proxied request: $(( (many - few) / (MANY - FEW) )) (callgrind, 1 connection, $few and $many" \
+    "instructions for $FEW and $MANY requests)"
