@@ -39,20 +39,20 @@ swift_flags=(
     -strict-memory-safety -Werror StrictMemorySafety
 )
 
-# Builds the JSON module (instrumented) as an object plus .swiftmodule for harnesses whose sources `import JSON`.
-build_json_module() {
+# Builds one module of Sources/ (instrumented) as an object plus .swiftmodule in $work_root/modules, for harnesses
+# whose sources import it: build_module NAME [swiftc flags...] -- SOURCES...
+build_module() {
+    local name="$1"
+    shift
+    local flags=()
+    while [[ "$1" != "--" ]]; do
+        flags+=("$1")
+        shift
+    done
+    shift
     mkdir -p "$work_root/modules"
-    swiftc "${swift_flags[@]}" -wmo -module-name JSON -emit-module \
-        -emit-module-path "$work_root/modules/JSON.swiftmodule" -emit-object \
-        "$src"/JSON/*.swift -o "$work_root/modules/JSON.o"
-}
-
-# Builds the Hashing module (instrumented, linked with libcrypto) for harnesses whose sources `import Hashing`.
-build_hashing_module() {
-    mkdir -p "$work_root/modules"
-    swiftc "${swift_flags[@]}" -wmo -module-name Hashing -I "$src/COpenSSL" -emit-module \
-        -emit-module-path "$work_root/modules/Hashing.swiftmodule" -emit-object \
-        "$src"/Hashing/*.swift -o "$work_root/modules/Hashing.o"
+    swiftc "${swift_flags[@]}" -wmo -module-name "$name" -I "$work_root/modules" "${flags[@]}" -emit-module \
+        -emit-module-path "$work_root/modules/$name.swiftmodule" -emit-object "$@" -o "$work_root/modules/$name.o"
 }
 
 max_len=16384
@@ -117,12 +117,12 @@ multipart)
     link=()
     ;;
 gguf)
-    # The whole Inference target: GGUF reader, tensor views, kernels and the thread pool.
-    sources=("$src"/Inference/*.swift)
+    # The whole Inference target (GGUF reader, tensor views, model, tokenizer...) over both builds of the kernels.
+    mapfile -t sources < <(find "$src/Inference" -name '*.swift' | sort)
     module=GGUFFuzz
     dict="$root/Fuzz/gguf.dict"
     seed_dirs=("$root/Fuzz/GGUFFuzz/seeds")
-    link=()
+    link=(InferenceKernels)
     ;;
 *)
     echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [--build-only | libFuzzer flags...]" >&2
@@ -142,15 +142,23 @@ done
 
 extra_objects=()
 include=()
+include=(-I "$work_root/modules")
 if [[ " ${link[*]} " == *" JSON "* ]]; then
-    build_json_module
+    build_module JSON -- "$src"/JSON/*.swift
     extra_objects+=("$work_root/modules/JSON.o")
-    include=(-I "$work_root/modules")
 fi
 if [[ " ${link[*]} " == *" Hashing "* ]]; then
-    build_hashing_module
+    build_module Hashing -I "$src/COpenSSL" -- "$src"/Hashing/*.swift
     extra_objects+=("$work_root/modules/Hashing.o" -lcrypto)
-    include=(-I "$work_root/modules" -I "$src/COpenSSL")  # a superset of the JSON include
+    include+=(-I "$src/COpenSSL")
+fi
+if [[ " ${link[*]} " == *" InferenceKernels "* ]]; then
+    # As in Package.swift: the AVX2 build only on x86-64 (elsewhere it is the same code for the baseline target).
+    avx2_flags=()
+    [[ "$(uname -m)" == x86_64 ]] && avx2_flags=(-target-cpu haswell -D INFERENCE_AVX2)
+    build_module InferenceKernels -- "$src"/InferenceKernels/*.swift
+    build_module InferenceKernelsAVX2 "${avx2_flags[@]}" -- "$src"/InferenceKernelsAVX2/*.swift
+    extra_objects+=("$work_root/modules/InferenceKernels.o" "$work_root/modules/InferenceKernelsAVX2.o")
 fi
 if [[ " ${link[*]} " == *" Secp256k1 "* ]]; then
     extra_objects+=(-lsecp256k1)

@@ -65,9 +65,43 @@ func checkKernels(_ tensor: Tensor) {
         require(abs(Double(dot) - sum) <= 1e-4 * magnitude + 1e-6, "dot of ones is the row's sum: \(dot) vs \(sum)")
         if tensor.acceptsQuantizedVectors {
             let integer = quantizedProducts[row]
-            require(abs(Double(integer) - sum) <= 1e-4 * magnitude + 1e-6, "Q8 ones: \(integer) vs \(sum)")
+            let parts = quantizedMagnitude(tensor, row: row, values: values)
+            require(abs(Double(integer) - sum) <= 1e-4 * parts + 1e-6, "Q8 ones: \(integer) vs \(sum)")
         }
     }
+}
+
+/// The size the Q8 product's rounding scales with. Ones quantize to 127 × f16(1/127) = 1 − 6.1e-5, and the kernels
+/// of the offset types take each block's offset m apart, times the activations' block sum stored as f16: Q4_1 and
+/// Q5_1 (weight = d·q + m, as ggml's Q8_1 path), Q4_K (d·q − m per 32 weights) and Q4_0 (d·q − 8d, nibbles
+/// unsigned). Either part's rounding scales
+/// with that part, and d·q and m can cancel in the weight, so Σ|weight| alone does not bound the error (found by
+/// this target: a Q4_1 row with Σ|weight| 202 and |m| ≈ 2 per weight; Q4_0 and Q4_K rows with huge scales).
+func quantizedMagnitude(_ tensor: Tensor, row: Int, values: [Float]) -> Double {
+    let type = tensor.info.type
+    // The offset of each run of 32 weights.
+    let offsets: [Float]? = tensor.withRowBytes(row) { raw in
+        let bytes = Span<UInt8>(_bytes: raw)
+        let blocks = stride(from: 0, to: bytes.count, by: type.blockByteCount)
+        switch type {
+        case .q4_1, .q5_1: return blocks.map { Dequantize.half(bytes, $0 + 2) }
+        case .q4_0: return blocks.map { -8 * Dequantize.half(bytes, $0) }
+        case .q4_K:
+            return blocks.flatMap { start in
+                let block = bytes.extracting(start..<start + type.blockByteCount)
+                let minimumScale = Dequantize.half(block, 2)
+                return (0..<8).map { -minimumScale * Float(Dequantize.scaleAndMinimum(block, base: 4, index: $0).1) }
+            }
+        default: return nil
+        }
+    }
+    guard let offsets else { return values.reduce(0.0) { $0 + abs(Double($1)) } }
+    var magnitude = 0.0
+    for (index, value) in values.enumerated() {
+        let offset = Double(offsets[index / 32])
+        magnitude += abs(Double(value) - offset) + abs(offset)
+    }
+    return magnitude
 }
 
 /// Fails the run with `message` (a `precondition` would drop it in -O builds).
