@@ -66,14 +66,15 @@ json)
     link=()
     ;;
 toml)
-    sources=("$gw"/Config/*.swift)
+    sources=("$gw"/Config/*.swift "$gw/Support/String+Trimming.swift")
     module=TOMLFuzz
     dict="$root/Fuzz/toml.dict"
     seed_dirs=("$root/Fuzz/TOMLFuzz/seeds")
-    link=()
+    link=(Log)
     ;;
 sse)
-    sources=("$gw/Miners/SSEDecoder.swift" "$gw/Miners/UpstreamDecoder.swift" "$gw/Miners/UpstreamRequest.swift")
+    sources=("$gw/Miners/SSEDecoder.swift" "$gw/Miners/UpstreamDecoder.swift" "$gw/Miners/UpstreamRequest.swift"
+        "$gw/Miners/UpstreamEventStream.swift")
     module=SSEFuzz
     dict="$root/Fuzz/sse.dict"
     seed_dirs=("$root/Fuzz/SSEFuzz/seeds")
@@ -81,12 +82,12 @@ sse)
     ;;
 requests)
     # The closure of what CompletionRequest parsing needs: APIError renders a Response (Server/), whose
-    # streaming body names ResponseBodyWriter and its error type; Duration.seconds lives in Metrics/Histogram.
+    # streaming body names ResponseBodyWriter and its error type; Duration.seconds lives in Support/.
     sources=(
         "$gw/API/CompletionRequest.swift" "$gw/API/CompletionRequest+Parsing.swift" "$gw/API/FieldReader.swift"
         "$gw/API/APIError.swift" "$gw/API/Response+JSON.swift"
         "$gw/Server/Response.swift" "$gw/Server/HTTPHeaders.swift" "$gw/Server/ResponseBodyWriter.swift"
-        "$gw/Server/HTTPServerError.swift" "$gw/Metrics/Histogram.swift"
+        "$gw/Server/HTTPServerError.swift" "$gw/Support/Duration+Seconds.swift"
     )
     module=RequestsFuzz
     dict="$root/Fuzz/json.dict"
@@ -151,6 +152,10 @@ if [[ " ${link[*]} " == *" Hashing "* ]]; then
     build_module Hashing -I "$src/COpenSSL" -- "$src"/Hashing/*.swift
     extra_objects+=("$work_root/modules/Hashing.o" -lcrypto)
     include+=(-I "$src/COpenSSL")
+fi
+if [[ " ${link[*]} " == *" Log "* ]]; then
+    build_module Log -- "$src"/Log/*.swift
+    extra_objects+=("$work_root/modules/Log.o")
 fi
 if [[ " ${link[*]} " == *" InferenceKernels "* ]]; then
     # As in Package.swift: the AVX2 build only on x86-64 (elsewhere it is the same code for the baseline target).

@@ -3,6 +3,7 @@
 //
 // Byte 0 picks the parser; the rest is its input.
 
+import Hashing
 import JSON
 
 /// libFuzzer's entry point: `size` bytes at `data`, owned by libFuzzer for the duration of the call.
