@@ -83,29 +83,37 @@
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
             _ blockCount: Int
         ) -> Float {
-            var sum = _mm256_setzero_ps()
-            var offsets: Float = 0
-            for block in 0..<blockCount {
-                let base = unsafe row + 18 &* block
-                let p = unsafe products(nibbles(base, 2), activations(q, block))
-                let scale = unsafe half(base, 0)
-                sum = unsafe scaled(p, by: scale * d[block], plus: sum)
-                offsets -= unsafe 8 * scale * s[block]
-            }
-            return Self.sum(sum) + offsets
+            unsafe offsetRow(
+                row, blockBytes: 18, weights: { unsafe nibbles($0, 2) }, offset: { -8 * $1 }, q, d, s, blockCount)
         }
 
         public static func q4_1(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
             _ blockCount: Int
         ) -> Float {
+            unsafe offsetRow(
+                row, blockBytes: 20, weights: { unsafe nibbles($0, 4) }, offset: { base, _ in unsafe half(base, 2) },
+                q, d, s, blockCount)
+        }
+
+        /// A row of blocks whose weights are `d * n + m` for unsigned bytes `n` (`blockBytes` apart, f16 scale
+        /// first; `weights` unpacks the block at a pointer, `offset` gives its `m` from the pointer and the scale)
+        /// times activation vector `q` with block sums `s`: the products use `n`, and `m` multiplies the block's
+        /// sum. Q4_0, Q4_1 and Q5_1.
+        @inline(__always)
+        static func offsetRow(
+            _ row: UnsafeRawPointer, blockBytes: Int, weights: (UnsafeRawPointer) -> __m256i,
+            offset: (UnsafeRawPointer, Float) -> Float, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
+            _ s: UnsafePointer<Float>, _ blockCount: Int
+        ) -> Float {
             var sum = _mm256_setzero_ps()
             var offsets: Float = 0
             for block in 0..<blockCount {
-                let base = unsafe row + 20 &* block
-                let p = unsafe products(nibbles(base, 4), activations(q, block))
-                sum = unsafe scaled(p, by: half(base, 0) * d[block], plus: sum)
-                offsets += unsafe half(base, 2) * s[block]
+                let base = unsafe row + blockBytes &* block
+                let p = unsafe products(weights(base), activations(q, block))
+                let scale = unsafe half(base, 0)
+                sum = unsafe scaled(p, by: scale * d[block], plus: sum)
+                offsets += unsafe offset(base, scale) * s[block]
             }
             return Self.sum(sum) + offsets
         }
@@ -117,6 +125,19 @@
             _ row: UnsafeRawPointer, blockBytes: Int, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
             _ s: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
         ) {
+            unsafe offsetRowTimesFour(
+                row, blockBytes: blockBytes, weights: { unsafe nibbles($0, blockBytes - 16) },
+                // Q4_1's minimum, or Q4_0's -8 d.
+                offset: { unsafe blockBytes == 20 ? half($0, 2) : -8 * $1 }, q, d, s, blockCount, output, stride)
+        }
+
+        /// `offsetRow` for four activation vectors stored one after another, results `stride` apart, as `q4x4`.
+        @inline(__always)
+        static func offsetRowTimesFour(
+            _ row: UnsafeRawPointer, blockBytes: Int, weights: (UnsafeRawPointer) -> __m256i,
+            offset: (UnsafeRawPointer, Float) -> Float, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
+            _ s: UnsafePointer<Float>, _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
+        ) {
             let (q1, q2, q3) = unsafe (q + 32 * blockCount, q + 64 * blockCount, q + 96 * blockCount)
             let (b1, b2, b3) = (blockCount, 2 &* blockCount, 3 &* blockCount)
             var (sum0, sum1, sum2, sum3) = (
@@ -125,10 +146,9 @@
             var offsets = SIMD4<Float>()
             for block in 0..<blockCount {
                 let base = unsafe row + blockBytes &* block
-                let weights = unsafe nibbles(base, blockBytes - 16)
+                let weights = unsafe weights(base)
                 let scale = unsafe half(base, 0)
-                // Q4_1's minimum, or Q4_0's -8 d.
-                let minimum = unsafe blockBytes == 20 ? half(base, 2) : -8 * scale
+                let minimum = unsafe offset(base, scale)
                 sum0 = unsafe scaled(products(weights, activations(q, block)), by: scale * d[block], plus: sum0)
                 sum1 = unsafe scaled(products(weights, activations(q1, block)), by: scale * d[b1 &+ block], plus: sum1)
                 sum2 = unsafe scaled(products(weights, activations(q2, block)), by: scale * d[b2 &+ block], plus: sum2)

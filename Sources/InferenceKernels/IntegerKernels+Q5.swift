@@ -20,17 +20,12 @@
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
             _ blockCount: Int
         ) -> Float {
-            var sum = SIMD8<Float>()
-            var offsets: Float = 0
-            for block in 0..<blockCount {
-                let base = unsafe row + 24 * block
-                let (low, high) = unsafe FloatKernels.fiveBitQuants(base, 4)
-                let products = unsafe blockProducts(
-                    SIMD16(truncatingIfNeeded: low), SIMD16(truncatingIfNeeded: high), q, block)
-                sum += unsafe (FloatKernels.half(base, 0) * d[block]) * products
-                offsets += unsafe FloatKernels.half(base, 2) * s[block]
-            }
-            return sum.sum() + offsets
+            unsafe offsetRow(
+                row, blockBytes: 24,
+                weights: { base in
+                    let (low, high) = unsafe FloatKernels.fiveBitQuants(base, 4)
+                    return (SIMD16(truncatingIfNeeded: low), SIMD16(truncatingIfNeeded: high))
+                }, offset: { base, _ in unsafe FloatKernels.half(base, 2) }, q, d, s, blockCount)
         }
 
         /// One Q5_0 row times four activation vectors, as `q8_0x4`: here four single products.
@@ -90,16 +85,11 @@
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
             _ blockCount: Int
         ) -> Float {
-            var sum = _mm256_setzero_ps()
-            var offsets: Float = 0
-            for block in 0..<blockCount {
-                let base = unsafe row + 24 &* block
-                // Weights 0...31 as unsigned bytes: |pair| <= 2 * 31 * 128, no saturation.
-                let p = unsafe products(fiveBitQuants(base, 4), activations(q, block))
-                sum = unsafe scaled(p, by: half(base, 0) * d[block], plus: sum)
-                offsets += unsafe half(base, 2) * s[block]
-            }
-            return Self.sum(sum) + offsets
+            // Weights 0...31 as unsigned bytes: |pair| <= 2 * 31 * 128, no saturation.
+            unsafe offsetRow(
+                row, blockBytes: 24, weights: { unsafe fiveBitQuants($0, 4) },
+                offset: { base, _ in unsafe half(base, 2) }, q, d, s,
+                blockCount)
         }
 
         /// One Q5_0 row times four activation vectors, as `q8_0x4`: the weights unpacked once for the four.
@@ -116,26 +106,10 @@
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
             _ blockCount: Int, _ output: UnsafeMutablePointer<Float>, _ stride: Int
         ) {
-            let (q1, q2, q3) = unsafe (q + 32 * blockCount, q + 64 * blockCount, q + 96 * blockCount)
-            let (b1, b2, b3) = (blockCount, 2 &* blockCount, 3 &* blockCount)
-            var (sum0, sum1, sum2, sum3) = (
-                _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()
-            )
-            var offsets = SIMD4<Float>()
-            for block in 0..<blockCount {
-                let base = unsafe row + 24 &* block
-                let weights = unsafe fiveBitQuants(base, 4)
-                let scale = unsafe half(base, 0)
-                sum0 = unsafe scaled(products(weights, activations(q, block)), by: scale * d[block], plus: sum0)
-                sum1 = unsafe scaled(products(weights, activations(q1, block)), by: scale * d[b1 &+ block], plus: sum1)
-                sum2 = unsafe scaled(products(weights, activations(q2, block)), by: scale * d[b2 &+ block], plus: sum2)
-                sum3 = unsafe scaled(products(weights, activations(q3, block)), by: scale * d[b3 &+ block], plus: sum3)
-                offsets += unsafe half(base, 2) * SIMD4(s[block], s[b1 &+ block], s[b2 &+ block], s[b3 &+ block])
-            }
-            unsafe output[0] = sum(sum0) + offsets[0]
-            unsafe output[stride] = sum(sum1) + offsets[1]
-            unsafe output[2 * stride] = sum(sum2) + offsets[2]
-            unsafe output[3 * stride] = sum(sum3) + offsets[3]
+            unsafe offsetRowTimesFour(
+                row, blockBytes: 24, weights: { unsafe fiveBitQuants($0, 4) },
+                offset: { base, _ in unsafe half(base, 2) }, q, d, s,
+                blockCount, output, stride)
         }
     }
 #endif

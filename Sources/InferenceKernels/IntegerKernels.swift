@@ -70,31 +70,46 @@
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
             _ blockCount: Int
         ) -> Float {
-            var sum = SIMD8<Float>()
-            var offsets: Float = 0
-            for block in 0..<blockCount {
-                let base = unsafe row + 18 * block
-                let quants = SIMD16<Int8>(truncatingIfNeeded: unsafe FloatKernels.bytes(base, 2))
-                let products = unsafe blockProducts(quants & 0x0F, (quants &>> 4) & 0x0F, q, block)
-                let scale = unsafe FloatKernels.half(base, 0)
-                sum += unsafe (scale * d[block]) * products
-                offsets -= unsafe 8 * scale * s[block]
-            }
-            return sum.sum() + offsets
+            unsafe offsetRow(
+                row, blockBytes: 18, weights: { unsafe nibbles($0, 2) }, offset: { -8 * $1 }, q, d, s, blockCount)
         }
 
         public static func q4_1(
             _ row: UnsafeRawPointer, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
             _ blockCount: Int
         ) -> Float {
+            unsafe offsetRow(
+                row, blockBytes: 20, weights: { unsafe nibbles($0, 4) },
+                offset: { base, _ in unsafe FloatKernels.half(base, 2) },
+                q, d, s, blockCount)
+        }
+
+        /// The 16 bytes of nibbles at `offset` as weights 0..<16 (low nibbles) and 16..<32 (high nibbles).
+        @inline(__always)
+        static func nibbles(_ base: UnsafeRawPointer, _ offset: Int) -> (SIMD16<Int8>, SIMD16<Int8>) {
+            let quants = SIMD16<Int8>(truncatingIfNeeded: unsafe FloatKernels.bytes(base, offset))
+            return (quants & 0x0F, (quants &>> 4) & 0x0F)
+        }
+
+        /// A row of blocks whose weights are `d * n + m` for unsigned `n` (`blockBytes` apart, f16 scale first;
+        /// `weights` unpacks the block at a pointer, `offset` gives its `m` from the pointer and the scale) times
+        /// activation vector `q` with block sums `s`: the products use `n`, and `m` multiplies the block's sum
+        /// (faster than subtracting it from every lane). Q4_0 (`m = -8 d`), Q4_1 and Q5_1.
+        @inline(__always)
+        static func offsetRow(
+            _ row: UnsafeRawPointer, blockBytes: Int, weights: (UnsafeRawPointer) -> (SIMD16<Int8>, SIMD16<Int8>),
+            offset: (UnsafeRawPointer, Float) -> Float, _ q: UnsafePointer<Int8>, _ d: UnsafePointer<Float>,
+            _ s: UnsafePointer<Float>, _ blockCount: Int
+        ) -> Float {
             var sum = SIMD8<Float>()
             var offsets: Float = 0
             for block in 0..<blockCount {
-                let base = unsafe row + 20 * block
-                let quants = SIMD16<Int8>(truncatingIfNeeded: unsafe FloatKernels.bytes(base, 4))
-                let products = unsafe blockProducts(quants & 0x0F, (quants &>> 4) & 0x0F, q, block)
-                sum += unsafe (FloatKernels.half(base, 0) * d[block]) * products
-                offsets += unsafe FloatKernels.half(base, 2) * s[block]
+                let base = unsafe row + blockBytes * block
+                let (low, high) = unsafe weights(base)
+                let products = unsafe blockProducts(low, high, q, block)
+                let scale = unsafe FloatKernels.half(base, 0)
+                sum += unsafe (scale * d[block]) * products
+                offsets += unsafe offset(base, scale) * s[block]
             }
             return sum.sum() + offsets
         }
