@@ -1,14 +1,30 @@
 // The only file that imports COpenSSL: it turns libcrypto calls into plain Swift values.
 import COpenSSL
 
+/// An EVP digest fetched from the default provider once per process. `EVP_sha256()` is a legacy handle:
+/// libcrypto 3 fetches the implementation behind it by name on every `EVP_Digest` (~2.3k instructions, a lock
+/// and a hash-table lookup), several times per proxied request.
+// Sound (@unchecked Sendable): a fetched EVP_MD is immutable and libcrypto documents it as shareable between
+// threads; it is never freed (one per process).
+@safe private struct FetchedDigest: @unchecked Sendable {
+    let algorithm: OpaquePointer?
+
+    static let sha256 = unsafe FetchedDigest(name: "SHA256", legacy: EVP_sha256())
+
+    /// Falls back to the legacy handle (fetched per call, as before) if the provider has no such digest.
+    private init(name: String, legacy: OpaquePointer?) {
+        unsafe algorithm = unsafe EVP_MD_fetch(nil, name, nil) ?? legacy
+    }
+}
+
 /// Thin, internal wrappers over the libcrypto primitives the public Hashing API is built on.
 enum LibCrypto {
     /// Length in bytes of a SHA-256 digest.
     static let sha256Length = 32
 
-    /// One-shot SHA-256 of a contiguous buffer through the EVP interface.
+    /// One-shot SHA-256 of a contiguous buffer through the EVP interface, with the algorithm fetched once.
     static func sha256(_ input: UnsafeRawBufferPointer) -> [UInt8] {
-        unsafe digest(input, algorithm: EVP_sha256(), length: sha256Length, name: "SHA-256")
+        unsafe digest(input, algorithm: FetchedDigest.sha256.algorithm, length: sha256Length, name: "SHA-256")
     }
 
     /// One-shot NIST SHA3-256 (FIPS 202) of a contiguous buffer through the EVP interface.
