@@ -2,6 +2,7 @@ extension JSONValue {
     /// Compact JSON text (no whitespace); object keys in their stored order.
     public func serialized() -> String {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
         serialize(into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -60,19 +61,31 @@ extension JSONValue {
     /// Appends `string` quoted; `"`, `\` and bytes below 0x20 are escaped, everything else is copied as UTF-8.
     private static func appendString(_ string: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        let utf8 = string.utf8
-        if !utf8.contains(where: needsEscape) {
-            bytes.append(contentsOf: utf8)
-        } else {
-            for byte in utf8 {
-                if needsEscape(byte) {
-                    appendEscape(for: byte, to: &bytes)
-                } else {
-                    bytes.append(byte)
-                }
-            }
+        // Native strings lend their UTF-8 bytes: a scan of a buffer and one copy, not the generic walk over the
+        // `UTF8View` (~15k instructions per proxied request; a `Span` scan plus an append from the view cost ~4k
+        // more than this). Other strings take the copy below.
+        // Sound: the buffer is only read, while the string lends it.
+        let appended = unsafe string.utf8.withContiguousStorageIfAvailable { utf8 in
+            unsafe appendEscaped(utf8, to: &bytes)
         }
+        if appended == nil { appendEscaped(Array(string.utf8), to: &bytes) }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `utf8`, escaping what `needsEscape`; runs without an escape are copied whole.
+    private static func appendEscaped(_ utf8: some Collection<UInt8>, to bytes: inout [UInt8]) {
+        var runStart = utf8.startIndex
+        var position = utf8.startIndex
+        while position != utf8.endIndex {
+            let byte = utf8[position]
+            if needsEscape(byte) {
+                bytes.append(contentsOf: utf8[runStart..<position])
+                appendEscape(for: byte, to: &bytes)
+                runStart = utf8.index(after: position)
+            }
+            position = utf8.index(after: position)
+        }
+        bytes.append(contentsOf: utf8[runStart..<utf8.endIndex])
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {

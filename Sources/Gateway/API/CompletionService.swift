@@ -370,6 +370,7 @@ extension CompletionRequest.Input {
 extension JSONValue {
     var serializedBytes: [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)  // a miner request body fits; no doubling per power of two
         serialize(into: &bytes)
         return bytes
     }

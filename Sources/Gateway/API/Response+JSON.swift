@@ -4,6 +4,7 @@ extension Response {
     /// A JSON response.
     public static func json(_ status: Int, _ value: JSONValue) -> Response {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)  // one allocation for most bodies instead of a doubling per power of two
         value.serialize(into: &bytes)
         bytes.append(UInt8(ascii: "\n"))
         return Response.bytes(status, contentType: "application/json", bytes)
