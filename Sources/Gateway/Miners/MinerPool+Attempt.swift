@@ -106,11 +106,7 @@ extension MinerPool {
 
     /// Decodes an SSE or JSON body into events; returns at `[DONE]` or the end of the body.
     static func relayBody(of response: MinerHTTPStream, gate: AttemptGate) async throws {
-        let contentType = MinerHTTPStream.asciiLowercased(response.header("Content-Type") ?? "")
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces } ?? ""
-        var isSSE: Bool? =
-            mediaType == "text/event-stream"
-            ? true : mediaType.hasSuffix("/json") || mediaType.hasSuffix("+json") ? false : nil
+        var isSSE = announcesEventStream(contentType: response.header("Content-Type") ?? "")
         var sse = SSEDecoder()
         var json: [UInt8] = []
         var sawFinish = false
@@ -142,6 +138,19 @@ extension MinerPool {
         // A stream cut before `[DONE]` and before any finish reason was truncated, unless it had no events at all
         // (then the gate reports an empty reply).
         if !sawFinish && gate.hasStarted { throw RelayFailure(reason: .connectionLost("stream ended before finish")) }
+    }
+
+    /// Whether a reply's Content-Type announces SSE (true), JSON (`…/json` or `…+json`: false) or neither (nil);
+    /// ASCII case-insensitive, parameters after `;` ignored. Bytes, not Characters: this runs once per reply.
+    static func announcesEventStream(contentType: String) -> Bool? {
+        let firstPart = contentType.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1).first
+        var media = firstPart.map { $0.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } } ?? []
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while let last = media.last, isSpace(last) { media.removeLast() }
+        let mediaType = media.drop(while: isSpace)
+        if mediaType.elementsEqual("text/event-stream".utf8) { return true }
+        let suffix = mediaType.suffix(5)
+        return suffix.elementsEqual("/json".utf8) || suffix.elementsEqual("+json".utf8) ? false : nil
     }
 
     /// Decodes one payload and delivers its events; true at `[DONE]`.

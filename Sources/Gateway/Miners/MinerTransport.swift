@@ -42,11 +42,7 @@ public struct MinerHTTPStream: Sendable {
 
     /// The first header named `name`, compared case-insensitively (ASCII).
     public func header(_ name: String) -> String? {
-        headers.first { MinerHTTPStream.asciiLowercased($0.name) == MinerHTTPStream.asciiLowercased(name) }?.value
-    }
-
-    static func asciiLowercased(_ text: String) -> String {
-        String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        headers.first { HTTPHeaders.namesEqual($0.name, name) }?.value
     }
 }
 

@@ -61,10 +61,15 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// ASCII case-insensitive equality, as RFC 9110 specifies for field names.
     static func namesEqual(_ a: String, _ b: String) -> Bool {
-        let left = a.utf8
-        let right = b.utf8
+        if a == b { return true }
+        // Spans of the UTF-8 bytes: indexed reads, not the generic walk over two `UTF8View`s.
+        let left = a.utf8.span
+        let right = b.utf8.span
         guard left.count == right.count else { return false }
-        return zip(left, right).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
+        for index in left.indices where asciiLowercased(left[index]) != asciiLowercased(right[index]) {
+            return false
+        }
+        return true
     }
 
     private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
