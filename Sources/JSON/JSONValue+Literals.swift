@@ -43,10 +43,6 @@ extension JSONValue: ExpressibleByArrayLiteral {
 extension JSONValue: ExpressibleByDictionaryLiteral {
     /// A dictionary literal becomes `.object`, keeping the literal's key order (a repeated key: last value wins).
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        var object = JSONObject()
-        for (key, value) in elements {
-            object[key] = value
-        }
-        self = .object(object)
+        self = .object(JSONObject(members: elements.map(\.0), elements.map(\.1)))
     }
 }
