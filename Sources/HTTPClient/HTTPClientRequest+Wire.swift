@@ -3,8 +3,9 @@ extension HTTPClientRequest {
     /// Throws `.invalidRequest` for a method that is not a token, a URL with spaces or controls, or a header
     /// field that could split the request (CR, LF, NUL; ':' or whitespace in a name).
     func validate() throws(HTTPClientError) {
-        let isToken = method.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains($0) }
-        guard !method.isEmpty, isToken else { throw .invalidRequest("method is not an HTTP token") }
+        guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
+            throw .invalidRequest("method is not an HTTP token")
+        }
         guard url.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
             throw .invalidRequest("URL contains spaces or control characters")
         }
@@ -17,16 +18,41 @@ extension HTTPClientRequest {
         }
     }
 
+    /// Whether `byte` may appear in an HTTP token (RFC 9110 tchar): visible ASCII except the separators.
+    /// A switch, not a search of the separator list per byte (~2k instructions per request).
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "@"),
+            UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"), UInt8(ascii: "\""),
+            UInt8(ascii: "/"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "?"), UInt8(ascii: "="),
+            UInt8(ascii: "{"), UInt8(ascii: "}"):
+            false
+        default:
+            byte > 0x20 && byte < 0x7F
+        }
+    }
+
     /// Header lines for CURLOPT_HTTPHEADER. libcurl reads "Name;" as an empty value and "Name:" as "do not send
     /// your default": no 100-continue round trip for large bodies and no invented form Content-Type for POST,
     /// unless the caller set those fields.
     var headerLines: [String] {
         var lines = headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
         for implicit in ["Expect", "Content-Type"]
-        where !headers.contains(where: { $0.name.lowercased() == implicit.lowercased() }) {
+        where !headers.contains(where: { Self.asciiCaseInsensitiveEquals($0.name, implicit) }) {
             lines.append("\(implicit):")
         }
         return lines
+    }
+
+    /// Field names compared ignoring ASCII case, by indexed reads of their UTF-8 spans: no lowercased copies
+    /// (~1k instructions per request), and no zip over two `UTF8View`s (~120 instructions per byte).
+    private static func asciiCaseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
+        let lower = { (byte: UInt8) in (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        let left = a.utf8.span
+        let right = b.utf8.span
+        guard left.count == right.count else { return false }
+        for index in left.indices where lower(left[index]) != lower(right[index]) { return false }
+        return true
     }
 }
 

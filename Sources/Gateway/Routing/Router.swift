@@ -71,9 +71,22 @@ public struct Router<Handler: Sendable>: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
-    /// Splits at `/` bytes: a scan of UTF-8 bytes, not of Characters (that cost ~30k instructions per request).
+    /// Splits at `/` bytes, dropping empty parts: a scan of UTF-8 bytes, not of Characters (that cost ~30k
+    /// instructions per request), and a plain loop, not the generic `split` (~2.5k per call).
     private static func split(_ path: String) -> [Substring] {
-        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Substring($0) }
+        let utf8 = path.utf8
+        var parts: [Substring] = []
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                if start != index { parts.append(Substring(utf8[start..<index])) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { parts.append(Substring(utf8[start..<utf8.endIndex])) }
+        return parts
     }
 
     private static func specificity(_ segments: [Segment]) -> Int {
