@@ -21,6 +21,23 @@ struct JSONObjectTests {
         #expect(object["x"] == 3)
     }
 
+    @Test func objectsAroundTheIndexThresholdKeepOrderAndLastValue() throws {
+        // 12, 17 and 20 members: below and above the threshold, each with a repeated key.
+        for count in [12, 17, 20] {
+            let text = "{" + (0..<count).map { "\"k\($0)\":\($0)," }.joined() + #""k3":"last"}"#
+            guard case .object(let object) = try JSONValue.parse(text) else {
+                Issue.record("not an object")
+                return
+            }
+            #expect(object.keys == (0..<count).map { "k\($0)" })
+            #expect(object["k3"] == "last")
+            #expect(object["k\(count - 1)"] == .int(Int64(count - 1)))
+            #expect(object["absent"] == nil)
+        }
+        let literal: JSONValue = ["a": 1, "b": 2, "a": 3]
+        #expect(literal.serialized() == #"{"a":3,"b":2}"#)
+    }
+
     @Test func assigningNilRemoves() {
         var object: JSONObject = ["a": 1, "b": 2, "c": 3]
         object["b"] = nil

@@ -3,6 +3,8 @@ import TestSupport
 import Testing
 
 struct JSONSerializationTests {
+    static let longText = String(repeating: "long text without escapes ", count: 4)
+
     @Test(arguments: [
         (JSONValue.null, "null"), (true, "true"), (false, "false"),
         (0, "0"), (-5, "-5"), (1_234_567_890, "1234567890"),
@@ -19,6 +21,15 @@ struct JSONSerializationTests {
     @Test func escapesQuotesBackslashesAndControlCharacters() {
         let value: JSONValue = "q\"b\\n\n t\t r\r b\u{8} f\u{C} nul\u{0} us\u{1F} esc\u{1B}"
         #expect(value.serialized() == #""q\"b\\n\n t\t r\r b\b f\f nul\u0000 us\u001f esc\u001b""#)
+    }
+
+    @Test(arguments: [
+        ("\"", #""\"""#), ("\nx", #""\nx""#), ("x\\", #""x\\""#),
+        (Self.longText, "\"" + Self.longText + "\""),
+        ("a long string, then a quote: \" and a tab\t", #""a long string, then a quote: \" and a tab\t""#),
+    ])
+    func escapesAtEitherEndAndInLongStrings(_ text: String, _ expected: String) {
+        #expect(JSONValue.string(text).serialized() == expected)
     }
 
     @Test func keysAreEscapedAndKeepInsertionOrder() {

@@ -86,3 +86,25 @@ import Testing
         #expect(HTTPServerConfiguration(idleTimeout: .zero).idleTimeoutSeconds == 0)
     }
 }
+
+@Suite struct HeaderNameComparisonTests {
+    @Test(arguments: [
+        ("Content-Type", "content-type", true), ("X-API-Key", "x-api-KEY", true), ("a", "a", true),
+        ("Content-Type", "Content-Typf", false), ("Expect", "Expect ", false), ("é", "É", false), ("", "", true),
+        ("[", "{", false), ("@", "`", false),
+    ])
+    func namesEqualIgnoresASCIICaseOnly(_ a: String, _ b: String, _ equal: Bool) {
+        #expect(HTTPHeaders.namesEqual(a, b) == equal)
+    }
+}
+
+@Suite struct MinerReplyContentTypeTests {
+    @Test(arguments: [
+        ("text/event-stream", true as Bool?), ("Text/Event-Stream; charset=utf-8", true), (" text/event-stream ", true),
+        ("application/json", false), ("application/problem+json;x=1", false), ("APPLICATION/JSON", false),
+        ("text/plain", nil), ("", nil), ("json", nil), (";text/event-stream", true),
+    ])
+    func announcesEventStream(_ contentType: String, _ expected: Bool?) {
+        #expect(MinerPool.announcesEventStream(contentType: contentType) == expected)
+    }
+}
