@@ -30,11 +30,23 @@ public struct Authenticator: Sendable {
     }
 
     /// `Authorization` split at the first run of spaces. An ASCII value (every real one) is split as bytes: in
-    /// ASCII a space byte is a whole Character, and the Character split cost ~5k instructions per request.
+    /// ASCII a space byte is a whole Character, and the Character split cost ~5k instructions per request (the
+    /// generic byte split ~3k).
     private static func schemeAndCredentials(_ authorization: String) -> [Substring] {
         let bytes = authorization.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return authorization.split(separator: " ", maxSplits: 1) }
-        return bytes.split(separator: UInt8(ascii: " "), maxSplits: 1).map { Substring($0) }
+        let span = bytes.span
+        guard !span.indices.contains(where: { span[$0] >= 0x80 }) else {
+            return authorization.split(separator: " ", maxSplits: 1)
+        }
+        // As `split(separator:maxSplits: 1)` does: leading spaces skipped, the scheme up to the next space, then
+        // everything after that space (if anything) as it is.
+        let space = UInt8(ascii: " ")
+        guard let schemeStart = span.indices.first(where: { span[$0] != space }) else { return [] }
+        let schemeEnd = span.indices[schemeStart...].first { span[$0] == space } ?? span.count
+        let index = { (offset: Int) in bytes.index(bytes.startIndex, offsetBy: offset) }
+        let scheme = Substring(bytes[index(schemeStart)..<index(schemeEnd)])
+        guard schemeEnd + 1 < span.count else { return [scheme] }
+        return [scheme, Substring(bytes[index(schemeEnd + 1)...])]
     }
 
     /// The identity to rate-limit under if the key is valid (a key prefix, or `dev`), else `nil`.

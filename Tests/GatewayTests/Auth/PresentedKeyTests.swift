@@ -6,6 +6,7 @@ import Testing
     @Test(arguments: [
         ("Bearer k1", "k1" as String?), ("bearer k1", "k1"), ("BEARER  k1 ", "k1"), (" Bearer k1", "k1"),
         ("Bearer", nil), ("Basic abc", nil), ("Bearer é-key", "é-key"), ("Bearerk1", nil),
+        ("Bearer ", nil), ("Bearer  ", ""), ("   ", nil), ("", nil), ("  bearer   k3  x", "k3  x"),
     ])
     func fromAuthorization(_ authorization: String, _ expected: String?) {
         #expect(Authenticator.presentedKey(in: ["Authorization": authorization]) == expected)
