@@ -76,14 +76,10 @@ public final class TaskWriter: Sendable {
         try TaskStore.verifyPromptHash(promptHash)
         let (request, result) = (kept(request), kept(result))
         return try await run(storing: [request, result]) { connection in
-            let record = try TaskStore.applyCreate(
-                sessionID: sessionID, assignedMiners: [miner], promptHash: promptHash,
-                clientReference: clientReference, now: createdAt ?? now, requestCID: request?.cid.description,
-                connection)
-            try TaskStore.applyCompletion(
-                sessionID: sessionID, taskID: record.taskID, resultData: [resultData], resultMiners: [miner],
-                now: now, resultCID: result?.cid.description, connection)
-            return record
+            try TaskStore.applyCreateCompleted(
+                sessionID: sessionID, assignedMiners: [miner], resultData: [resultData], resultMiners: [miner],
+                promptHash: promptHash, clientReference: clientReference, createdAt: createdAt ?? now, now: now,
+                requestCID: request?.cid.description, resultCID: result?.cid.description, connection)
         }
     }
 
