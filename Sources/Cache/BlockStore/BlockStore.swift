@@ -119,16 +119,20 @@ public final class BlockStore: Sendable {
         let key = cid.multihash.bytes
         let now = clock()
         try connection.execute(
-            "INSERT OR IGNORE INTO blocks (multihash, size, last_used, data) VALUES (?, ?, ?, ?)",
-            [.blob(key), .integer(Int64(data.count)), .integer(now), .blob(data)])
+            Self.insertBlock, [.blob(key), .integer(Int64(data.count)), .integer(now), .blob(data)])
         guard connection.changes == 1 else {
-            try connection.execute("UPDATE blocks SET last_used = ? WHERE multihash = ?", [.integer(now), .blob(key)])
+            try connection.execute(Self.touchBlock, [.integer(now), .blob(key)])
             return false
         }
-        try connection.execute(
-            "UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?", [.integer(Int64(data.count))])
+        try connection.execute(Self.countNewBlock, [.integer(Int64(data.count))])
         return true
     }
+
+    // The statements of `insert` (every task writes its blocks with it), numbered.
+    private static let insertBlock = SQL(
+        "INSERT OR IGNORE INTO blocks (multihash, size, last_used, data) VALUES (?, ?, ?, ?)")
+    private static let touchBlock = SQL("UPDATE blocks SET last_used = ? WHERE multihash = ?")
+    private static let countNewBlock = SQL("UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?")
 
     /// Housekeeping after new blocks of `bytes` in all were committed: a background checkpoint when the WAL has
     /// grown, garbage collection when the quota is exceeded. Unless `checkingQuotaNow`, the quota is checked once
