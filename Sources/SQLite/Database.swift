@@ -78,6 +78,20 @@ public final class Database: Sendable {
         }
     }
 
+    /// `write` with foreign-key enforcement as `enforcingForeignKeys` says for this one transaction (SQLite ignores
+    /// the pragma inside a transaction, so it is set before), restored after.
+    func write<T>(enforcingForeignKeys: Bool, _ body: (Connection) throws -> T) throws -> T {
+        try writer.withConnection { connection in
+            let wasEnforcing = try connection.queryFirst("PRAGMA foreign_keys")?.int("foreign_keys") == 1
+            guard wasEnforcing != enforcingForeignKeys else {
+                return try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+            }
+            try connection.execute("PRAGMA foreign_keys = \(enforcingForeignKeys ? "ON" : "OFF")")
+            defer { try? connection.execute("PRAGMA foreign_keys = \(wasEnforcing ? "ON" : "OFF")") }
+            return try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+        }
+    }
+
     /// Runs `body` in a read-only transaction on a reader connection; it sees one consistent committed snapshot.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
         guard !readers.isEmpty else {
