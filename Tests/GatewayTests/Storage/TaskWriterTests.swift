@@ -1,6 +1,7 @@
 import Cache
 import JSON
 import SQLite
+import Synchronization
 import Testing
 
 @testable import Gateway
@@ -85,6 +86,60 @@ import Testing
         #expect(try edge.blocks.stats().blocks == 2)
         #expect(try edge.blocks.get(request.cid) == request.bytes)
         #expect(try edge.blocks.get(result.cid) == result.bytes)
+    }
+
+    /// A writer whose commits wait until the test runs them, so that every write queued meanwhile is one batch.
+    private static func heldWriter() throws -> (TaskWriter, commit: @Sendable () -> Void) {
+        let held = Mutex<(@Sendable () -> Void)?>(nil)
+        let writer = TaskWriter(
+            store: try EdgeStore(database: Database.inMemory()).tasks,
+            deferCommit: { commit in
+                held.withLock { $0 = commit }
+                return true
+            })
+        return (writer, { held.withLock { $0 }?() })
+    }
+
+    /// Runs `writes` as one batch: waits until all are queued, then commits; returns whether each succeeded.
+    private static func oneBatch(
+        _ writer: TaskWriter, commit: @Sendable () -> Void, _ writes: [@Sendable () async throws -> Void]
+    ) async -> [Bool] {
+        await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, write) in writes.enumerated() {
+                group.addTask {
+                    do {
+                        try await write()
+                        return (index, true)
+                    } catch {
+                        return (index, false)
+                    }
+                }
+            }
+            while writer.pendingWriteCount < writes.count { await Task.yield() }
+            commit()
+            return await group.reduce(into: [Bool](repeating: false, count: writes.count)) { $0[$1.0] = $1.1 }
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func aBatchCommitsTogetherAndAFailingWriteFailsAlone(withFailure: Bool) async throws {
+        let (writer, commit) = try Self.heldWriter()
+        var writes: [@Sendable () async throws -> Void] = (0..<5).map { index in
+            {
+                _ = try await writer.createTask(
+                    sessionID: 1, assignedMiners: ["m"], promptHash: promptHash("p\(index)"), clientReference: nil,
+                    now: 1)
+            }
+        }
+        if withFailure {
+            writes.insert({ try await writer.fail(sessionID: 1, taskID: 99, reason: "none", now: 2) }, at: 2)
+        }
+        let outcomes = await Self.oneBatch(writer, commit: commit, writes)
+        #expect(outcomes.filter { !$0 }.count == (withFailure ? 1 : 0))
+        #expect(outcomes[2] == !withFailure)
+        let tasks = try writer.store.tasks(sessionID: 1, limit: 10)
+        #expect(tasks.map(\.taskID) == [4, 3, 2, 1, 0])
+        #expect(tasks.allSatisfy { $0.status == .assigned && $0.assignedMiners == ["m"] })
     }
 
     @Test func invalidInputThrowsBeforeQueueing() async throws {
