@@ -50,3 +50,13 @@ url = "http://127.0.0.1:$upstream"
 models = ["bench-model"]
 TOML
 }
+
+# write_post_lua FILE: a wrk script sending the benchmarks' non-streamed POST /v1/completions with the dev token.
+write_post_lua() {
+    cat >"$1" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"model":"bench-model","prompt":"Say hello","max_tokens":8,"stream":false}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer default-dev-token"
+LUA
+}

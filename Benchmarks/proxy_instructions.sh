@@ -5,16 +5,28 @@
 # Repeats to within ~1 %, where wall-clock figures on this shared VM do not. Counts user-space instructions of all
 # the router's threads (not the kernel's work, nor waiting).
 #
-# Env: EDGE_TEST_BINARY (default: release build), FEW (200), MANY (1200), KEEP_TMP=1 to keep the callgrind files
-# (`callgrind_annotate --inclusive=yes FILE` shows where the instructions go).
+# With CONNECTIONS > 1, wrk keeps that many connections busy for SHORT and then LONG seconds instead, and the
+# difference is divided by the difference of the requests wrk completed: the cost of a request with many in flight
+# (group commit batches form). Valgrind runs the router at 50-150 req/s, so batches are smaller than at full speed;
+# runs differ by ~2 %.
+#
+# Env: EDGE_TEST_BINARY (default: release build), FEW (200), MANY (1200), CONNECTIONS (1), SHORT (8), LONG (24),
+# KEEP_TMP=1 to keep the callgrind files (`callgrind_annotate --inclusive=yes FILE` shows where the instructions go).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FEW=${FEW:-200}
 MANY=${MANY:-1200}
+CONNECTIONS=${CONNECTIONS:-1}
+SHORT=${SHORT:-8}
+LONG=${LONG:-24}
 command -v valgrind >/dev/null && command -v nginx >/dev/null || {
     echo "proxy_instructions: needs valgrind and nginx (apt-get install valgrind nginx-light)" >&2
     exit 1
 }
+if ((CONNECTIONS > 1)) && ! command -v wrk >/dev/null; then
+    echo "proxy_instructions: CONNECTIONS > 1 needs wrk (apt-get install wrk)" >&2
+    exit 1
+fi
 BIN=${EDGE_TEST_BINARY:-}
 if [[ -z "$BIN" ]]; then
     swift build -c release --static-swift-stdlib --product cortensor-edge >&2
@@ -39,16 +51,10 @@ trap 'kill -QUIT $NGINX_PID 2>/dev/null; [[ "${KEEP_TMP:-0}" == 1 ]] && echo "fi
 unset_edge=()
 for name in $(compgen -e); do [[ "$name" == CORTENSOR_EDGE_* ]] && unset_edge+=(-u "$name"); done
 
-count() {  # requests -> callgrind output prefix
-    local requests=$1 dir="$TMP/run-$1" port
-    port=$(free_port)
-    mkdir -p "$dir/state"
-    write_router_toml "$dir/router.toml" "$port" "$dir/state" "$UP_PORT"
-    env "${unset_edge[@]}" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
-        "$BIN" serve --config "$dir/router.toml" --port "$port" --dev >"$dir/router.log" 2>&1 &
-    local pid=$!
-    for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
-    python3 - "$port" "$requests" <<'PY'
+write_post_lua "$TMP/post.lua"
+
+sequential() {  # port requests: one keep-alive connection, one request after the other
+    python3 - "$1" "$2" <<'PY'
 import http.client, sys
 port, n = int(sys.argv[1]), int(sys.argv[2])
 connection = http.client.HTTPConnection("127.0.0.1", port)
@@ -59,15 +65,44 @@ for _ in range(n):
     response = connection.getresponse()
     response.read()
     assert response.status == 200, response.status
+print(n)
 PY
+}
+
+loaded() {  # port seconds: wrk with CONNECTIONS connections; prints the requests it completed (all must be 200)
+    wrk -t2 -c"$CONNECTIONS" -d"$2s" --timeout 30s -s "$TMP/post.lua" "http://127.0.0.1:$1/v1/completions" \
+        >"$TMP/wrk-$2.txt"
+    ! grep -q "Non-2xx" "$TMP/wrk-$2.txt" || { cat "$TMP/wrk-$2.txt" >&2; exit 1; }
+    awk '/requests in/{print $1}' "$TMP/wrk-$2.txt"
+}
+
+count() {  # amount (requests, or seconds with CONNECTIONS > 1) -> requests answered; callgrind file in run-AMOUNT
+    local amount=$1 dir="$TMP/run-$1" port
+    port=$(free_port)
+    mkdir -p "$dir/state"
+    write_router_toml "$dir/router.toml" "$port" "$dir/state" "$UP_PORT"
+    env "${unset_edge[@]}" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
+        "$BIN" serve --config "$dir/router.toml" --port "$port" --dev >"$dir/router.log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
+    if ((CONNECTIONS > 1)); then loaded "$port" "$amount"; else sequential "$port" "$amount"; fi
     kill -TERM "$pid"
     wait "$pid" || true
 }
 total() { grep -hE "^(summary|totals):" "$1" | head -1 | awk '{print $2}'; }
 
-count "$FEW"
-count "$MANY"
-few=$(total "$TMP/run-$FEW/cg.out")
-many=$(total "$TMP/run-$MANY/cg.out")
-echo "instructions per proxied request: $(( (many - few) / (MANY - FEW) )) (callgrind, 1 connection, $few and $many" \
-    "instructions for $FEW and $MANY requests)"
+if ((CONNECTIONS > 1)); then
+    few_requests=$(count "$SHORT")
+    many_requests=$(count "$LONG")
+    few=$(total "$TMP/run-$SHORT/cg.out")
+    many=$(total "$TMP/run-$LONG/cg.out")
+    echo "instructions per proxied request: $(( (many - few) / (many_requests - few_requests) )) (callgrind," \
+        "$CONNECTIONS connections, $few and $many instructions for $few_requests and $many_requests requests)"
+else
+    count "$FEW" >/dev/null
+    count "$MANY" >/dev/null
+    few=$(total "$TMP/run-$FEW/cg.out")
+    many=$(total "$TMP/run-$MANY/cg.out")
+    echo "instructions per proxied request: $(( (many - few) / (MANY - FEW) )) (callgrind, 1 connection, $few and" \
+        "$many instructions for $FEW and $MANY requests)"
+fi

@@ -93,12 +93,7 @@ wait_200 "http://127.0.0.1:$UP_PORT/v1/models"
 wait_200 "http://127.0.0.1:$PROXY_PORT/v1/models"
 wait_200 "http://127.0.0.1:$ROUTER_PORT/readyz" || { tail -20 "$TMP/router.log" >&2; exit 1; }
 
-cat >"$TMP/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"model":"bench-model","prompt":"Say hello","max_tokens":8,"stream":false}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer default-dev-token"
-LUA
+write_post_lua "$TMP/post.lua"
 
 # One request through the router must succeed before we measure it.
 status=$(curl -s -o "$TMP/probe.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \

@@ -3,6 +3,7 @@
 #
 #   Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [extra libFuzzer flags...]
 #   Fuzz/run-fuzz.sh <target> --build-only
+#   Fuzz/run-fuzz.sh <target> --seeds        build, then run every seed once (the check `make test` runs)
 #
 # None of the harnesses is part of Package.swift. Each target compiles a subset of Sources/ together with its
 # harness (Fuzz/<Name>Fuzz/*.swift) into one module, so internal API is reachable without @testable. Gateway files
@@ -19,11 +20,11 @@ if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then
     seconds="$1"
     shift
 fi
-build_only=0
-if [[ "${1:-}" == "--build-only" ]]; then
-    build_only=1
-    shift
-fi
+mode=fuzz
+case "${1:-}" in
+--build-only) mode=build; shift ;;
+--seeds) mode=seeds; shift ;;
+esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work_root="${FUZZ_WORK:-${JSON_FUZZ_WORK:-$root/.build-fuzz}}"
@@ -126,7 +127,7 @@ gguf)
     link=(InferenceKernels)
     ;;
 *)
-    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [--build-only | libFuzzer flags...]" >&2
+    echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [--build-only | --seeds | libFuzzer flags...]" >&2
     exit 2
     ;;
 esac
@@ -174,10 +175,17 @@ swiftc "${swift_flags[@]}" -module-name "$module" "${include[@]}" \
     "${sources[@]}" "$root/Fuzz/$module"/*.swift "${extra_objects[@]}" \
     -o "$work/$target-fuzz"
 
-if [[ $build_only -eq 1 ]]; then
+case $mode in
+build)
     echo "run-fuzz: built $work/$target-fuzz"
     exit 0
-fi
+    ;;
+seeds)
+    # The seeds alone, each run once (-runs=0 stops after the initial corpus): the harness's properties on known
+    # inputs, without the corpus earlier runs grew.
+    exec "$work/$target-fuzz" -runs=0 -max_len="$max_len" -artifact_prefix="$work/artifacts/" "${seed_dirs[@]}"
+    ;;
+esac
 
 exec "$work/$target-fuzz" \
     -max_total_time="$seconds" \

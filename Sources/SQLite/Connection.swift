@@ -10,15 +10,43 @@ public struct Connection {
 
     /// Runs one statement with `bindings` for its `?` parameters, discarding any result rows.
     public func execute(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) {
-        guard let statement = try handle.statement(for: sql) else { return }
+        try Self.execute(handle.statement(for: sql), bindings)
+    }
+
+    /// `execute` for a statement prepared once per connection (see `SQL`).
+    public func execute(_ sql: SQL, _ bindings: [SQLiteValue] = []) throws(SQLiteError) {
+        try Self.execute(handle.statement(for: sql), bindings)
+    }
+
+    /// Runs one statement with `bindings` and returns all result rows.
+    public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> [Row] {
+        try Self.query(handle.statement(for: sql), bindings)
+    }
+
+    /// `query` for a statement prepared once per connection (see `SQL`).
+    public func query(_ sql: SQL, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> [Row] {
+        try Self.query(handle.statement(for: sql), bindings)
+    }
+
+    /// Runs one statement and returns its first row, or `nil` when it produced none.
+    public func queryFirst(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> Row? {
+        try Self.queryFirst(handle.statement(for: sql), bindings)
+    }
+
+    /// `queryFirst` for a statement prepared once per connection (see `SQL`).
+    public func queryFirst(_ sql: SQL, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> Row? {
+        try Self.queryFirst(handle.statement(for: sql), bindings)
+    }
+
+    private static func execute(_ statement: Statement?, _ bindings: [SQLiteValue]) throws(SQLiteError) {
+        guard let statement else { return }
         defer { statement.reset() }
         try statement.bind(bindings)
         while try statement.step() {}
     }
 
-    /// Runs one statement with `bindings` and returns all result rows.
-    public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> [Row] {
-        guard let statement = try handle.statement(for: sql) else { return [] }
+    private static func query(_ statement: Statement?, _ bindings: [SQLiteValue]) throws(SQLiteError) -> [Row] {
+        guard let statement else { return [] }
         defer { statement.reset() }
         try statement.bind(bindings)
         var rows: [Row] = []
@@ -28,9 +56,8 @@ public struct Connection {
         return rows
     }
 
-    /// Runs one statement and returns its first row, or `nil` when it produced none.
-    public func queryFirst(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> Row? {
-        guard let statement = try handle.statement(for: sql) else { return nil }
+    private static func queryFirst(_ statement: Statement?, _ bindings: [SQLiteValue]) throws(SQLiteError) -> Row? {
+        guard let statement else { return nil }
         defer { statement.reset() }
         try statement.bind(bindings)
         guard try statement.step() else { return nil }

@@ -4,12 +4,18 @@ public struct Migration: Sendable, Hashable {
     public let version: Int
     /// A script of `;`-separated statements (no BEGIN/COMMIT: the migration already runs in a transaction).
     public let sql: String
+    /// Whether `sql` rebuilds tables that others reference by foreign key (SQLite's procedure for schema changes
+    /// ALTER TABLE cannot make: create the new table, copy, drop the old, rename). Foreign-key enforcement is then
+    /// off while it runs, so dropping the old table neither cascades into nor breaks its children, and
+    /// `PRAGMA foreign_key_check` must find no violation before it commits.
+    public let rebuildsTables: Bool
 
     /// Creates a migration step.
-    public init(version: Int, sql: String) {
+    public init(version: Int, sql: String, rebuildsTables: Bool = false) {
         precondition(version > 0, "migration versions start at 1")
         self.version = version
         self.sql = sql
+        self.rebuildsTables = rebuildsTables
     }
 }
 
@@ -26,7 +32,7 @@ extension Database {
         let latest = migrations.last?.version ?? 0
         var applied: [Int] = []
         for migration in migrations {
-            let didApply = try write { connection in
+            let didApply = try write(enforcingForeignKeys: !migration.rebuildsTables) { connection in
                 // Re-read inside the write lock: another process may have migrated meanwhile.
                 let current = try Self.userVersion(connection)
                 guard current <= latest else {
@@ -35,6 +41,7 @@ extension Database {
                 guard current < migration.version else { return false }
                 do throws(SQLiteError) {
                     try connection.executeScript(migration.sql)
+                    if migration.rebuildsTables { try Self.verifyForeignKeys(connection) }
                     try connection.execute("PRAGMA user_version = \(migration.version)")
                 } catch {
                     throw MigrationError.migrationFailed(version: migration.version, error: error)
@@ -56,6 +63,15 @@ extension Database {
     /// The schema version recorded in `PRAGMA user_version`.
     public func userVersion() throws -> Int {
         try read { connection in try Self.userVersion(connection) }
+    }
+
+    /// Throws unless every foreign key in the database points at an existing row.
+    private static func verifyForeignKeys(_ connection: Connection) throws(SQLiteError) {
+        guard let violation = try connection.queryFirst("PRAGMA foreign_key_check") else { return }
+        let table = violation.text("table") ?? "?"
+        let parent = violation.text("parent") ?? "?"
+        throw SQLiteError(
+            code: .constraintForeignKey, message: "foreign key violation in \(table) referring to \(parent)")
     }
 
     private static func userVersion(_ connection: Connection) throws(SQLiteError) -> Int {

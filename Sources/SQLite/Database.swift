@@ -74,7 +74,21 @@ public final class Database: Sendable {
     /// rolls back when it throws. Writers are serialized.
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
         try writer.withConnection { connection in
-            try Self.transaction(on: connection, begin: "BEGIN IMMEDIATE", body)
+            try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+        }
+    }
+
+    /// `write` with foreign-key enforcement as `enforcingForeignKeys` says for this one transaction (SQLite ignores
+    /// the pragma inside a transaction, so it is set before), restored after.
+    func write<T>(enforcingForeignKeys: Bool, _ body: (Connection) throws -> T) throws -> T {
+        try writer.withConnection { connection in
+            let wasEnforcing = try connection.queryFirst("PRAGMA foreign_keys")?.int("foreign_keys") == 1
+            guard wasEnforcing != enforcingForeignKeys else {
+                return try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+            }
+            try connection.execute("PRAGMA foreign_keys = \(enforcingForeignKeys ? "ON" : "OFF")")
+            defer { try? connection.execute("PRAGMA foreign_keys = \(wasEnforcing ? "ON" : "OFF")") }
+            return try Self.transaction(on: connection, begin: Self.beginImmediate, body)
         }
     }
 
@@ -84,23 +98,27 @@ public final class Database: Sendable {
             return try writer.withConnection { connection in
                 try connection.execute("PRAGMA query_only = ON")
                 defer { try? connection.execute("PRAGMA query_only = OFF") }
-                return try Self.transaction(on: connection, begin: "BEGIN DEFERRED", body)
+                return try Self.transaction(on: connection, begin: Self.beginDeferred, body)
             }
         }
         let ticket = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         let reader = readers[Int(ticket % UInt(readers.count))]
         return try reader.withConnection { connection in
-            try Self.transaction(on: connection, begin: "BEGIN DEFERRED", body)
+            try Self.transaction(on: connection, begin: Self.beginDeferred, body)
         }
     }
 
+    private static let beginImmediate = SQL("BEGIN IMMEDIATE")
+    private static let beginDeferred = SQL("BEGIN DEFERRED")
+    private static let commit = SQL("COMMIT")
+
     private static func transaction<T>(
-        on connection: Connection, begin: String, _ body: (Connection) throws -> T
+        on connection: Connection, begin: SQL, _ body: (Connection) throws -> T
     ) throws -> T {
         try connection.execute(begin)
         do {
             let value = try body(connection)
-            try connection.execute("COMMIT")
+            try connection.execute(Self.commit)
             return value
         } catch {
             // Some errors (e.g. SQLITE_FULL) already ended the transaction; only roll back one that is still open.

@@ -31,6 +31,10 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
     private var statements: [String: Statement] = [:]
     /// Most statements kept; beyond it the cache is cleared (the SQL a program runs is a small fixed set).
     static let statementCacheLimit = 128
+    /// Prepared statements of `SQL` values, at their numbers (found without hashing the text).
+    private var numberedStatements: [Statement?] = []
+    /// `SQL` values numbered from here on use the text-keyed cache (a program that made `SQL` values per call).
+    static let numberedStatementLimit = 256
 
     /// Opens (and with `create`, creates) the database at `path`, reporting extended result codes.
     init(path: String, create: Bool) throws(SQLiteError) {
@@ -61,6 +65,20 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
         guard let prepared = try Statement.prepare(sql, on: self) else { return nil }
         if statements.count >= Self.statementCacheLimit { statements.removeAll() }
         statements[sql] = prepared
+        return prepared
+    }
+
+    /// The prepared statement for `sql`, found by its number; `nil` for SQL without a statement.
+    /// The caller must `reset()` it when done.
+    func statement(for sql: SQL) throws(SQLiteError) -> Statement? {
+        let number = sql.number
+        guard number < Self.numberedStatementLimit else { return try statement(for: sql.text) }
+        if number < numberedStatements.count, let cached = numberedStatements[number] { return cached }
+        guard let prepared = try Statement.prepare(sql.text, on: self) else { return nil }
+        if numberedStatements.count <= number {
+            numberedStatements += repeatElement(nil, count: number + 1 - numberedStatements.count)
+        }
+        numberedStatements[number] = prepared
         return prepared
     }
 

@@ -95,6 +95,21 @@ struct TestStore {
         #expect(try !store.has(blocks[2]) && !store.has(blocks[3]), "least recently used go first")
     }
 
+    /// Storing a block again records its use only once the recorded one is `lastUsedResolutionMilliseconds` old
+    /// (the test clock moves 1 ms a reading): the order garbage collection sees.
+    @Test(arguments: [(resolution: Int64(1), rePutSurvives: true), (resolution: Int64(1_000), rePutSurvives: false)])
+    func storingAgainRecordsTheUseOncePerResolution(resolution: Int64, rePutSurvives: Bool) throws {
+        let store = try TestStore(settings: .init(lastUsedResolutionMilliseconds: resolution)).store
+        let first = [UInt8](repeating: 1, count: 100)
+        let firstCID = try store.put(first)
+        let second = try store.put([UInt8](repeating: 2, count: 100))
+        #expect(try store.put(first, as: firstCID) == false)
+        #expect(try store.collectGarbage(downTo: 100).removedBlocks == 1)
+        #expect(try store.has(firstCID) == rePutSurvives)
+        #expect(try store.has(second) == !rePutSurvives)
+        #expect(try store.stats().blocks == 1)
+    }
+
     @Test func collectionStopsWhenOnlyPinnedBlocksRemain() throws {
         let store = try TestStore().store
         let pinned = try store.put([1, 2, 3])

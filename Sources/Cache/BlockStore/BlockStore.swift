@@ -22,16 +22,22 @@ public final class BlockStore: Sendable {
         /// How long a block read from the database is served from memory: a delete by another process sharing
         /// the database is seen this late at most.
         public var hotCacheLifetimeMilliseconds: Int64 = 1000
+        /// How stale a stored block's last use may get before storing it again records the new use: within it, a
+        /// repeated put writes nothing (garbage collection's order among blocks used that close together is
+        /// approximate by as much).
+        public var lastUsedResolutionMilliseconds: Int64 = 1000
 
         public init(
             quotaBytes: Int64? = nil, collectionTarget: Double = 0.9, maxBlockBytes: Int = 4 << 20,
-            hotCacheBytes: Int = 1 << 20, hotCacheLifetimeMilliseconds: Int64 = 1000
+            hotCacheBytes: Int = 1 << 20, hotCacheLifetimeMilliseconds: Int64 = 1000,
+            lastUsedResolutionMilliseconds: Int64 = 1000
         ) {
             self.quotaBytes = quotaBytes
             self.collectionTarget = collectionTarget
             self.maxBlockBytes = maxBlockBytes
             self.hotCacheBytes = hotCacheBytes
             self.hotCacheLifetimeMilliseconds = hotCacheLifetimeMilliseconds
+            self.lastUsedResolutionMilliseconds = lastUsedResolutionMilliseconds
         }
     }
 
@@ -119,16 +125,23 @@ public final class BlockStore: Sendable {
         let key = cid.multihash.bytes
         let now = clock()
         try connection.execute(
-            "INSERT OR IGNORE INTO blocks (multihash, size, last_used, data) VALUES (?, ?, ?, ?)",
-            [.blob(key), .integer(Int64(data.count)), .integer(now), .blob(data)])
+            Self.insertBlock, [.blob(key), .integer(Int64(data.count)), .integer(now), .blob(data)])
         guard connection.changes == 1 else {
-            try connection.execute("UPDATE blocks SET last_used = ? WHERE multihash = ?", [.integer(now), .blob(key)])
+            try connection.execute(
+                Self.touchStaleBlock,
+                [.integer(now), .blob(key), .integer(now - settings.lastUsedResolutionMilliseconds)])
             return false
         }
-        try connection.execute(
-            "UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?", [.integer(Int64(data.count))])
+        try connection.execute(Self.countNewBlock, [.integer(Int64(data.count))])
         return true
     }
+
+    // The statements of `insert` (every task writes its blocks with it), numbered.
+    private static let insertBlock = SQL(
+        "INSERT OR IGNORE INTO blocks (multihash, size, last_used, data) VALUES (?, ?, ?, ?)")
+    /// A stored block's new last use, unless the recorded one is recent enough.
+    private static let touchStaleBlock = SQL("UPDATE blocks SET last_used = ? WHERE multihash = ? AND last_used < ?")
+    private static let countNewBlock = SQL("UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?")
 
     /// Housekeeping after new blocks of `bytes` in all were committed: a background checkpoint when the WAL has
     /// grown, garbage collection when the quota is exceeded. Unless `checkingQuotaNow`, the quota is checked once

@@ -57,5 +57,35 @@ extension EdgeStore {
                 ALTER TABLE tasks ADD COLUMN request_cid TEXT;
                 ALTER TABLE tasks ADD COLUMN result_cid TEXT;
                 """),
+        // The same `tasks`, its status check written as comparisons: for an IN list SQLite builds a temporary
+        // b-tree on every INSERT and UPDATE of a task. SQLite's table-rebuild procedure (new table, copy, drop,
+        // rename), with foreign keys off so that task_assignments and task_results keep their rows.
+        Migration(
+            version: 6,
+            sql: """
+                CREATE TABLE new_tasks (
+                    session_id INTEGER NOT NULL,
+                    task_id INTEGER NOT NULL CHECK (task_id >= 0),
+                    created_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    status INTEGER NOT NULL CHECK (status = 0 OR status = 1 OR status = 4 OR status = 5),
+                    prompt_hash TEXT NOT NULL CHECK (length(prompt_hash) = 64),
+                    client_reference TEXT,
+                    error TEXT,
+                    request_cid TEXT,
+                    result_cid TEXT,
+                    PRIMARY KEY (session_id, task_id)
+                ) WITHOUT ROWID;
+                INSERT INTO new_tasks (
+                    session_id, task_id, created_at, finished_at, status, prompt_hash, client_reference, error,
+                    request_cid, result_cid)
+                SELECT
+                    session_id, task_id, created_at, finished_at, status, prompt_hash, client_reference, error,
+                    request_cid, result_cid
+                FROM tasks;
+                DROP TABLE tasks;
+                ALTER TABLE new_tasks RENAME TO tasks;
+                """,
+            rebuildsTables: true),
     ]
 }

@@ -38,30 +38,30 @@ public struct TaskStore: Sendable {
         sessionID: Int, assignedMiners: [String], promptHash: String, clientReference: String?, now: Int64,
         requestCID: String? = nil, explicitID: Int? = nil, _ connection: Connection
     ) throws -> TaskRecord {
-        let status: TaskStatus = assignedMiners.isEmpty ? .queued : .assigned
-        let taskID: Int
-        if let explicitID {
-            taskID = explicitID
-        } else {
-            let next = try connection.queryFirst(
-                "SELECT COALESCE(MAX(task_id) + 1, 0) AS next FROM tasks WHERE session_id = ?",
-                [SQLiteValue(sessionID)])
-            taskID = Int(next?.int("next") ?? 0)
-        }
-        try connection.execute(
-            """
-            INSERT INTO tasks (session_id, task_id, created_at, status, prompt_hash, client_reference, request_cid)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                SQLiteValue(sessionID), SQLiteValue(taskID), .integer(now), SQLiteValue(status.rawValue),
-                .text(promptHash), SQLiteValue(clientReference), SQLiteValue(requestCID),
-            ])
-        try insertAssignments(assignedMiners, sessionID: sessionID, taskID: taskID, connection)
-        return TaskRecord(
-            sessionID: sessionID, taskID: taskID, createdAt: now, finishedAt: nil, status: status,
-            assignedMiners: assignedMiners, resultData: [], resultMiners: [], promptHash: promptHash,
-            clientReference: clientReference, error: nil, requestCID: requestCID)
+        let taskID = try explicitID ?? nextTaskID(sessionID: sessionID, connection)
+        let record = TaskRecord(
+            sessionID: sessionID, taskID: taskID, createdAt: now, finishedAt: nil,
+            status: assignedMiners.isEmpty ? .queued : .assigned, assignedMiners: assignedMiners, resultData: [],
+            resultMiners: [], promptHash: promptHash, clientReference: clientReference, error: nil,
+            requestCID: requestCID)
+        try insert(record, connection)
+        return record
+    }
+
+    /// A task that is done as it is created, with the session's next task id, inside the caller's write
+    /// transaction: one row written as it ends up (the prompt hash and result counts must be verified already).
+    static func applyCreateCompleted(
+        sessionID: Int, assignedMiners: [String], resultData: [String], resultMiners: [String], promptHash: String,
+        clientReference: String?, createdAt: Int64, now: Int64, requestCID: String?, resultCID: String?,
+        _ connection: Connection
+    ) throws -> TaskRecord {
+        let record = TaskRecord(
+            sessionID: sessionID, taskID: try nextTaskID(sessionID: sessionID, connection), createdAt: createdAt,
+            finishedAt: now, status: .done, assignedMiners: assignedMiners, resultData: resultData,
+            resultMiners: resultMiners, promptHash: promptHash, clientReference: clientReference, error: nil,
+            requestCID: requestCID, resultCID: resultCID)
+        try insert(record, connection)
+        return record
     }
 
     /// Marks a queued or assigned task as sent to `miners`, replacing any earlier assignment.
@@ -98,13 +98,10 @@ public struct TaskStore: Sendable {
 
     /// `markAssigned` inside the caller's write transaction, without reading the record back.
     static func applyAssignment(sessionID: Int, taskID: Int, miners: [String], _ connection: Connection) throws {
-        try requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
-        try connection.execute(
-            "UPDATE tasks SET status = ? WHERE session_id = ? AND task_id = ?",
-            [SQLiteValue(TaskStatus.assigned.rawValue), SQLiteValue(sessionID), SQLiteValue(taskID)])
-        try connection.execute(
-            "DELETE FROM task_assignments WHERE session_id = ? AND task_id = ?",
-            [SQLiteValue(sessionID), SQLiteValue(taskID)])
+        try updateUnfinished(
+            sessionID: sessionID, taskID: taskID, TaskStatements.assign, [SQLiteValue(TaskStatus.assigned.rawValue)],
+            connection)
+        try connection.execute(TaskStatements.deleteAssignments, [SQLiteValue(sessionID), SQLiteValue(taskID)])
         try insertAssignments(miners, sessionID: sessionID, taskID: taskID, connection)
     }
 
@@ -113,32 +110,19 @@ public struct TaskStore: Sendable {
         sessionID: Int, taskID: Int, resultData: [String], resultMiners: [String], now: Int64,
         resultCID: String? = nil, _ connection: Connection
     ) throws {
-        try requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
-        try connection.execute(
-            """
-            UPDATE tasks SET status = ?, finished_at = ?, error = NULL, result_cid = ?
-            WHERE session_id = ? AND task_id = ?
-            """,
-            [
-                SQLiteValue(TaskStatus.done.rawValue), .integer(now), SQLiteValue(resultCID), SQLiteValue(sessionID),
-                SQLiteValue(taskID),
-            ])
-        for (index, (data, miner)) in zip(resultData, resultMiners).enumerated() {
-            try connection.execute(
-                "INSERT INTO task_results (session_id, task_id, idx, miner, data) VALUES (?, ?, ?, ?, ?)",
-                [SQLiteValue(sessionID), SQLiteValue(taskID), SQLiteValue(index), .text(miner), .text(data)])
-        }
+        try updateUnfinished(
+            sessionID: sessionID, taskID: taskID, TaskStatements.complete,
+            [SQLiteValue(TaskStatus.done.rawValue), .integer(now), SQLiteValue(resultCID)], connection)
+        try insertResults(resultData, miners: resultMiners, sessionID: sessionID, taskID: taskID, connection)
     }
 
     /// `fail` inside the caller's write transaction, without reading the record back.
     static func applyFailure(sessionID: Int, taskID: Int, reason: String, now: Int64, _ connection: Connection) throws {
-        try requireUnfinished(sessionID: sessionID, taskID: taskID, connection)
-        try connection.execute(
-            "UPDATE tasks SET status = ?, finished_at = ?, error = ? WHERE session_id = ? AND task_id = ?",
+        try updateUnfinished(
+            sessionID: sessionID, taskID: taskID, TaskStatements.fail,
             [
                 SQLiteValue(TaskStatus.failed.rawValue), .integer(now), .text(String(reason.prefix(maxErrorLength))),
-                SQLiteValue(sessionID), SQLiteValue(taskID),
-            ])
+            ], connection)
     }
 
     static func verifyResultCounts(resultData: [String], resultMiners: [String]) throws(TaskStoreError) {
@@ -175,30 +159,6 @@ public struct TaskStore: Sendable {
         let isLowercaseHex = hash.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
         guard hash.utf8.count == 2 * SHA256.digestLength, isLowercaseHex else {
             throw TaskStoreError.invalidPromptHash(length: hash.utf8.count)
-        }
-    }
-
-    static func insertAssignments(
-        _ miners: [String], sessionID: Int, taskID: Int, _ connection: Connection
-    ) throws {
-        for (index, miner) in miners.enumerated() {
-            try connection.execute(
-                "INSERT INTO task_assignments (session_id, task_id, idx, miner) VALUES (?, ?, ?, ?)",
-                [SQLiteValue(sessionID), SQLiteValue(taskID), SQLiteValue(index), .text(miner)])
-        }
-    }
-
-    /// Throws unless the task exists and is not finished; reads only its status.
-    private static func requireUnfinished(sessionID: Int, taskID: Int, _ connection: Connection) throws {
-        let row = try connection.queryFirst(
-            "SELECT status FROM tasks WHERE session_id = ? AND task_id = ?",
-            [SQLiteValue(sessionID), SQLiteValue(taskID)])
-        guard let row else { throw TaskStoreError.taskNotFound(sessionID: sessionID, taskID: taskID) }
-        guard let rawStatus = row.int("status"), let status = TaskStatus(rawValue: Int(rawStatus)) else {
-            throw TaskStoreError.corruptRecord(sessionID: sessionID, taskID: taskID, column: "status")
-        }
-        guard !status.isFinished else {
-            throw TaskStoreError.taskAlreadyFinished(sessionID: sessionID, taskID: taskID, status: status)
         }
     }
 

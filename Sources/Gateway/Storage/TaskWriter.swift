@@ -19,8 +19,9 @@ import Synchronization
 ///
 /// Durability and visibility are those of a write of its own: a call returns only after the transaction holding
 /// its write committed (WAL, `synchronous=NORMAL`), so whatever the caller does next — answering the client,
-/// say — comes after the task is readable through `store`. Writes of one batch are isolated by savepoints: one
-/// that throws is rolled back alone and throws to its own caller; a failed commit throws to every caller.
+/// say — comes after the task is readable through `store`. Writes of one batch fail alone: one that throws is
+/// rolled back alone (the batch runs again, each write in a savepoint) and throws to its own caller; a failed
+/// commit throws to every caller.
 public final class TaskWriter: Sendable {
     /// The synchronous store the writes go to (reads can use it directly: they never wait for the writer).
     public let store: TaskStore
@@ -76,14 +77,10 @@ public final class TaskWriter: Sendable {
         try TaskStore.verifyPromptHash(promptHash)
         let (request, result) = (kept(request), kept(result))
         return try await run(storing: [request, result]) { connection in
-            let record = try TaskStore.applyCreate(
-                sessionID: sessionID, assignedMiners: [miner], promptHash: promptHash,
-                clientReference: clientReference, now: createdAt ?? now, requestCID: request?.cid.description,
-                connection)
-            try TaskStore.applyCompletion(
-                sessionID: sessionID, taskID: record.taskID, resultData: [resultData], resultMiners: [miner],
-                now: now, resultCID: result?.cid.description, connection)
-            return record
+            try TaskStore.applyCreateCompleted(
+                sessionID: sessionID, assignedMiners: [miner], resultData: [resultData], resultMiners: [miner],
+                promptHash: promptHash, clientReference: clientReference, createdAt: createdAt ?? now, now: now,
+                requestCID: request?.cid.description, resultCID: result?.cid.description, connection)
         }
     }
 
@@ -169,6 +166,9 @@ public final class TaskWriter: Sendable {
         }
     }
 
+    /// How many writes wait for a commit (for tests).
+    var pendingWriteCount: Int { pending.withLock { $0.writes.count } }
+
     /// The next batch; `nil` (and no drain running any more) when nothing is pending.
     private func takeBatch() -> [PendingWrite]? {
         pending.withLock { pending -> [PendingWrite]? in
@@ -188,7 +188,22 @@ public final class TaskWriter: Sendable {
     }
 
     /// Applies `batch` in one transaction, then resumes every caller with its own outcome.
+    ///
+    /// A batch of several runs without savepoints first, since writes nearly always succeed; when one throws, that
+    /// transaction is rolled back and the batch runs again with each write in a savepoint of its own, so that the
+    /// failing one fails alone. (A write only touches the database, so running it twice is safe.)
     private func commit(_ batch: [PendingWrite]) {
+        if batch.count > 1,
+            let resumes = try? store.database.write({ connection in try batch.map { try $0.apply(connection) } })
+        {
+            for resume in resumes { resume() }
+            return
+        }
+        commitIsolating(batch)
+    }
+
+    /// `commit`, each write of a batch of several in a savepoint that its failure rolls back.
+    private func commitIsolating(_ batch: [PendingWrite]) {
         var outcomes: [Result<@Sendable () -> Void, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         do {
@@ -207,20 +222,24 @@ public final class TaskWriter: Sendable {
         }
     }
 
+    private static let savepoint = SQL("SAVEPOINT task_write")
+    private static let release = SQL("RELEASE task_write")
+    private static let rollbackToSavepoint = SQL("ROLLBACK TO task_write")
+
     /// Runs one write; in a batch of several, inside a savepoint that a failure rolls back (rethrowing only
     /// when the rollback itself fails, which ends the whole transaction).
     private static func apply(
         _ write: PendingWrite, alone: Bool, _ connection: Connection
     ) throws -> Result<@Sendable () -> Void, any Error> {
         guard !alone else { return .success(try write.apply(connection)) }
-        try connection.execute("SAVEPOINT task_write")
+        try connection.execute(savepoint)
         do {
             let resume = try write.apply(connection)
-            try connection.execute("RELEASE task_write")
+            try connection.execute(release)
             return .success(resume)
         } catch {
-            try connection.execute("ROLLBACK TO task_write")
-            try connection.execute("RELEASE task_write")
+            try connection.execute(rollbackToSavepoint)
+            try connection.execute(release)
             return .failure(error)
         }
     }

@@ -1,4 +1,7 @@
+import Cache
+import JSON
 import SQLite
+import Synchronization
 import Testing
 
 @testable import Gateway
@@ -51,6 +54,92 @@ import Testing
         let record = try #require(try writer.store.task(sessionID: 2, taskID: task.taskID))
         #expect(record.status == .done)
         #expect(record.resultData.count == 1)
+    }
+
+    @Test func aTaskCreatedCompletedReadsAsOneCreatedThenCompleted() async throws {
+        let edge = try EdgeStore(database: Database.inMemory())
+        let writer = TaskWriter(store: edge.tasks, blocks: edge.blocks)
+        let request = TaskWriter.rawBlock(.array([.string("prompt"), .string("hi")]))
+        let result = TaskWriter.rawBlock(.array([.string("hello")]))
+        // Session 1 in two writes, session 2 in one; session 2 already has a task, so ids differ.
+        let first = try await writer.createTask(
+            sessionID: 1, assignedMiners: ["m"], promptHash: promptHash("p"), clientReference: "ref", now: 10,
+            request: request)
+        try await writer.complete(
+            sessionID: 1, taskID: first.taskID, resultData: ["hello"], resultMiners: ["m"], now: 12, result: result)
+        _ = try await writer.createTask(
+            sessionID: 2, assignedMiners: [], promptHash: promptHash("earlier"), clientReference: nil, now: 1)
+        let returned = try await writer.createCompletedTask(
+            sessionID: 2, miner: "m", promptHash: promptHash("p"), clientReference: "ref", now: 12,
+            resultData: "hello", request: request, result: result, createdAt: 10)
+        #expect(returned.taskID == 1)
+        let twoWrites = try #require(try edge.tasks.task(sessionID: 1, taskID: first.taskID))
+        let oneWrite = try #require(try edge.tasks.task(sessionID: 2, taskID: returned.taskID))
+        #expect(returned == oneWrite)
+        #expect(oneWrite.status == .done && oneWrite.finishedAt == 12 && oneWrite.createdAt == 10)
+        #expect(oneWrite.requestCID == request.cid.description && oneWrite.resultCID == result.cid.description)
+        #expect(
+            [oneWrite.assignedMiners, oneWrite.resultData, oneWrite.resultMiners]
+                == [twoWrites.assignedMiners, twoWrites.resultData, twoWrites.resultMiners])
+        #expect(oneWrite.promptHash == twoWrites.promptHash && oneWrite.clientReference == twoWrites.clientReference)
+        // Both tasks share the two blocks: stored once each, retrievable.
+        #expect(try edge.blocks.stats().blocks == 2)
+        #expect(try edge.blocks.get(request.cid) == request.bytes)
+        #expect(try edge.blocks.get(result.cid) == result.bytes)
+    }
+
+    /// A writer whose commits wait until the test runs them, so that every write queued meanwhile is one batch.
+    private static func heldWriter() throws -> (TaskWriter, commit: @Sendable () -> Void) {
+        let held = Mutex<(@Sendable () -> Void)?>(nil)
+        let writer = TaskWriter(
+            store: try EdgeStore(database: Database.inMemory()).tasks,
+            deferCommit: { commit in
+                held.withLock { $0 = commit }
+                return true
+            })
+        return (writer, { held.withLock { $0 }?() })
+    }
+
+    /// Runs `writes` as one batch: waits until all are queued, then commits; returns whether each succeeded.
+    private static func oneBatch(
+        _ writer: TaskWriter, commit: @Sendable () -> Void, _ writes: [@Sendable () async throws -> Void]
+    ) async -> [Bool] {
+        await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, write) in writes.enumerated() {
+                group.addTask {
+                    do {
+                        try await write()
+                        return (index, true)
+                    } catch {
+                        return (index, false)
+                    }
+                }
+            }
+            while writer.pendingWriteCount < writes.count { await Task.yield() }
+            commit()
+            return await group.reduce(into: [Bool](repeating: false, count: writes.count)) { $0[$1.0] = $1.1 }
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func aBatchCommitsTogetherAndAFailingWriteFailsAlone(withFailure: Bool) async throws {
+        let (writer, commit) = try Self.heldWriter()
+        var writes: [@Sendable () async throws -> Void] = (0..<5).map { index in
+            {
+                _ = try await writer.createTask(
+                    sessionID: 1, assignedMiners: ["m"], promptHash: promptHash("p\(index)"), clientReference: nil,
+                    now: 1)
+            }
+        }
+        if withFailure {
+            writes.insert({ try await writer.fail(sessionID: 1, taskID: 99, reason: "none", now: 2) }, at: 2)
+        }
+        let outcomes = await Self.oneBatch(writer, commit: commit, writes)
+        #expect(outcomes.filter { !$0 }.count == (withFailure ? 1 : 0))
+        #expect(outcomes[2] == !withFailure)
+        let tasks = try writer.store.tasks(sessionID: 1, limit: 10)
+        #expect(tasks.map(\.taskID) == [4, 3, 2, 1, 0])
+        #expect(tasks.allSatisfy { $0.status == .assigned && $0.assignedMiners == ["m"] })
     }
 
     @Test func invalidInputThrowsBeforeQueueing() async throws {
