@@ -13,6 +13,7 @@ import COpenSSL
 
     /// Falls back to the legacy handle (fetched per call, as before) if the provider has no such digest.
     private init(name: String, legacy: OpaquePointer?) {
+        // Sound: `name` is passed as a C string that lives for the call; the result is owned for the process.
         unsafe algorithm = unsafe EVP_MD_fetch(nil, name, nil) ?? legacy
     }
 }

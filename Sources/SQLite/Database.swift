@@ -87,8 +87,10 @@ public final class Database: Sendable {
                 return try Self.transaction(on: connection, begin: Self.beginImmediate, body)
             }
             try connection.execute("PRAGMA foreign_keys = \(enforcingForeignKeys ? "ON" : "OFF")")
-            defer { try? connection.execute("PRAGMA foreign_keys = \(wasEnforcing ? "ON" : "OFF")") }
-            return try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+            let outcome = Result { try Self.transaction(on: connection, begin: Self.beginImmediate, body) }
+            // Not `try?` in a `defer`: a connection left with the wrong setting must not go on silently.
+            try connection.execute("PRAGMA foreign_keys = \(wasEnforcing ? "ON" : "OFF")")
+            return try outcome.get()
         }
     }
 

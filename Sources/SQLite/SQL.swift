@@ -19,4 +19,10 @@ public struct SQL: Sendable {
         self.text = text
         number = nextSQLNumber.add(1, ordering: .relaxed).oldValue
     }
+
+    /// `text` with a given number (tests: a number past the table, without using up the process's numbers).
+    init(_ text: String, number: Int) {
+        self.text = text
+        self.number = number
+    }
 }

@@ -60,8 +60,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     /// ASCII case-insensitive equality, as RFC 9110 specifies for field names.
+    /// Bytes, not `String ==`, which would also match canonically equivalent names (a KELVIN SIGN for a `K`).
     static func namesEqual(_ a: String, _ b: String) -> Bool {
-        if a == b { return true }
         // Spans of the UTF-8 bytes: indexed reads, not the generic walk over two `UTF8View`s.
         let left = a.utf8.span
         let right = b.utf8.span

@@ -52,7 +52,6 @@ enum ListenAddress {
 enum SocketText {
     /// "127.0.0.1" / "::1" for an AF_INET / AF_INET6 `sockaddr`, "" otherwise.
     static func ipAddress(_ address: UnsafePointer<sockaddr>) -> String {
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         // Sound: the family field says which struct `address` points to; inet_ntop is told the buffer size.
         // `sa_family` is the first member of every Linux `sockaddr`; it is read as such because the member's
         // owning clang module differs with the import graph (CMicroHTTPD and CCurl both pull in sys/socket.h).
@@ -63,15 +62,16 @@ enum SocketText {
             }
             return dottedQuad(UInt32(bigEndian: raw))
         case AF_INET6:
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
             let result = unsafe address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
                 var raw = unsafe v6.pointee.sin6_addr
                 return unsafe inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
             }
             guard unsafe result != nil else { return "" }
+            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         default:
             return ""
         }
-        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// "a.b.c.d" for an IPv4 address in host order (what inet_ntop writes; ~3k instructions fewer per request

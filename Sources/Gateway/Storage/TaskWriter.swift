@@ -191,7 +191,8 @@ public final class TaskWriter: Sendable {
     ///
     /// A batch of several runs without savepoints first, since writes nearly always succeed; when one throws, that
     /// transaction is rolled back and the batch runs again with each write in a savepoint of its own, so that the
-    /// failing one fails alone. (A write only touches the database, so running it twice is safe.)
+    /// failing one fails alone. (A write only touches the database, so running it twice is safe; a failed BEGIN or
+    /// COMMIT, rare, also gets that second run before its error reaches the callers.)
     private func commit(_ batch: [PendingWrite]) {
         if batch.count > 1,
             let resumes = try? store.database.write({ connection in try batch.map { try $0.apply(connection) } })

@@ -91,7 +91,8 @@ import Testing
     @Test(arguments: [
         ("Content-Type", "content-type", true), ("X-API-Key", "x-api-KEY", true), ("a", "a", true),
         ("Content-Type", "Content-Typf", false), ("Expect", "Expect ", false), ("é", "É", false), ("", "", true),
-        ("[", "{", false), ("@", "`", false),
+        ("[", "{", false), ("@", "`", false), ("X-API-\u{212A}ey", "X-API-Key", false),
+        ("e\u{301}", "\u{E9}", false),
     ])
     func namesEqualIgnoresASCIICaseOnly(_ a: String, _ b: String, _ equal: Bool) {
         #expect(HTTPHeaders.namesEqual(a, b) == equal)

@@ -124,11 +124,13 @@ import Testing
     @Test(arguments: [false, true])
     func aBatchCommitsTogetherAndAFailingWriteFailsAlone(withFailure: Bool) async throws {
         let (writer, commit) = try Self.heldWriter()
+        let returned = Mutex<[Int: TaskRecord]>([:])  // each creating write's own record, by its index
         var writes: [@Sendable () async throws -> Void] = (0..<5).map { index in
             {
-                _ = try await writer.createTask(
+                let record = try await writer.createTask(
                     sessionID: 1, assignedMiners: ["m"], promptHash: promptHash("p\(index)"), clientReference: nil,
                     now: 1)
+                returned.withLock { $0[index] = record }
             }
         }
         if withFailure {
@@ -140,6 +142,13 @@ import Testing
         let tasks = try writer.store.tasks(sessionID: 1, limit: 10)
         #expect(tasks.map(\.taskID) == [4, 3, 2, 1, 0])
         #expect(tasks.allSatisfy { $0.status == .assigned && $0.assignedMiners == ["m"] })
+        // Every caller got its own task back, the one stored under its id.
+        let records = returned.withLock { $0 }
+        #expect(records.count == 5)
+        for (index, record) in records {
+            #expect(record.promptHash == promptHash("p\(index)"))
+            #expect(tasks.first { $0.taskID == record.taskID }?.promptHash == record.promptHash)
+        }
     }
 
     @Test func invalidInputThrowsBeforeQueueing() async throws {
