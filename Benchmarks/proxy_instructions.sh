@@ -10,6 +10,8 @@
 # (group commit batches form). Valgrind runs the router at 50-150 req/s, so batches are smaller than at full speed;
 # runs differ by ~2 %.
 #
+# PEER=nginx measures nginx as a plain reverse proxy in the router's place (the peer of proxy_overhead.sh).
+#
 # Env: EDGE_TEST_BINARY (default: release build), FEW (200), MANY (1200), CONNECTIONS (1), SHORT (8), LONG (24),
 # KEEP_TMP=1 to keep the callgrind files (`callgrind_annotate --inclusive=yes FILE` shows where the instructions go).
 set -euo pipefail
@@ -28,7 +30,7 @@ if ((CONNECTIONS > 1)) && ! command -v wrk >/dev/null; then
     exit 1
 fi
 BIN=${EDGE_TEST_BINARY:-}
-if [[ -z "$BIN" ]]; then
+if [[ -z "$BIN" && "${PEER:-router}" != nginx ]]; then
     swift build -c release --static-swift-stdlib --product cortensor-edge >&2
     BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/cortensor-edge"
 fi
@@ -76,17 +78,44 @@ loaded() {  # port seconds: wrk with CONNECTIONS connections; prints the request
     awk '/requests in/{print $1}' "$TMP/wrk-$2.txt"
 }
 
+# PEER=nginx: nginx as a plain reverse proxy (one worker in the foreground, upstream keep-alive) takes the router's
+# place, the same config as proxy_overhead.sh's peer: what a proxy hop costs at the least.
+start_proxy() {  # dir port: starts the proxy under callgrind; sets PROXY_PID
+    local dir=$1 port=$2
+    if [[ "${PEER:-router}" == nginx ]]; then
+        mkdir -p "$dir/logs"
+        cat >"$dir/nginx.conf" <<NGINX
+daemon off; master_process off; worker_processes 1; pid $dir/nginx.pid; error_log $dir/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off; keepalive_requests 1000000;
+    upstream miner { server 127.0.0.1:$UP_PORT; keepalive 64; keepalive_requests 1000000; }
+    server {
+        listen 127.0.0.1:$port;
+        location / { proxy_pass http://miner; proxy_http_version 1.1; proxy_set_header Connection ""; }
+        location = /readyz { return 200; }
+    }
+}
+NGINX
+        valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" nginx -p "$dir" -c "$dir/nginx.conf" \
+            >"$dir/proxy.log" 2>&1 &
+    else
+        write_router_toml "$dir/router.toml" "$port" "$dir/state" "$UP_PORT"
+        env "${unset_edge[@]}" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
+            "$BIN" serve --config "$dir/router.toml" --port "$port" --dev >"$dir/router.log" 2>&1 &
+    fi
+    PROXY_PID=$!
+}
+
 count() {  # amount (requests, or seconds with CONNECTIONS > 1) -> requests answered; callgrind file in run-AMOUNT
-    local amount=$1 dir="$TMP/run-$1" port
+    local amount=$1 dir="$TMP/run-$1" port pid
     port=$(free_port)
     mkdir -p "$dir/state"
-    write_router_toml "$dir/router.toml" "$port" "$dir/state" "$UP_PORT"
-    env "${unset_edge[@]}" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
-        "$BIN" serve --config "$dir/router.toml" --port "$port" --dev >"$dir/router.log" 2>&1 &
-    local pid=$!
+    start_proxy "$dir" "$port"
+    pid=$PROXY_PID
     for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
     if ((CONNECTIONS > 1)); then loaded "$port" "$amount"; else sequential "$port" "$amount"; fi
-    kill -TERM "$pid"
+    if [[ "${PEER:-router}" == nginx ]]; then kill -QUIT "$pid"; else kill -TERM "$pid"; fi
     wait "$pid" || true
 }
 total() { grep -hE "^(summary|totals):" "$1" | head -1 | awk '{print $2}'; }
@@ -96,13 +125,13 @@ if ((CONNECTIONS > 1)); then
     many_requests=$(count "$LONG")
     few=$(total "$TMP/run-$SHORT/cg.out")
     many=$(total "$TMP/run-$LONG/cg.out")
-    echo "instructions per proxied request: $(( (many - few) / (many_requests - few_requests) )) (callgrind," \
+    echo "instructions per proxied request (${PEER:-router}): $(( (many - few) / (many_requests - few_requests) )) (callgrind," \
         "$CONNECTIONS connections, $few and $many instructions for $few_requests and $many_requests requests)"
 else
     count "$FEW" >/dev/null
     count "$MANY" >/dev/null
     few=$(total "$TMP/run-$FEW/cg.out")
     many=$(total "$TMP/run-$MANY/cg.out")
-    echo "instructions per proxied request: $(( (many - few) / (MANY - FEW) )) (callgrind, 1 connection, $few and" \
+    echo "instructions per proxied request (${PEER:-router}): $(( (many - few) / (MANY - FEW) )) (callgrind, 1 connection, $few and" \
         "$many instructions for $FEW and $MANY requests)"
 fi
