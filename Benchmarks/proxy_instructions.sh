@@ -82,29 +82,18 @@ loaded() {  # port seconds: wrk with CONNECTIONS connections; prints the request
 # place, the same config as proxy_overhead.sh's peer: what a proxy hop costs at the least.
 start_proxy() {  # dir port: starts the proxy under callgrind; sets PROXY_PID
     local dir=$1 port=$2
+    local callgrind=(valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out")
     if [[ "${PEER:-router}" == nginx ]]; then
-        mkdir -p "$dir/logs"
-        cat >"$dir/nginx.conf" <<NGINX
-daemon off; master_process off; worker_processes 1; pid $dir/nginx.pid; error_log $dir/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off; keepalive_requests 1000000;
-    upstream miner { server 127.0.0.1:$UP_PORT; keepalive 64; keepalive_requests 1000000; }
-    server {
-        listen 127.0.0.1:$port;
-        location / { proxy_pass http://miner; proxy_http_version 1.1; proxy_set_header Connection ""; }
-        location = /readyz { return 200; }
-    }
-}
-NGINX
-        valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" nginx -p "$dir" -c "$dir/nginx.conf" \
-            >"$dir/proxy.log" 2>&1 &
+        NGINX_LAUNCHER=("${callgrind[@]}")
+        start_nginx "$dir" single 1024 < <(proxy_servers "$port" "$UP_PORT")
+        NGINX_LAUNCHER=()
+        PROXY_PID=$NGINX_STARTED
     else
         write_router_toml "$dir/router.toml" "$port" "$dir/state" "$UP_PORT"
-        env "${unset_edge[@]}" valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
+        env "${unset_edge[@]}" "${callgrind[@]}" \
             "$BIN" serve --config "$dir/router.toml" --port "$port" --dev >"$dir/router.log" 2>&1 &
+        PROXY_PID=$!
     fi
-    PROXY_PID=$!
 }
 
 count() {  # amount (requests, or seconds with CONNECTIONS > 1) -> requests answered; callgrind file in run-AMOUNT

@@ -62,13 +62,7 @@ NGINX
 NGINX_PID=$NGINX_STARTED
 
 PROXY_PORT=$(free_port)
-start_nginx "$TMP/proxy" 2 4096 <<NGINX
-    upstream miner { server 127.0.0.1:$UP_PORT; keepalive 64; keepalive_requests 1000000; }
-    server {
-        listen 127.0.0.1:$PROXY_PORT;
-        location / { proxy_pass http://miner; proxy_http_version 1.1; proxy_set_header Connection ""; }
-    }
-NGINX
+start_nginx "$TMP/proxy" 2 4096 < <(proxy_servers "$PROXY_PORT" "$UP_PORT")
 PROXY_PID=$NGINX_STARTED
 
 ROUTER_PORT=$(free_port)
