@@ -144,7 +144,7 @@ extension MinerPool {
     /// ASCII case-insensitive, parameters after `;` ignored. Bytes, not Characters: this runs once per reply.
     static func announcesEventStream(contentType: String) -> Bool? {
         let firstPart = contentType.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1).first
-        var media = firstPart.map { $0.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } } ?? []
+        var media = firstPart.map { $0.map(HTTPHeaders.asciiLowercased) } ?? []
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         while let last = media.last, isSpace(last) { media.removeLast() }
         let mediaType = media.drop(while: isSpace)

@@ -72,7 +72,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         return true
     }
 
-    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+    /// `byte` with ASCII `A`…`Z` lowercased, any other byte as it is.
+    static func asciiLowercased(_ byte: UInt8) -> UInt8 {
         (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
     }
 }
