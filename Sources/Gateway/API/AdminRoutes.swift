@@ -17,6 +17,9 @@ struct AdminRoutes: Sendable {
         return ("GET", route)
     }
 
+    /// The probes' paths: the server keeps connections in reserve for them (`HTTPServerConfiguration.reservedPaths`).
+    static let probePaths: Set<String> = ["/healthz", "/readyz"]
+
     /// `/healthz` and `/readyz`, open to every caller; answered inline (they only read a flag).
     var probes: [(method: String, route: EdgeGateway.Route)] {
         let health: @Sendable () -> Response = { .json(200, ["status": "ok"]) }

@@ -57,7 +57,8 @@ public final class EdgeApp: Sendable {
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
             let server = HTTPServer(
-                configuration: configuration, inlineHandler: { gateway.handleInline($0) },
+                configuration: configuration, admission: { gateway.admit($0) },
+                inlineHandler: { gateway.handleInline($0) },
                 executor: { gateway.preferredExecutor(for: $0) }
             ) { request in await gateway.handle(request) }
             try server.start()
@@ -165,9 +166,13 @@ extension EdgeConfig.Server {
         configuration.port = port
         configuration.workerThreads = workerThreads
         configuration.connectionLimit = connectionLimit
+        configuration.reservedPaths = AdminRoutes.probePaths
         configuration.perIPConnectionLimit = perIPConnectionLimit
+        configuration.headTimeout = .seconds(headTimeoutSeconds)
+        configuration.bodyTimeout = .seconds(bodyTimeoutSeconds)
         configuration.idleTimeout = .seconds(idleTimeoutSeconds)
         configuration.maxBodyBytes = maxBodyBytes
+        configuration.maxBufferedBodyBytes = maxBufferedBodyBytes
         configuration.requestDeadline = .seconds(requestDeadlineSeconds)
         configuration.tlsCertificatePath = tlsCertificatePath
         configuration.tlsKeyPath = tlsKeyPath

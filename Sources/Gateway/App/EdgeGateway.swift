@@ -74,6 +74,23 @@ public final class EdgeGateway: Sendable {
         return observed(response, request: request, route: label, started: started)
     }
 
+    /// Decides from a request's head, before its body is read: a request for no route, or without a valid key where
+    /// one is needed, is answered now (the server then closes the connection unread); an admitted one carries the
+    /// key's identity to `handle` as its principal, so the key is looked up once.
+    public func admit(_ head: Request) -> Admission {
+        let match = router.match(method: head.method, path: head.path)
+        guard case .found(let route, _) = match else {
+            return .reject(observed(unmatched(head, match), request: head, route: "unmatched", started: .now))
+        }
+        guard route.requiresKey else { return .admit(principal: nil) }
+        do {
+            return .admit(principal: try authenticate(head))
+        } catch {
+            let response = error.response(for: route.flavor)
+            return .reject(observed(response, request: head, route: route.pattern, started: .now))
+        }
+    }
+
     /// Answers on the server's thread what a route's inline handler can; nil leaves the request to `handle`.
     ///
     /// The key is checked before the inline handler runs; the rate-limit token is taken only for an answer given
@@ -106,18 +123,13 @@ public final class EdgeGateway: Sendable {
     }
 
     private func dispatch(_ request: Request) async -> (Route?, Response) {
-        let flavor = Self.flavor(forPath: request.path)
-        switch router.match(method: request.method, path: request.path) {
-        case .notFound:
-            return (nil, APIError.notFound("route \(request.method) \(request.path)").response(for: flavor))
-        case .methodNotAllowed(let allowed):
-            let error = APIError(
-                status: 405, code: "method_not_allowed", message: "method \(request.method) is not allowed here",
-                headers: [APIError.Header(name: "Allow", value: allowed.joined(separator: ", "))])
-            return (nil, error.response(for: flavor))
+        let match = router.match(method: request.method, path: request.path)
+        switch match {
+        case .notFound, .methodNotAllowed:
+            return (nil, unmatched(request, match))
         case .found(let route, let parameters):
             do {
-                if route.requiresKey { try admit(request) }
+                if route.requiresKey { try charge(try authenticate(request)) }
                 return (route, try await route.handler(request, parameters))
             } catch {
                 if error.status == 429 { metrics.recordRateLimited() }
@@ -126,12 +138,22 @@ public final class EdgeGateway: Sendable {
         }
     }
 
-    private func admit(_ request: Request) throws(APIError) {
-        try charge(try authenticate(request))
+    /// The answer for a request no route takes: 404, or 405 naming the methods the path allows.
+    private func unmatched(_ request: Request, _ match: Router<Route>.Match) -> Response {
+        let flavor = Self.flavor(forPath: request.path)
+        guard case .methodNotAllowed(let allowed) = match else {
+            return APIError.notFound("route \(request.method) \(request.path)").response(for: flavor)
+        }
+        let error = APIError(
+            status: 405, code: "method_not_allowed", message: "method \(request.method) is not allowed here",
+            headers: [APIError.Header(name: "Allow", value: allowed.joined(separator: ", "))])
+        return error.response(for: flavor)
     }
 
-    /// The identity to rate-limit under; 401 without a valid key.
+    /// The identity to rate-limit under: the principal `admit` found from the request's head, or the key checked
+    /// now (requests handed in without the server's admission); 401 without a valid key.
     private func authenticate(_ request: Request) throws(APIError) -> String {
+        if let principal = request.principal { return principal }
         guard let identity = authenticator.authenticate(request.headers) else { throw APIError.unauthorized }
         return identity
     }

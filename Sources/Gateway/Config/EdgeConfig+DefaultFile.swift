@@ -20,12 +20,20 @@ extension EdgeConfig {
         #worker_threads = 0
         # Most simultaneous connections.
         #connection_limit = 1024
-        # Most simultaneous connections from one IP address (0 = unlimited).
-        #per_ip_connection_limit = 0
+        # Most simultaneous connections from one IP address (0 = unlimited). Behind a reverse proxy on the same
+        # box every client shares its address: raise this to connection_limit there.
+        #per_ip_connection_limit = 256
+        # Seconds a new connection gets to send its first request head, and a request its whole body; slower
+        # clients are disconnected. When every slot is taken, the connection that has waited longest on its
+        # client is closed to make room.
+        #head_timeout_seconds = 10
+        #body_timeout_seconds = 30
         # Seconds before an idle connection is closed.
         #idle_timeout_seconds = 60
         # Largest accepted request body, in bytes.
         #max_body_bytes = 1048576
+        # Bytes of request bodies held at once across all connections; past it requests get 503 (retry).
+        #max_buffered_body_bytes = 67108864
         # Longest time one request may take end to end, in seconds.
         #request_deadline_seconds = 930
         # Seconds in-flight requests get to finish on shutdown.

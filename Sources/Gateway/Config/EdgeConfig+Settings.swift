@@ -43,8 +43,11 @@ extension EdgeConfig {
         Setting(section: "server", key: "worker_threads", kind: .integer(0...1024)),
         Setting(section: "server", key: "connection_limit", kind: .integer(1...1_000_000)),
         Setting(section: "server", key: "per_ip_connection_limit", kind: .integer(0...1_000_000)),
+        Setting(section: "server", key: "head_timeout_seconds", kind: .integer(1...day)),
+        Setting(section: "server", key: "body_timeout_seconds", kind: .integer(1...day)),
         Setting(section: "server", key: "idle_timeout_seconds", kind: .integer(1...day)),
         Setting(section: "server", key: "max_body_bytes", kind: .integer(1...(1 << 30))),
+        Setting(section: "server", key: "max_buffered_body_bytes", kind: .integer(1...(1 << 40))),
         Setting(section: "server", key: "request_deadline_seconds", kind: .integer(1...day)),
         Setting(section: "server", key: "shutdown_grace_seconds", kind: .integer(0...3600)),
         Setting(section: "server", key: "tls_cert", kind: .optionalString),
@@ -94,8 +97,11 @@ extension EdgeConfig {
         case "server.worker_threads": .integer(Int64(server.workerThreads))
         case "server.connection_limit": .integer(Int64(server.connectionLimit))
         case "server.per_ip_connection_limit": .integer(Int64(server.perIPConnectionLimit))
+        case "server.head_timeout_seconds": .integer(Int64(server.headTimeoutSeconds))
+        case "server.body_timeout_seconds": .integer(Int64(server.bodyTimeoutSeconds))
         case "server.idle_timeout_seconds": .integer(Int64(server.idleTimeoutSeconds))
         case "server.max_body_bytes": .integer(Int64(server.maxBodyBytes))
+        case "server.max_buffered_body_bytes": .integer(Int64(server.maxBufferedBodyBytes))
         case "server.request_deadline_seconds": .integer(Int64(server.requestDeadlineSeconds))
         case "server.shutdown_grace_seconds": .integer(Int64(server.shutdownGraceSeconds))
         case "server.tls_cert": server.tlsCertificatePath.map(TOMLValue.string)
@@ -188,8 +194,11 @@ extension EdgeConfig {
         case "server.worker_threads": server.workerThreads = number
         case "server.connection_limit": server.connectionLimit = number
         case "server.per_ip_connection_limit": server.perIPConnectionLimit = number
+        case "server.head_timeout_seconds": server.headTimeoutSeconds = number
+        case "server.body_timeout_seconds": server.bodyTimeoutSeconds = number
         case "server.idle_timeout_seconds": server.idleTimeoutSeconds = number
         case "server.max_body_bytes": server.maxBodyBytes = number
+        case "server.max_buffered_body_bytes": server.maxBufferedBodyBytes = number
         case "server.request_deadline_seconds": server.requestDeadlineSeconds = number
         case "server.shutdown_grace_seconds": server.shutdownGraceSeconds = number
         case "admin.port": admin.port = number

@@ -51,6 +51,11 @@ extension EdgeConfig {
         if admin.port != 0 && admin.port == server.port {
             throw .invalidValue(key: "admin.port", problem: "\(admin.port) is already used by server.port")
         }
+        if server.maxBufferedBodyBytes < server.maxBodyBytes {
+            throw .invalidValue(
+                key: "server.max_buffered_body_bytes",
+                problem: "\(server.maxBufferedBodyBytes) is less than server.max_body_bytes (\(server.maxBodyBytes))")
+        }
     }
 
     private func validateMiners() throws(ConfigError) {

@@ -47,12 +47,19 @@ public struct EdgeConfig: Sendable, Hashable {
         public var workerThreads = 0
         /// Most simultaneous connections.
         public var connectionLimit = 1024
-        /// Most simultaneous connections from one IP address; 0 is unlimited.
-        public var perIPConnectionLimit = 0
-        /// Seconds an idle connection is kept open.
+        /// Most simultaneous connections from one IP address; 0 is unlimited. On by default, so that one address
+        /// cannot hold more than a quarter of the slots.
+        public var perIPConnectionLimit = 256
+        /// Seconds a new connection gets to send its first request head.
+        public var headTimeoutSeconds = 10
+        /// Seconds a request gets to send its whole body, from its head.
+        public var bodyTimeoutSeconds = 30
+        /// Seconds an idle connection is kept open (between requests, or with nothing to send or receive).
         public var idleTimeoutSeconds = 60
         /// Largest accepted request body, in bytes.
         public var maxBodyBytes = 1 << 20
+        /// Bytes of request bodies held at once across all connections.
+        public var maxBufferedBodyBytes = 64 << 20
         /// Longest time one request may take end to end, in seconds.
         public var requestDeadlineSeconds = 930
         /// Seconds in-flight requests get to finish on shutdown.

@@ -18,24 +18,28 @@ public final class HTTPServer: Sendable {
         case stopped
     }
 
-    private let core: ServerCore
+    let core: ServerCore
     private let lifecycle = Mutex(Lifecycle.idle)
     private let boundPort = Atomic<Int>(0)
 
     /// A server that answers every request with `handler`; call `start()` to listen.
     ///
+    /// `admission`, when given, sees each request's head (no body yet) on libmicrohttpd's thread and must return at
+    /// once: a request it rejects is answered without its body being read, and its connection closed.
     /// `inlineHandler`, when given, sees each request first, on libmicrohttpd's thread: it must return at once
     /// (no network, no waiting on a lock held for long, no deadline applies) with an answer, or nil to pass the
     /// request on to `handler`. `executor`, when given, names for each request passed on the task executor its
     /// handler (and its stream's producer) prefer, e.g. the event thread of the client it waits on; nil there, or
     /// no `executor`, runs it on the global executor.
     public init(
-        configuration: HTTPServerConfiguration, inlineHandler: (@Sendable (Request) -> Response?)? = nil,
+        configuration: HTTPServerConfiguration, admission: (@Sendable (Request) -> Admission)? = nil,
+        inlineHandler: (@Sendable (Request) -> Response?)? = nil,
         executor: (@Sendable (Request) -> (any TaskExecutor)?)? = nil,
         handler: @escaping @Sendable (Request) async -> Response
     ) {
         core = ServerCore(
-            configuration: configuration, inlineHandler: inlineHandler, executor: executor, handler: handler)
+            configuration: configuration, admission: admission, inlineHandler: inlineHandler, executor: executor,
+            handler: handler)
     }
 
     deinit {
@@ -65,6 +69,15 @@ public final class HTTPServer: Sendable {
 
     /// Streaming responses currently being sent.
     public var activeStreams: Int { core.activeStreams.load(ordering: .relaxed) }
+
+    /// Connections shut down so far to make room for new ones (waiting on their client when the slots ran out).
+    public var shedConnections: Int { core.connections.shedCount.load(ordering: .relaxed) }
+
+    /// Connections shut down so far because their client was too slow with a head, a body or its next request.
+    public var timedOutConnections: Int { core.connections.timedOutCount.load(ordering: .relaxed) }
+
+    /// Bytes of request bodies held right now.
+    public var bufferedBodyBytes: Int { core.bodyBudget.inUse }
 
     /// Stops accepting, lets in-flight requests finish for up to `grace`, then cancels the rest and stops.
     /// Idempotent: later and concurrent calls wait for the first one.
@@ -112,8 +125,11 @@ public final class HTTPServer: Sendable {
         let config = core.configuration
         try config.validate()
         let address = try ListenAddress(host: config.host, port: config.port)
+        // poll(2), not epoll: libmicrohttpd 0.9.75 registers sockets edge-triggered, and a client's close that
+        // arrives with the last bytes of a partial request head raised no further edge, so the connection sat in
+        // CLOSE-WAIT holding its slot until the idle timeout (2,000 such clients took every slot for a minute).
         var flags =
-            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
             | MHD_USE_ITC.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         var key: [CChar] = []
@@ -132,12 +148,14 @@ public final class HTTPServer: Sendable {
                 unsafe certificate.withUnsafeBufferPointer { certificate in
                     var options = unsafe [
                         cmhd_option_pointer(.SOCK_ADDR, sockaddr),
-                        cmhd_option_integer(.CONNECTION_LIMIT, config.connectionLimit),
+                        cmhd_option_integer(.CONNECTION_LIMIT, config.connectionLimit + config.reservedConnections),
                         cmhd_option_integer(.PER_IP_CONNECTION_LIMIT, config.perIPConnectionLimit),
                         cmhd_option_integer(.CONNECTION_TIMEOUT, Int(config.idleTimeoutSeconds)),
                         cmhd_option_integer(.CONNECTION_MEMORY_LIMIT, config.maxHeaderBytes),
-                        cmhd_option_notify_completed({ cls, _, slot, _ in unsafe requestCompleted(cls, slot) }, cls),
-                        cmhd_option_notify_connection({ cls, _, _, code in unsafe connectionNotified(cls, code) }, cls),
+                        cmhd_option_notify_completed(
+                            { cls, connection, slot, _ in unsafe requestCompleted(cls, connection, slot) }, cls),
+                        cmhd_option_notify_connection(
+                            { cls, connection, _, code in unsafe connectionNotified(cls, connection, code) }, cls),
                     ]
                     if config.workerThreads > 1 {
                         unsafe options.append(cmhd_option_integer(.THREAD_POOL_SIZE, config.workerThreads))
@@ -201,22 +219,7 @@ private func accessHandler(
     else { return .NO }
     let core = unsafe object(cls, as: ServerCore.self)
     guard let existing = unsafe slot.pointee else {
-        // First call: headers are in. Reject early what needs no body; otherwise start collecting it.
-        let expected = unsafe headerValue(connection, "Content-Length").flatMap { Int($0) } ?? 0
-        let control = unsafe ConnectionControl(connection)
-        let context = RequestContext(
-            control: control, maxBodyBytes: core.configuration.maxBodyBytes, expectedBodyBytes: expected)
-        unsafe slot.pointee = unsafe Unmanaged.passRetained(context).toOpaque()  // released in requestCompleted
-        core.register(context)
-        if core.isDraining {
-            return unsafe queue(ServerErrorResponse.shuttingDown(), on: connection, context, core)
-        }
-        if expected > core.configuration.maxBodyBytes {
-            context.rejectBody()
-            let response = ServerErrorResponse.bodyTooLarge(limit: core.configuration.maxBodyBytes)
-            return unsafe queue(response, on: connection, context, core)
-        }
-        return .YES
+        return unsafe receiveHead(connection, url, method, slot, core)
     }
     let context = unsafe object(existing, as: RequestContext.self)
     if unsafe size.pointee > 0 {
@@ -226,32 +229,64 @@ private func accessHandler(
     }
     if let queued = unsafe queueReadyResponse(on: connection, context, core) { return queued }
     guard context.isReceiving else { return .NO }  // called back without an answer: protocol violation
-    if context.bodyTooLarge {
-        let response = ServerErrorResponse.bodyTooLarge(limit: core.configuration.maxBodyBytes)
-        return unsafe queue(response, on: connection, context, core)
-    }
-    return unsafe handOver(connection, url, method, context, core)
+    if let refused = context.refusedBody { return unsafe queue(refused, on: connection, context, core) }
+    return unsafe handOver(connection, context, core)
 }
 
-/// The request is complete: the inline handler answers it now, or the connection is suspended for the handler.
-private func handOver(
+/// First call: the head is in. Whatever can be refused from it is answered now, before a byte of the body is read
+/// (its connection then closes); otherwise the body is collected on the calls that follow.
+private func receiveHead(
     _ connection: OpaquePointer, _ url: UnsafePointer<CChar>?, _ method: UnsafePointer<CChar>?,
-    _ context: RequestContext, _ core: ServerCore
+    _ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>, _ core: ServerCore
 ) -> MHD_Result {
+    let socket = unsafe cmhd_connection_socket(connection)
+    let reservedOnly = core.connections.headReceived(socket)
     let headers = HTTPHeaders(unsafe connectionValues(connection, .HEADER_KIND))
-    let requestID = RequestID.accept(headers["X-Request-Id"])
-    let request = unsafe Request(
-        id: requestID,
+    let head = unsafe Request(
+        id: RequestID.accept(headers["X-Request-Id"]),
         method: method.map { unsafe String(cString: $0) } ?? "GET",
         path: url.map { unsafe String(cString: $0) } ?? "/",
         query: unsafe connectionValues(connection, .GET_ARGUMENT_KIND),
-        headers: headers, body: context.takeBody(),
+        headers: headers,
         remoteAddress: cmhd_connection_client_address(connection).map { unsafe SocketText.ipAddress($0) } ?? "")
+    let configuration = core.configuration
+    let context = RequestContext(
+        control: unsafe ConnectionControl(connection), socket: socket, head: head,
+        maxBodyBytes: configuration.maxBodyBytes, bodyBudget: core.bodyBudget)
+    unsafe slot.pointee = unsafe Unmanaged.passRetained(context).toOpaque()  // released in requestCompleted
+    core.register(context)
+    let refuse = { (response: Response) in unsafe queue(closing: response, on: connection, context, core) }
+    if core.isDraining { return refuse(ServerErrorResponse.shuttingDown()) }
+    let announced: Int?
+    do throws(RequestFraming.Problem) {
+        announced = try RequestFraming.contentLength(in: headers)
+    } catch {
+        return refuse(ServerErrorResponse.badFraming(error))
+    }
+    if reservedOnly && !configuration.reservedPaths.contains(head.path) { return refuse(ServerErrorResponse.busy()) }
+    switch core.admit(head) {
+    case .reject(let response): return refuse(response)
+    case .admit(let principal): context.admit(principal: principal)
+    }
+    if let announced {
+        if announced > configuration.maxBodyBytes {
+            context.rejectBody()
+            return refuse(ServerErrorResponse.bodyTooLarge(limit: configuration.maxBodyBytes))
+        }
+        if !context.reserveAnnouncedBody(announced) { return refuse(ServerErrorResponse.busy()) }
+    }
+    return .YES
+}
+
+/// The request is complete: the inline handler answers it now, or the connection is suspended for the handler.
+private func handOver(_ connection: OpaquePointer, _ context: RequestContext, _ core: ServerCore) -> MHD_Result {
+    let request = context.takeRequest()
+    core.connections.handling(context.socket)
     if let response = core.answerInline(request) {
-        context.answerInline(response, requestID: requestID)
+        context.answerInline(response, requestID: request.id)
         return unsafe queueReadyResponse(on: connection, context, core) ?? .NO
     }
-    guard context.suspendForHandler(requestID: requestID, unlessDraining: core) else {
+    guard context.suspendForHandler(requestID: request.id, unlessDraining: core) else {
         return unsafe queue(ServerErrorResponse.shuttingDown(), on: connection, context, core)
     }
     core.dispatch(request, context: context)
@@ -259,19 +294,31 @@ private func handOver(
 }
 
 private func requestCompleted(
-    _ cls: UnsafeMutableRawPointer?, _ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+    _ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 ) {
     guard let cls = unsafe cls, let slot = unsafe slot, let raw = unsafe slot.pointee else { return }
     unsafe slot.pointee = nil
-    let context = unsafe Unmanaged<RequestContext>.fromOpaque(raw).takeRetainedValue()  // retained in accessHandler
-    unsafe object(cls, as: ServerCore.self).completed(context)
+    let context = unsafe Unmanaged<RequestContext>.fromOpaque(raw).takeRetainedValue()  // retained in receiveHead
+    let core = unsafe object(cls, as: ServerCore.self)
+    core.completed(context)
+    if unsafe connection != nil { core.connections.requestCompleted(context.socket) }
 }
 
-private func connectionNotified(_ cls: UnsafeMutableRawPointer?, _ code: MHD_ConnectionNotificationCode) {
-    guard let cls = unsafe cls else { return }
+/// A connection opened or is about to close (libmicrohttpd closes the socket only after this returns).
+private func connectionNotified(
+    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ code: MHD_ConnectionNotificationCode
+) {
+    guard let cls = unsafe cls, let connection = unsafe connection else { return }
     let core = unsafe object(cls, as: ServerCore.self)
-    let opened = code.rawValue == 0  // MHD_CONNECTION_NOTIFY_STARTED
-    core.openConnections.add(opened ? 1 : -1, ordering: .relaxed)
+    let socket = unsafe cmhd_connection_socket(connection)
+    if code.rawValue == 0 {  // MHD_CONNECTION_NOTIFY_STARTED
+        core.openConnections.add(1, ordering: .relaxed)
+        core.connections.opened(socket)
+    } else {
+        core.connections.closed(socket)
+        core.openConnections.subtract(1, ordering: .relaxed)
+    }
 }
 
 private func contentReader(_ cls: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ max: Int) -> Int {
@@ -291,6 +338,15 @@ private func contentReader(_ cls: UnsafeMutableRawPointer?, _ buffer: UnsafeMuta
 /// Chunked (HTTP/1.1) bodies are read straight into the connection's own buffer and never touch it; only
 /// HTTP/1.0 clients read through it, this many bytes a call. (It was 32 KiB: 32 MB for 1,000 open streams.)
 private let streamingBlockBytes = 1024
+
+/// Queues a refusal given from the head: the body is never read, so the connection cannot carry another request.
+private func queue(
+    closing response: Response, on connection: OpaquePointer, _ context: RequestContext, _ core: ServerCore
+) -> MHD_Result {
+    var closing = response
+    closing.headers.replaceOrAdd(name: "Connection", value: "close")
+    return unsafe queue(closing, on: connection, context, core)
+}
 
 /// Queues the answer a resume or an inline handler left ready, if there is one.
 private func queueReadyResponse(

@@ -8,8 +8,12 @@ final class RequestContext: Sendable {
     private struct State {
         var lifecycle = RequestLifecycle()
         var body: [UInt8] = []
+        /// Bytes of `bodyBudget` this request holds (given back when it completes).
+        var reservedBodyBytes = 0
+        var principal: String?
         var requestID: String?
         var bodyTooLarge = false
+        var bodyOverBudget = false
         var handlerTask: Task<Void, Never>?
         var producerTask: Task<Void, Never>?
         var deadline: RequestDeadline?
@@ -18,28 +22,60 @@ final class RequestContext: Sendable {
 
     /// Suspends / resumes this request's connection.
     let control: ConnectionControl
+    /// The connection's socket, as the server's `ConnectionGuard` knows it.
+    let socket: Int32
+    /// The request as its head described it (no body yet).
+    let head: Request
     private let maxBodyBytes: Int
+    private let bodyBudget: BodyBudget
     private let state = Mutex(State())
 
-    init(control: ConnectionControl, maxBodyBytes: Int, expectedBodyBytes: Int) {
+    init(control: ConnectionControl, socket: Int32, head: Request, maxBodyBytes: Int, bodyBudget: BodyBudget) {
         self.control = control
+        self.socket = socket
+        self.head = head
         self.maxBodyBytes = maxBodyBytes
-        if expectedBodyBytes > 0 {
-            state.withLock { $0.body.reserveCapacity(min(expectedBodyBytes, maxBodyBytes)) }
-        }
+        self.bodyBudget = bodyBudget
     }
 
-    /// Appends an upload chunk; past `maxBodyBytes` the body is dropped and the rest ignored.
+    /// Reserves the body Content-Length announced, before any of it is read; false when the server holds too many
+    /// bodies already (the request is then refused).
+    func reserveAnnouncedBody(_ bytes: Int) -> Bool {
+        guard bytes > 0 else { return true }
+        guard bodyBudget.reserve(bytes) else { return false }
+        state.withLock { state in
+            state.reservedBodyBytes = bytes
+            state.body.reserveCapacity(bytes)
+        }
+        return true
+    }
+
+    /// Admission named the caller: the principal goes with the request to its handler.
+    func admit(principal: String?) {
+        state.withLock { $0.principal = principal }
+    }
+
+    /// Appends an upload chunk; past `maxBodyBytes`, or past the server's body budget, the body is dropped and the
+    /// rest ignored.
     func appendBody(_ chunk: UnsafeRawBufferPointer) {
         state.withLock { state in
-            guard !state.bodyTooLarge else { return }
-            if state.body.count + chunk.count > maxBodyBytes {
+            guard !state.bodyTooLarge, !state.bodyOverBudget else { return }
+            let total = state.body.count + chunk.count
+            if total > maxBodyBytes {
                 state.bodyTooLarge = true
                 state.body = []
-            } else {
-                // Sound: libmicrohttpd keeps `chunk` valid for the duration of the access-handler call.
-                unsafe state.body.append(contentsOf: chunk)
+                return
             }
+            if total > state.reservedBodyBytes {
+                guard bodyBudget.reserve(total - state.reservedBodyBytes) else {
+                    state.bodyOverBudget = true
+                    state.body = []
+                    return
+                }
+                state.reservedBodyBytes = total
+            }
+            // Sound: libmicrohttpd keeps `chunk` valid for the duration of the access-handler call.
+            unsafe state.body.append(contentsOf: chunk)
         }
     }
 
@@ -48,8 +84,14 @@ final class RequestContext: Sendable {
         state.withLock { $0.bodyTooLarge = true }
     }
 
-    /// Whether the upload went past `maxBodyBytes`.
-    var bodyTooLarge: Bool { state.withLock { $0.bodyTooLarge } }
+    /// Why the body was refused while it arrived, if it was: too large, or over the server's budget.
+    var refusedBody: Response? {
+        state.withLock { state in
+            if state.bodyTooLarge { return ServerErrorResponse.bodyTooLarge(limit: maxBodyBytes) }
+            if state.bodyOverBudget { return ServerErrorResponse.busy() }
+            return nil
+        }
+    }
 
     /// Whether the request has not yet been handed to the handler.
     var isReceiving: Bool {
@@ -59,12 +101,13 @@ final class RequestContext: Sendable {
     /// The id of the request once it went to the handler (echoed as X-Request-Id).
     var requestID: String? { state.withLock { $0.requestID } }
 
-    /// Hands the complete body over (it is not kept here afterwards).
-    func takeBody() -> [UInt8] {
-        state.withLock { state in
+    /// The complete request, body and principal included (the body is not kept here afterwards).
+    func takeRequest() -> Request {
+        let (body, principal) = state.withLock { state in
             defer { state.body = [] }
-            return state.body
+            return (state.body, state.principal)
         }
+        return head.completed(body: body, principal: principal)
     }
 
     /// An inline handler answered on the daemon's thread; `takeReadyResponse` returns the answer.
@@ -155,6 +198,8 @@ final class RequestContext: Sendable {
         let (writer, tasks, deadline) = state.withLock { state in
             let writer = state.lifecycle.complete()
             let tasks = [state.handlerTask, state.producerTask].compactMap { $0 }
+            bodyBudget.release(state.reservedBodyBytes)
+            state.reservedBodyBytes = 0
             return (writer, tasks, state.deadline)
         }
         writer?.clientDisconnected()

@@ -53,6 +53,18 @@ enum ServerErrorResponse {
         json(504, type: "deadline_exceeded", message: "request deadline exceeded")
     }
 
+    /// Every normal connection slot, or the memory for request bodies, is taken; the client may retry shortly.
+    static func busy() -> Response {
+        var response = json(503, type: "server_busy", message: "server is at capacity, retry shortly")
+        response.headers.add(name: "Retry-After", value: "1")
+        return response
+    }
+
+    /// The request's framing is ambiguous or unsupported (RFC 9112 section 6).
+    static func badFraming(_ problem: RequestFraming.Problem) -> Response {
+        json(400, type: "bad_request_framing", message: problem.message)
+    }
+
     /// The server is shutting down and takes no new work.
     static func shuttingDown() -> Response {
         var response = json(503, type: "shutting_down", message: "server is shutting down")

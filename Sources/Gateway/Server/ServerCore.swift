@@ -10,6 +10,12 @@ final class ServerCore: Sendable {
     let inlineHandler: (@Sendable (Request) -> Response?)?
     /// Where a request's handler (and the producer of its stream) prefers to run; nil: the global executor.
     let executor: (@Sendable (Request) -> (any TaskExecutor)?)?
+    /// Decides from a request's head whether its body is worth reading; nil admits every request.
+    let admission: (@Sendable (Request) -> Admission)?
+    /// Open connections, their deadlines and shedding.
+    let connections: ConnectionGuard
+    /// Memory for request bodies, shared by every connection.
+    let bodyBudget: BodyBudget
     /// Set when shutdown starts: new requests get 503 and no connection is suspended for a handler.
     let draining = Atomic<Bool>(false)
     /// Connections libmicrohttpd holds open.
@@ -19,14 +25,23 @@ final class ServerCore: Sendable {
     private let requests = Mutex<[ObjectIdentifier: RequestContext]>([:])
 
     init(
-        configuration: HTTPServerConfiguration, inlineHandler: (@Sendable (Request) -> Response?)? = nil,
+        configuration: HTTPServerConfiguration, admission: (@Sendable (Request) -> Admission)? = nil,
+        inlineHandler: (@Sendable (Request) -> Response?)? = nil,
         executor: (@Sendable (Request) -> (any TaskExecutor)?)? = nil,
         handler: @escaping @Sendable (Request) async -> Response
     ) {
         self.configuration = configuration
+        self.admission = admission
         self.inlineHandler = inlineHandler
         self.executor = executor
         self.handler = handler
+        connections = ConnectionGuard(limits: configuration.connectionLimits)
+        bodyBudget = BodyBudget(limit: configuration.maxBufferedBodyBytes)
+    }
+
+    /// The admission check's decision for a request head (admit everyone without a check).
+    func admit(_ head: Request) -> Admission {
+        admission?(head) ?? .admit(principal: nil)
     }
 
     var isDraining: Bool { draining.load(ordering: .sequentiallyConsistent) }

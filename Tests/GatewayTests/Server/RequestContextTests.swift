@@ -8,10 +8,58 @@ import Testing
     private func handlingContext() -> RequestContext {
         let core = ServerCore(
             configuration: HTTPServerConfiguration(), handler: { _ in Response(status: 204, body: .bytes([])) })
-        let context = RequestContext(
-            control: ConnectionControl(suspend: {}, resume: {}), maxBodyBytes: 0, expectedBodyBytes: 0)
+        let context = makeContext(maxBodyBytes: 0, budget: BodyBudget(limit: 0))
         _ = context.suspendForHandler(requestID: "r1", unlessDraining: core)
         return context
+    }
+
+    private func makeContext(maxBodyBytes: Int, budget: BodyBudget) -> RequestContext {
+        RequestContext(
+            control: ConnectionControl(suspend: {}, resume: {}), socket: -1,
+            head: Request(id: "r1", method: "POST", path: "/"), maxBodyBytes: maxBodyBytes, bodyBudget: budget)
+    }
+
+    private func append(_ count: Int, to context: RequestContext) {
+        let chunk = [UInt8](repeating: 0x61, count: count)
+        unsafe chunk.withUnsafeBytes { unsafe context.appendBody($0) }
+    }
+
+    @Test func bodiesShareTheServersBudgetUntilTheyComplete() {
+        let budget = BodyBudget(limit: 100)
+        let first = makeContext(maxBodyBytes: 80, budget: budget)
+        let second = makeContext(maxBodyBytes: 80, budget: budget)
+        #expect(first.reserveAnnouncedBody(60))
+        #expect(budget.inUse == 60)
+        append(60, to: first)
+        #expect(budget.inUse == 60, "announced bytes are reserved once")
+        append(30, to: second)
+        #expect(second.refusedBody == nil)
+        append(20, to: second)  // 110 would be held: over the budget
+        #expect(second.refusedBody?.status == 503)
+        #expect(first.takeRequest().body.count == 60)
+        #expect(budget.inUse == 90, "a body handed to its handler stays reserved until the request completes")
+        _ = first.complete()
+        _ = second.complete()
+        #expect(budget.inUse == 0)
+    }
+
+    @Test func anAnnouncedBodyOverTheBudgetIsRefusedUnread() {
+        let budget = BodyBudget(limit: 100)
+        let holder = makeContext(maxBodyBytes: 100, budget: budget)
+        #expect(holder.reserveAnnouncedBody(70))
+        #expect(!makeContext(maxBodyBytes: 100, budget: budget).reserveAnnouncedBody(31))
+        #expect(budget.inUse == 70)
+    }
+
+    @Test func aBodyOverItsOwnLimitIs413AndHoldsNothingMore() {
+        let budget = BodyBudget(limit: 1000)
+        let context = makeContext(maxBodyBytes: 10, budget: budget)
+        append(8, to: context)
+        append(8, to: context)
+        #expect(context.refusedBody?.status == 413)
+        #expect(budget.inUse == 8)
+        _ = context.complete()
+        #expect(budget.inUse == 0)
     }
 
     @Test func aRunningHandlerIsHeldUntilItReturns() {

@@ -272,13 +272,15 @@ func eventually(_ condition: () -> Bool) async -> Bool {
 /// Starts a server on an ephemeral loopback port, runs `body`, and always shuts the server down.
 func withServer(
     _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+    admission: (@Sendable (Request) -> Admission)? = nil,
     inline: (@Sendable (Request) -> Response?)? = nil,
     handler: @escaping @Sendable (Request) async -> Response,
     _ body: (HTTPServer) async throws -> Void
 ) async throws {
     var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
-    let server = HTTPServer(configuration: configuration, inlineHandler: inline, handler: handler)
+    let server = HTTPServer(
+        configuration: configuration, admission: admission, inlineHandler: inline, handler: handler)
     try server.start()
     do {
         try await body(server)

@@ -1,0 +1,11 @@
+/// What the server's admission check decides once a request's head has arrived, before its body is read.
+///
+/// Reading a body costs memory and time; a request that will be refused anyway (no valid key, no such route) is
+/// answered from its head, and its connection closed, so a client without a key cannot make the server buffer
+/// anything.
+public enum Admission: Sendable {
+    /// Read the body and handle the request; `principal` travels with it (`Request.principal`).
+    case admit(principal: String?)
+    /// Answer `response` now, without reading the body, and close the connection.
+    case reject(Response)
+}
