@@ -409,11 +409,6 @@ private func addHeader(_ response: OpaquePointer, _ name: String, _ value: Strin
 
 // MARK: - Reading request data
 
-private func headerValue(_ connection: OpaquePointer, _ name: String) -> String? {
-    guard let value = unsafe MHD_lookup_connection_value(connection, .HEADER_KIND, name) else { return nil }
-    return unsafe String(cString: value)
-}
-
 /// Key/value pairs of one kind (headers, query arguments) in arrival order.
 private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(name: String, value: String)] {
     var values: [(name: String, value: String)] = []
