@@ -76,15 +76,15 @@ public final class EdgeGateway: Sendable {
 
     /// Decides from a request's head, before its body is read: a request for no route, or without a valid key where
     /// one is needed, is answered now (the server then closes the connection unread); an admitted one carries the
-    /// key's identity to `handle` as its principal, so the key is looked up once.
+    /// key's identity to `handle` as its caller, so the key is looked up once.
     public func admit(_ head: Request) -> Admission {
         let match = router.match(method: head.method, path: head.path)
         guard case .found(let route, _) = match else {
             return .reject(observed(unmatched(head, match), request: head, route: "unmatched", started: .now))
         }
-        guard route.requiresKey else { return .admit(principal: nil) }
+        guard route.requiresKey else { return .admit(caller: nil) }
         do {
-            return .admit(principal: try authenticate(head))
+            return .admit(caller: try authenticate(head))
         } catch {
             let response = error.response(for: route.flavor)
             return .reject(observed(response, request: head, route: route.pattern, started: .now))
@@ -150,10 +150,10 @@ public final class EdgeGateway: Sendable {
         return error.response(for: flavor)
     }
 
-    /// The identity to rate-limit under: the principal `admit` found from the request's head, or the key checked
+    /// The identity to rate-limit under: the caller `admit` found from the request's head, or the key checked
     /// now (requests handed in without the server's admission); 401 without a valid key.
     private func authenticate(_ request: Request) throws(APIError) -> String {
-        if let principal = request.principal { return principal }
+        if let caller = request.caller { return caller }
         guard let identity = authenticator.authenticate(request.headers) else { throw APIError.unauthorized }
         return identity
     }

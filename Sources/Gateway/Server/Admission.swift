@@ -4,8 +4,8 @@
 /// answered from its head, and its connection closed, so a client without a key cannot make the server buffer
 /// anything.
 public enum Admission: Sendable {
-    /// Read the body and handle the request; `principal` travels with it (`Request.principal`).
-    case admit(principal: String?)
+    /// Read the body and handle the request; `caller` travels with it (`Request.caller`).
+    case admit(caller: String?)
     /// Answer `response` now, without reading the body, and close the connection.
     case reject(Response)
 }

@@ -16,15 +16,16 @@ public struct Request: Sendable {
     public let body: [UInt8]
     /// The client's IP address, e.g. "127.0.0.1" or "::1".
     public let remoteAddress: String
-    /// Who the server's admission check found the caller to be (the gateway: the API key's identity), decided
-    /// from the head before the body was read; nil when there was no check or it named no one.
-    public let principal: String?
+    /// The identity of the API key that was checked (its prefix, or "dev"), found by the server's admission check
+    /// from the head before the body was read, or by the gateway on a route that needs a key; nil elsewhere. What
+    /// rate limits and shared work (the local model's fair queue) are counted by.
+    public internal(set) var caller: String?
 
     /// A request from its parts (the server builds these; tests and routers may too).
     public init(
         id: String, method: String, path: String, query: [(name: String, value: String)] = [],
         headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], remoteAddress: String = "127.0.0.1",
-        principal: String? = nil
+        caller: String? = nil
     ) {
         self.id = id
         self.method = method
@@ -33,14 +34,14 @@ public struct Request: Sendable {
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
-        self.principal = principal
+        self.caller = caller
     }
 
-    /// This request with its body, and the principal its admission named.
-    func completed(body: [UInt8], principal: String?) -> Request {
+    /// This request with its body, and the caller its admission named.
+    func completed(body: [UInt8], caller: String?) -> Request {
         Request(
             id: id, method: method, path: path, query: query, headers: headers, body: body,
-            remoteAddress: remoteAddress, principal: principal)
+            remoteAddress: remoteAddress, caller: caller)
     }
 
     /// The first query value named `name` (exact match), or nil.

@@ -10,7 +10,7 @@ final class RequestContext: Sendable {
         var body: [UInt8] = []
         /// Bytes of `bodyBudget` this request holds (given back when it completes).
         var reservedBodyBytes = 0
-        var principal: String?
+        var caller: String?
         var requestID: String?
         var bodyTooLarge = false
         var bodyOverBudget = false
@@ -50,9 +50,9 @@ final class RequestContext: Sendable {
         return true
     }
 
-    /// Admission named the caller: the principal goes with the request to its handler.
-    func admit(principal: String?) {
-        state.withLock { $0.principal = principal }
+    /// Admission named the caller: it goes with the request to its handler.
+    func admit(caller: String?) {
+        state.withLock { $0.caller = caller }
     }
 
     /// Appends an upload chunk; past `maxBodyBytes`, or past the server's body budget, the body is dropped and the
@@ -101,13 +101,13 @@ final class RequestContext: Sendable {
     /// The id of the request once it went to the handler (echoed as X-Request-Id).
     var requestID: String? { state.withLock { $0.requestID } }
 
-    /// The complete request, body and principal included (the body is not kept here afterwards).
+    /// The complete request, body and caller included (the body is not kept here afterwards).
     func takeRequest() -> Request {
-        let (body, principal) = state.withLock { state in
+        let (body, caller) = state.withLock { state in
             defer { state.body = [] }
-            return (state.body, state.principal)
+            return (state.body, state.caller)
         }
-        return head.completed(body: body, principal: principal)
+        return head.completed(body: body, caller: caller)
     }
 
     /// An inline handler answered on the daemon's thread; `takeReadyResponse` returns the answer.

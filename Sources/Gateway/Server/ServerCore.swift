@@ -41,7 +41,7 @@ final class ServerCore: Sendable {
 
     /// The admission check's decision for a request head (admit everyone without a check).
     func admit(_ head: Request) -> Admission {
-        admission?(head) ?? .admit(principal: nil)
+        admission?(head) ?? .admit(caller: nil)
     }
 
     var isDraining: Bool { draining.load(ordering: .sequentiallyConsistent) }

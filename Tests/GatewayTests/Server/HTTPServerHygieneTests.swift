@@ -110,7 +110,7 @@ import Testing
     @Test func aRejectedHeadIsAnsweredWithoutReadingTheBody() async throws {
         let recorder = RequestRecorder()
         let admission: @Sendable (Request) -> Admission = { head in
-            head.headers["Authorization"] == "Bearer good" ? .admit(principal: "key-1") : .reject(.text(401, "no"))
+            head.headers["Authorization"] == "Bearer good" ? .admit(caller: "key-1") : .reject(.text(401, "no"))
         }
         try await withServer(admission: admission, handler: echoHandler(recorder)) { server in
             let response = try await blocking {
@@ -129,8 +129,8 @@ import Testing
     }
 
     @Test func anAdmittedRequestCarriesItsPrincipal() async throws {
-        let admission: @Sendable (Request) -> Admission = { _ in .admit(principal: "key-1") }
-        let handler: @Sendable (Request) async -> Response = { .text(200, "\($0.principal ?? "-") \($0.body.count)") }
+        let admission: @Sendable (Request) -> Admission = { _ in .admit(caller: "key-1") }
+        let handler: @Sendable (Request) async -> Response = { .text(200, "\($0.caller ?? "-") \($0.body.count)") }
         try await withServer(admission: admission, handler: handler) { server in
             let response = try await exchange(
                 port: server.port, "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
