@@ -68,7 +68,8 @@ struct CortensorRoutes: Sendable {
             return await chain.respond(to: completion, requestID: request.id)
         }
         return await service.respond(
-            to: completion, api: .cortensor, requestID: request.id, bypassCache: request.asksNoCache)
+            to: completion, api: .cortensor, requestID: request.id, caller: request.caller,
+            bypassCache: request.asksNoCache)
     }
 
     private func status() async -> Response {

@@ -98,7 +98,8 @@ public final class EdgeApp: Sendable {
             ])
         return LocalModelMiner(
             model: model, threads: threads, contextLength: config.fallback.contextLength,
-            maxTokens: config.fallback.maxTokens, queueLimit: config.fallback.queueLimit)
+            maxTokens: config.fallback.maxTokens, queueLimit: config.fallback.queueLimit,
+            perKeyLimit: config.fallback.queuePerKey)
     }
 
     /// `fallback.model` resolved: `auto` is the first `*.gguf` in `<state>/models/`.

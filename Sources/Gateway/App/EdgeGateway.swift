@@ -117,7 +117,8 @@ public final class EdgeGateway: Sendable {
             return (nil, error.response(for: flavor))
         case .found(let route, let parameters):
             do {
-                if route.requiresKey { try admit(request) }
+                var request = request
+                if route.requiresKey { request.caller = try admit(request) }
                 return (route, try await route.handler(request, parameters))
             } catch {
                 if error.status == 429 { metrics.recordRateLimited() }
@@ -126,8 +127,11 @@ public final class EdgeGateway: Sendable {
         }
     }
 
-    private func admit(_ request: Request) throws(APIError) {
-        try charge(try authenticate(request))
+    /// Checks the key and takes a rate-limit token; the identity it was charged to.
+    private func admit(_ request: Request) throws(APIError) -> String {
+        let identity = try authenticate(request)
+        try charge(identity)
+        return identity
     }
 
     /// The identity to rate-limit under; 401 without a valid key.

@@ -75,6 +75,7 @@ extension EdgeConfig {
         Setting(section: "fallback", key: "context", kind: .integer(16...1 << 20)),
         Setting(section: "fallback", key: "max_tokens", kind: .integer(1...1 << 20)),
         Setting(section: "fallback", key: "queue", kind: .integer(0...1024)),
+        Setting(section: "fallback", key: "queue_per_key", kind: .integer(1...1025)),
         Setting(section: "fallback", key: "chat_template", kind: .optionalString),
         Setting(section: "node", key: "keystore", kind: .optionalString),
         Setting(section: "node", key: "password_file", kind: .optionalString),
@@ -126,6 +127,7 @@ extension EdgeConfig {
         case "fallback.context": .integer(Int64(fallback.contextLength))
         case "fallback.max_tokens": .integer(Int64(fallback.maxTokens))
         case "fallback.queue": .integer(Int64(fallback.queueLimit))
+        case "fallback.queue_per_key": .integer(Int64(fallback.queuePerKey))
         case "fallback.chat_template": fallback.chatTemplate.map(TOMLValue.string)
         case "node.keystore": node.keystorePath.map(TOMLValue.string)
         case "node.password_file": node.passwordFile.map(TOMLValue.string)
@@ -211,6 +213,7 @@ extension EdgeConfig {
         case "fallback.context": fallback.contextLength = number
         case "fallback.max_tokens": fallback.maxTokens = number
         case "fallback.queue": fallback.queueLimit = number
+        case "fallback.queue_per_key": fallback.queuePerKey = number
         default: preconditionFailure("integer setting \(setting.path) is not mapped")
         }
     }

@@ -90,6 +90,9 @@ public struct EdgeConfig: Sendable, Hashable {
         public var maxTokens = 512
         /// Requests that may wait while one generation runs; more get 429.
         public var queueLimit = 4
+        /// Requests one API key may have at the local model, running or waiting; more get 429, so one key leaves
+        /// room for the others (turns go round-robin by key).
+        public var queuePerKey = 2
         /// A chat format to use instead of the one recognized in the model (chatml, llama3, llama2, zephyr, ...).
         public var chatTemplate: String?
 

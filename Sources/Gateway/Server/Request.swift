@@ -16,6 +16,9 @@ public struct Request: Sendable {
     public let body: [UInt8]
     /// The client's IP address, e.g. "127.0.0.1" or "::1".
     public let remoteAddress: String
+    /// The identity of the API key that was checked (its prefix, or "dev"): set by the gateway on routes that need
+    /// a key, nil before and elsewhere. What work is shared by (the local model's fair queue).
+    public internal(set) var caller: String?
 
     /// A request from its parts (the server builds these; tests and routers may too).
     public init(
