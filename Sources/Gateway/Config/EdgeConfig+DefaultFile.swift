@@ -48,6 +48,9 @@ extension EdgeConfig {
         #[auth]
         # Also accept the public key "default-dev-token". Never enable this on a reachable address.
         #dev_mode = false
+        # Let dev_mode listen on a non-loopback server.host (refused without it): anyone who can reach the port
+        # can then use the public key.
+        #dev_allow_remote = false
         # Sustained requests per minute per key (0 disables rate limiting).
         #rate_limit_per_minute = 600
         # Extra requests a key may send in a burst.

@@ -53,6 +53,7 @@ extension EdgeConfig {
         Setting(section: "admin", key: "port", kind: .integer(0...65_535)),
         Setting(section: "state", key: "directory", kind: .string),
         Setting(section: "auth", key: "dev_mode", kind: .bool),
+        Setting(section: "auth", key: "dev_allow_remote", kind: .bool),
         Setting(section: "auth", key: "rate_limit_per_minute", kind: .integer(0...1_000_000)),
         Setting(section: "auth", key: "rate_limit_burst", kind: .integer(1...1_000_000)),
         Setting(section: "log", key: "level", kind: .logLevel),
@@ -105,6 +106,7 @@ extension EdgeConfig {
         case "admin.port": .integer(Int64(admin.port))
         case "state.directory": .string(stateDirectory)
         case "auth.dev_mode": .bool(auth.devMode)
+        case "auth.dev_allow_remote": .bool(auth.devAllowRemote)
         case "auth.rate_limit_per_minute": .integer(Int64(auth.rateLimitPerMinute))
         case "auth.rate_limit_burst": .integer(Int64(auth.rateLimitBurst))
         case "log.level": .string(logLevel.rawValue)
@@ -148,8 +150,11 @@ extension EdgeConfig {
         case (.string, .string(let text)), (.optionalString, .string(let text)):
             setString(setting, text)
         case (.bool, .bool(let flag)):
-            precondition(setting.path == "auth.dev_mode", "boolean setting \(setting.path) is not mapped")
-            auth.devMode = flag
+            switch setting.path {
+            case "auth.dev_mode": auth.devMode = flag
+            case "auth.dev_allow_remote": auth.devAllowRemote = flag
+            default: preconditionFailure("boolean setting \(setting.path) is not mapped")
+            }
         case (.urlList, .array(let items)):
             var urls: [String] = []
             for item in items {

@@ -142,6 +142,9 @@ public struct EdgeConfig: Sendable, Hashable {
     public struct Auth: Sendable, Hashable {
         /// Also accept the public `default-dev-token` key (development only).
         public var devMode = false
+        /// Let `devMode` listen on an address other than loopback: without it such a start is refused, as anyone
+        /// who can reach the port could use the public key.
+        public var devAllowRemote = false
         /// Sustained requests per minute allowed per API key; 0 disables rate limiting.
         public var rateLimitPerMinute = 600
         /// Requests a key may send in a burst above the sustained rate.
