@@ -7,6 +7,7 @@ its record says so on `/api/v1/tasks/{sid}/{tid}`.
 from __future__ import annotations
 
 import json
+import subprocess
 
 from conftest import RouterFactory, sse_events
 
@@ -42,3 +43,22 @@ def test_kill_9_mid_stream_then_restart_leaves_no_task_open(router_factory: Rout
     assert len(listed) == 2 and not [t for t in listed if t["status"] not in (4, 5)], listed
     done = [t for t in listed if t["task_id"] != tid]
     assert done[0]["status"] == 4 and done[0]["error"] is None and done[0]["results"]["data"], done
+
+
+def test_a_second_router_on_the_same_state_directory_stops_at_start(router_factory: RouterFactory,
+                                                                     miner_factory) -> None:
+    """The start fails the tasks left open, so it must not find another live router's: a second `serve` on the same
+    state directory exits (within 60 s) naming the directory, and the first one's stream finishes as done."""
+    miner = miner_factory(pace=0.05, stream_repeat=3)
+    router = router_factory([("m1", miner, [miner.model])])
+    with router.post("/api/v1/completions", BODY, stream=True, timeout=30) as reply:
+        events = sse_events(reply)
+        tid = json.loads(next(events)[1])["task_id"]
+        second = router_factory([("m1", miner, [miner.model])], state_dir=router.state_dir, start=False)
+        code = subprocess.run([str(second.binary), "serve", *second.args], env=second.env, capture_output=True,
+                              text=True, timeout=60)
+        assert code.returncode == 1, code.stderr
+        assert f"state directory {router.state_dir} is in use by another cortensor-edge serve" in code.stderr
+        assert [data for _, data in events][-1] == "[DONE]"
+    task = router.get(f"/api/v1/tasks/0/{tid}").json()
+    assert task["status"] == 4 and task["error"] is None, task

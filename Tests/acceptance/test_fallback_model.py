@@ -81,6 +81,7 @@ def test_auto_finds_a_model_in_the_state_directory(router_factory: RouterFactory
     router = router_factory(state_dir=state, env={"CORTENSOR_EDGE_FALLBACK_CHAT_TEMPLATE": "chatml"})
     reply = router.post("/v1/chat/completions", CHAT)
     assert reply.status_code == 200 and reply.headers["X-Cortensor-Miner"] == "local"
+    router.stop()  # one serve per state directory (serve.lock)
     off = router_factory(state_dir=state, env={"CORTENSOR_EDGE_FALLBACK_MODEL": "none"})
     assert off.post("/v1/chat/completions", CHAT).status_code == 503
 

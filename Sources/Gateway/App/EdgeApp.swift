@@ -24,6 +24,9 @@ public final class EdgeApp: Sendable {
         signal(SIGPIPE, SIG_IGN)
         let signals = SignalWaiter()
         let store = try EdgeStore(config: config)
+        // Before the tasks left open are failed: they must not be another live router's.
+        let lock = try ServeLock(stateDirectory: config.stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
         try failInterruptedTasks(store.tasks)
         // One miner connection per client connection at most (replicas aside), so the listener's limit bounds it.
         let client = try HTTPClient(
