@@ -201,6 +201,7 @@ def test_one_key_flooding_the_local_model_leaves_room_for_another(
         statuses = sorted(f.result(timeout=180) for f in floods)
     assert b.status_code == 200, b.text
     assert b.headers["X-Cortensor-Miner"] == "local"
-    assert statuses == [200, 200, 503, 503, 503, 503], statuses
+    # 2 places for A: 4 refused at once (at least 3 even if A's first request ends before its sixth arrives).
+    assert statuses.count(200) >= 2 and statuses.count(503) >= 3 and set(statuses) == {200, 503}, statuses
     # A's second request waited behind B's: B was not left behind every request A sent.
     assert b_done < max(finished.values()), (b_done, finished)
