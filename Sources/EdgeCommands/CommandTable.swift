@@ -117,6 +117,9 @@ public struct CommandTable: Sendable, Hashable {
                         help: "Miner base URL; repeat for several (replaces [[miners]] with miner-1...N)"),
                     OptionSpec(
                         "dev", help: "Development mode: also accept the public default-dev-token key (auth.dev_mode)"),
+                    OptionSpec(
+                        "dev-allow-remote",
+                        help: "Let --dev listen on a non-loopback host, open to all (auth.dev_allow_remote)"),
                     OptionSpec("state-dir", valueName: "PATH", help: "State directory (state.directory)"),
                 ]),
             CommandSpec(["config"], summary: "Inspect the configuration"),

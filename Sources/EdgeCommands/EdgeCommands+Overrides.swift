@@ -17,6 +17,7 @@ extension EdgeCommands {
         if let host = parsed.value("host") { config.server.host = host }
         if let directory = parsed.value("state-dir") { config.stateDirectory = directory }
         if parsed.flag("dev") { config.auth.devMode = true }
+        if parsed.flag("dev-allow-remote") { config.auth.devAllowRemote = true }
         let miners = parsed.values("miner")
         if !miners.isEmpty {
             config.miners = miners.enumerated().map { MinerConfig(id: "miner-\($0.offset + 1)", url: $0.element) }

@@ -24,6 +24,11 @@ extension CommandHandlers {
         let logger = Logger(label: "cortensor-edge", logLevel: config.logLevel)
         if config.auth.devMode {
             logger.warning("dev mode: the public 'default-dev-token' is accepted; never use --dev on a shared network")
+            if config.auth.devAllowRemote {
+                logger.warning(
+                    "--dev-allow-remote: dev mode may listen on a reachable address; anyone who reaches it can use the key",
+                    metadata: ["host": "\(config.server.host)"])
+            }
         }
         do {
             return try await EdgeApp(config: config, logger: logger, notifier: notifier).run()

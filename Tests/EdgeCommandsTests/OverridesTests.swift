@@ -19,8 +19,9 @@ import Testing
         let environment = ["CORTENSOR_EDGE_SERVER_PORT": "7000", "CORTENSOR_EDGE_STATE_DIRECTORY": "/env"]
         var config = try EdgeConfig.load(toml: file, environment: environment)
         #expect(config.server.port == 7000 && config.stateDirectory == "/env" && config.server.host == "10.0.0.1")
-        let parsed = try CommandLineParser().parse(["serve", "--port", "8000", "--dev"])
+        let parsed = try CommandLineParser().parse(["serve", "--port", "8000", "--dev", "--dev-allow-remote"])
         try EdgeCommands.applyOverrides(parsed, to: &config)
+        #expect(config.auth.devAllowRemote)
         #expect(config.server.port == 8000)
         #expect(config.stateDirectory == "/env")
         #expect(config.server.host == "10.0.0.1")
@@ -41,6 +42,20 @@ import Testing
                 MinerConfig(id: "miner-1", url: "http://a:1"), MinerConfig(id: "miner-2", url: "https://b/v1"),
             ])
         #expect(!config.auth.devMode)
+    }
+
+    @Test func devOnAReachableHostNeedsTheLoudFlag() throws {
+        var config = EdgeConfig()
+        let refused = try CommandLineParser().parse(["serve", "--dev", "--host", "0.0.0.0"])
+        #expect {
+            try EdgeCommands.applyOverrides(refused, to: &config)
+        } throws: { error in
+            (error as? ConfigError).map { "\($0)".contains("is not a loopback address") } ?? false
+        }
+        #expect(config == EdgeConfig())
+        let allowed = try CommandLineParser().parse(["serve", "--dev", "--host", "0.0.0.0", "--dev-allow-remote"])
+        try EdgeCommands.applyOverrides(allowed, to: &config)
+        #expect(config.auth.devMode && config.auth.devAllowRemote && config.server.host == "0.0.0.0")
     }
 
     @Test func withoutFlagsNothingChanges() throws {

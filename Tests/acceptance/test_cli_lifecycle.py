@@ -132,6 +132,35 @@ def test_serve_with_bad_config_exits_2(edge_bin: Path, tmp_path: Path) -> None:
     assert len(lines(out.stderr)) >= 1
 
 
+@pytest.mark.parametrize("how", ["flags", "file", "environment"])
+def test_dev_on_a_reachable_host_is_refused_without_the_loud_flag(edge_bin: Path, tmp_path: Path, how: str) -> None:
+    """`--dev` accepts the public default-dev-token: on 0.0.0.0 (issue 14) the start is refused with exit code 2 and
+    one line naming server.host and the way to allow it; nothing listens. The refusal is bounded: 60 s at most."""
+    port = free_port()
+    env = {"CORTENSOR_EDGE_STATE_DIRECTORY": str(tmp_path / "state"), "CORTENSOR_EDGE_FALLBACK_MODEL": "none"}
+    args = ["serve", "--port", str(port)]
+    if how == "flags":
+        args += ["--dev", "--host", "0.0.0.0"]
+    elif how == "file":
+        cfg = tmp_path / "dev.toml"
+        cfg.write_text('[server]\nhost = "0.0.0.0"\n[auth]\ndev_mode = true\n')
+        args += ["--config", str(cfg)]
+    else:
+        env.update({"CORTENSOR_EDGE_SERVER_HOST": "0.0.0.0", "CORTENSOR_EDGE_AUTH_DEV_MODE": "true"})
+    out = run(edge_bin, *args, env=env)
+    assert out.returncode == 2, out.stderr
+    message = lines(out.stderr)
+    assert len(message) == 1 and message[0].startswith('config: server.host: "0.0.0.0" is not a loopback address')
+    assert "--dev-allow-remote" in message[0] and "auth.dev_allow_remote" in message[0]
+
+
+def test_dev_on_a_reachable_host_with_the_loud_flag(router_factory: RouterFactory) -> None:
+    router = router_factory(extra_args=["--host", "0.0.0.0", "--dev-allow-remote"],
+                            env={"CORTENSOR_EDGE_FALLBACK_MODEL": "none"})
+    assert router.get("/api/v1/ping").status_code == 200  # the dev key works, on every address
+    assert "--dev-allow-remote" in router.log_path.read_text(errors="replace")
+
+
 def test_config_check_missing_file_exits_2(edge_bin: Path, tmp_path: Path) -> None:
     out = run(edge_bin, "config", "check", "--config", str(tmp_path / "absent.toml"))
     assert out.returncode == 2

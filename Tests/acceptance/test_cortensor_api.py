@@ -220,3 +220,30 @@ def test_redundant_session_records_every_miners_answer(router_factory, miner_fac
     assert task["results"]["data"][0] == body["choices"][0]["text"]
     assert len(task["results"]["data"]) >= len(task["assigned_miners"])
     assert len(fast.requests) == 1 and len(slow.requests) == 1
+
+
+def test_session_id_range_is_the_same_in_body_and_path(router_factory, fake_miner: FakeMiner) -> None:
+    """Issue 14: a session id is 0...2^63-1 in the configuration, the path and the body alike (the body capped at
+    2^31-1 before); beyond it, or negative, both answer 400 naming the range."""
+    big = 2**63 - 1
+    router = router_factory([("m1", fake_miner, [fake_miner.model])],
+                            sessions=[{"id": 3_000_000_000, "name": "past-int32"}, {"id": big, "name": "largest"}])
+    body = {"prompt": "hi", "max_tokens": 4}
+    for sid in (3_000_000_000, big):
+        in_body = router.post("/api/v1/completions", {**body, "session_id": sid})
+        assert in_body.status_code == 200, in_body.text
+        assert in_body.json()["session_id"] == sid
+        in_path = router.post(f"/api/v1/completions/{sid}", body)
+        assert in_path.status_code == 200, in_path.text
+        assert router.get(f"/api/v1/tasks/{sid}").json()["total"] == 2
+    # Within the range but not configured: 404 from both.
+    assert router.post("/api/v1/completions", {**body, "session_id": 2**31}).status_code == 404
+    assert router.post(f"/api/v1/completions/{2**31}", body).status_code == 404
+    expected = "field 'session_id' must be an integer between 0 and 9223372036854775807"
+    for sid in (2**63, 2**64, -1, 10**30):
+        replies = [router.post("/api/v1/completions", {**body, "session_id": sid}),
+                   router.post(f"/api/v1/completions/{sid}", body), router.get(f"/api/v1/tasks/{sid}"),
+                   router.get(f"/api/v1/sessions/{sid}")]
+        for reply in replies:
+            assert reply.status_code == 400, (sid, reply.url, reply.text)
+            assert reply.json()["error"]["message"] == expected, reply.text

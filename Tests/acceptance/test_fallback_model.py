@@ -81,6 +81,7 @@ def test_auto_finds_a_model_in_the_state_directory(router_factory: RouterFactory
     router = router_factory(state_dir=state, env={"CORTENSOR_EDGE_FALLBACK_CHAT_TEMPLATE": "chatml"})
     reply = router.post("/v1/chat/completions", CHAT)
     assert reply.status_code == 200 and reply.headers["X-Cortensor-Miner"] == "local"
+    router.stop()  # one serve per state directory (serve.lock)
     off = router_factory(state_dir=state, env={"CORTENSOR_EDGE_FALLBACK_MODEL": "none"})
     assert off.post("/v1/chat/completions", CHAT).status_code == 503
 
@@ -167,3 +168,40 @@ def test_a_hanging_miner_leaves_the_local_model_time_before_the_deadline(
         assert reply.status_code in (502, 504), reply.text
         assert elapsed >= 9, elapsed
     assert hanging.completion_count == 1
+
+
+def test_one_key_flooding_the_local_model_leaves_room_for_another(
+        router_factory: RouterFactory, tiny_gguf: Path, edge_bin: Path, tmp_path: Path) -> None:
+    """Fair queue (issue 14): key A sends 6 long requests at once to the local model (default queue 4 and
+    queue_per_key 2), then key B sends one short request. B is served (200) right after A's running request, before
+    A's waiting one; A's requests beyond its 2 places are refused (503 miners_busy) at once, not queued."""
+    from test_auth import new_key
+
+    state = tmp_path / "state"
+    state.mkdir()
+    other_key = new_key(edge_bin, state, "other")
+    router = router_factory(state_dir=state, env=fallback_env(tiny_gguf, max_tokens="400", context="512"))
+    long = {**CHAT, "max_tokens": 400, "stop": []}
+    finished: dict[str, float] = {}
+
+    def flood(index: int) -> int:
+        reply = router.post("/v1/chat/completions", long, timeout=120)
+        finished[f"a{index}"] = time.monotonic()
+        return reply.status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        floods = [pool.submit(flood, i) for i in range(6)]
+        # Up to 10 s for A's refusals (at least one on any build) before B asks.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(f.done() and f.result() == 503 for f in floods):
+            time.sleep(0.05)
+        assert any(f.done() and f.result() == 503 for f in floods), "key A never filled its places"
+        b = router.post("/v1/chat/completions", CHAT, key=other_key, timeout=120)
+        b_done = time.monotonic()
+        statuses = sorted(f.result(timeout=180) for f in floods)
+    assert b.status_code == 200, b.text
+    assert b.headers["X-Cortensor-Miner"] == "local"
+    # 2 places for A: 4 refused at once (at least 3 even if A's first request ends before its sixth arrives).
+    assert statuses.count(200) >= 2 and statuses.count(503) >= 3 and set(statuses) == {200, 503}, statuses
+    # A's second request waited behind B's: B was not left behind every request A sent.
+    assert b_done < max(finished.values()), (b_done, finished)

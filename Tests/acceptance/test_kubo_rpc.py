@@ -71,3 +71,26 @@ def test_bad_requests_and_auth(router_factory: RouterFactory) -> None:
     assert refused.status_code == 400 and "does not match" in refused.json()["Message"]
     assert requests.get(router.url(f"/ipfs/{lying}?format=raw"), timeout=30).status_code == 404
     assert rpc(router, "block/put", files=[("d", ("b", b"x"))], **{"cid-codec": "nope"}).status_code == 400
+
+
+def test_add_refuses_a_hash_or_cid_version_it_cannot_honour(router_factory: RouterFactory) -> None:
+    """Issue 14: `hash=md5` and `cid-version=9` were ignored (the client got a sha2-256 CIDv1 it did not ask for).
+    What kubo accepts and we implement is kept (sha2-256; CID versions 0 and 1); anything else is a 400 naming the
+    value, and nothing is stored or pinned."""
+    router = router_factory()
+    upload = [("file", ("hi.txt", b"hello world"))]
+    v1 = "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e"
+    for params in ({"hash": "md5"}, {"hash": "blake2b-256"}, {"hash": "SHA2-256"}, {"cid-version": "9"},
+                   {"cid-version": "-1"}, {"cid-version": "v1"}, {"cid-version": ""},
+                   {"hash": "sha2-256", "cid-version": "2"}):
+        refused = rpc(router, "add", files=upload, **params)
+        assert refused.status_code == 400, (params, refused.text)
+        body = refused.json()
+        value = params.get("cid-version", params.get("hash"))
+        assert body["Type"] == "error" and f"'{value}'" in body["Message"], body
+    assert rpc(router, "pin/ls").json()["Keys"] == {}
+    for params, expected in (({"hash": "sha2-256"}, v1), ({"cid-version": "1"}, v1),
+                             ({"hash": "sha2-256", "cid-version": "0"}, "Qmf412jQZiuVUtdgnB36FXFX7xg5V6KEbSJ4dpQuhkLyfD")):
+        accepted = rpc(router, "add", files=upload, **params)
+        assert accepted.status_code == 200, (params, accepted.text)
+        assert lines(accepted)[0]["Hash"] == expected

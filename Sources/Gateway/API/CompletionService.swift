@@ -36,20 +36,20 @@ public final class CompletionService: Sendable {
         self.metrics = metrics
     }
 
-    /// Answers one parsed completion request; `bypassCache` (the caller sent `Cache-Control: no-cache`) skips
-    /// the completion cache.
+    /// Answers one parsed completion request for `caller` (the API key's identity, `Request.caller`);
+    /// `bypassCache` (the caller sent `Cache-Control: no-cache`) skips the completion cache.
     public func respond(
-        to request: CompletionRequest, api: API, requestID: String, bypassCache: Bool = false
+        to request: CompletionRequest, api: API, requestID: String, caller: String? = nil, bypassCache: Bool = false
     ) async -> Response {
         do {
-            return try await run(request, api: api, requestID: requestID, bypassCache: bypassCache)
+            return try await run(request, api: api, requestID: requestID, caller: caller, bypassCache: bypassCache)
         } catch {
             return error.response(for: api.flavor)
         }
     }
 
     private func run(
-        _ request: CompletionRequest, api: API, requestID: String, bypassCache: Bool
+        _ request: CompletionRequest, api: API, requestID: String, caller: String?, bypassCache: Bool
     ) async throws(APIError) -> Response {
         let sessionID = request.sessionID ?? 0
         guard let session = sessions[sessionID] else { throw APIError.notFound("session \(sessionID)") }
@@ -81,7 +81,7 @@ public final class CompletionService: Sendable {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         let upstream = UpstreamRequest(
             endpoint: request.input.isChat ? .chatCompletions : .completions,
-            body: request.upstreamBody(model: model).serializedBytes, stream: true, model: model)
+            body: request.upstreamBody(model: model).serializedBytes, stream: true, model: model, caller: caller)
         let reply: UpstreamReply
         do {
             reply = try await pool.send(

@@ -68,7 +68,8 @@ struct CortensorRoutes: Sendable {
             return await chain.respond(to: completion, requestID: request.id)
         }
         return await service.respond(
-            to: completion, api: .cortensor, requestID: request.id, bypassCache: request.asksNoCache)
+            to: completion, api: .cortensor, requestID: request.id, caller: request.caller,
+            bypassCache: request.asksNoCache)
     }
 
     private func status() async -> Response {
@@ -153,9 +154,12 @@ struct CortensorRoutes: Sendable {
         return .json(200, record.json)
     }
 
+    /// The path's session id, in the range a body's `session_id` has (`SessionConfig.idRange`).
     private func sessionID(_ parameters: [String: String]) throws(APIError) -> Int {
-        guard let id = parameters["sid"].flatMap({ Int($0) }), id >= 0 else {
-            throw APIError.invalidField("session_id", "must be a non-negative integer")
+        let range = SessionConfig.idRange
+        guard let id = parameters["sid"].flatMap({ Int($0) }), range.contains(id) else {
+            throw APIError.invalidField(
+                "session_id", "must be an integer between \(range.lowerBound) and \(range.upperBound)")
         }
         return id
     }

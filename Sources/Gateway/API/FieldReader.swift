@@ -44,14 +44,13 @@ public struct FieldReader: Sendable {
         return bool
     }
 
-    /// An integer field within `range` (an integral float such as `90.0` is accepted).
+    /// An integer field within `range` (an integral float such as `90.0` is accepted); beyond it, or beyond what
+    /// 64 bits hold, the 400 names the range.
     public func int(_ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(APIError) -> Int? {
         guard let value = present(key) else { return nil }
-        guard let wide = value.intValue, let int = Int(exactly: wide) else {
-            throw APIError.invalidField(key, "must be an integer")
-        }
-        guard range.contains(int) else {
-            throw APIError.invalidField(key, "must be between \(range.lowerBound) and \(range.upperBound)")
+        guard let wide = value.intValue, let int = Int(exactly: wide), range.contains(int) else {
+            let bounds = range == Int.min...Int.max ? "" : " between \(range.lowerBound) and \(range.upperBound)"
+            throw APIError.invalidField(key, "must be an integer\(bounds)")
         }
         return int
     }

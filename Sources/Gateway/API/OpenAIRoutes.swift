@@ -17,7 +17,8 @@ struct OpenAIRoutes: Sendable {
                 route("/v1/chat/completions", waitsOnMiners: true) { request, _ throws(APIError) in
                     let completion = try CompletionRequest.openAIChat(body: request.body)
                     return await service.respond(
-                        to: completion, api: .openAIChat, requestID: request.id, bypassCache: request.asksNoCache)
+                        to: completion, api: .openAIChat, requestID: request.id, caller: request.caller,
+                        bypassCache: request.asksNoCache)
                 }
             ),
             (
@@ -25,12 +26,12 @@ struct OpenAIRoutes: Sendable {
                 route("/v1/completions", waitsOnMiners: true) { request, _ throws(APIError) in
                     let completion = try CompletionRequest.openAICompletion(body: request.body)
                     return await service.respond(
-                        to: completion, api: .openAICompletion, requestID: request.id,
+                        to: completion, api: .openAICompletion, requestID: request.id, caller: request.caller,
                         bypassCache: request.asksNoCache)
                 }
             ),
             ("GET", route("/v1/models") { _, _ in await models() }),
-            ("POST", route("/v1/embeddings") { request, _ throws(APIError) in try await embeddings(request.body) }),
+            ("POST", route("/v1/embeddings") { request, _ throws(APIError) in try await embeddings(request) }),
         ]
     }
 
@@ -50,13 +51,13 @@ struct OpenAIRoutes: Sendable {
 
     /// `POST /v1/embeddings`: `input` (a string or an array of strings) embedded by the local model, as floats
     /// or, with `encoding_format: "base64"` (the OpenAI SDK's default), as base64 little-endian float32.
-    private func embeddings(_ body: [UInt8]) async throws(APIError) -> Response {
+    private func embeddings(_ request: Request) async throws(APIError) -> Response {
         guard let localModel else {
             throw APIError(
                 status: 503, code: "no_embedding_model",
                 message: "embeddings come from the local model: set [fallback] model (see docs/config.md)")
         }
-        let fields = try FieldReader(body: body)
+        let fields = try FieldReader(body: request.body)
         let inputs: [String]
         if let text = fields.object["input"]?.stringValue {
             inputs = [text]
@@ -71,7 +72,7 @@ struct OpenAIRoutes: Sendable {
         }
         let result: (vectors: [[Float]], tokens: Int)
         do {
-            result = try await localModel.embeddings(of: inputs)
+            result = try await localModel.embeddings(of: inputs, caller: request.caller)
         } catch {
             switch error {
             case .busy:

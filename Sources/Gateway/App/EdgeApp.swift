@@ -24,6 +24,10 @@ public final class EdgeApp: Sendable {
         signal(SIGPIPE, SIG_IGN)
         let signals = SignalWaiter()
         let store = try EdgeStore(config: config)
+        // Before the tasks left open are failed: they must not be another live router's.
+        let lock = try ServeLock(stateDirectory: config.stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        try failInterruptedTasks(store.tasks)
         // One miner connection per client connection at most (replicas aside), so the listener's limit bounds it.
         let client = try HTTPClient(
             configuration: HTTPClient.Configuration(maxConnectionsPerHost: config.server.connectionLimit))
@@ -81,6 +85,19 @@ public final class EdgeApp: Sendable {
         return 0
     }
 
+    /// Fails the tasks a crash left open, so their clients read why (`TaskStore.interruptedReason`).
+    ///
+    /// Chain sessions keep theirs: such a task lives in `SessionQueueV2`, where miners may still commit to it after
+    /// the router is gone, and `/api/v1/tasks/{sid}/{tid}` reads its status from the contract, not from this row.
+    /// Marking the row failed would put "interrupted" next to a chain status that may end in a result.
+    private func failInterruptedTasks(_ tasks: TaskStore) throws {
+        let chainSessions = Set(config.sessions.filter { $0.chain != nil }.map(\.id))
+        let count = try tasks.failInterruptedTasks(except: chainSessions, now: WallClock.unixSeconds())
+        if count > 0 {
+            logger.warning("tasks left open by the last run marked failed", metadata: ["count": "\(count)"])
+        }
+    }
+
     /// The fallback model's miner, or nil when `fallback.model` is `none`, or `auto` finds no model.
     private func loadFallbackModel() throws -> LocalModelMiner? {
         guard let path = Self.fallbackModelPath(config) else {
@@ -99,7 +116,8 @@ public final class EdgeApp: Sendable {
             ])
         return LocalModelMiner(
             model: model, threads: threads, contextLength: config.fallback.contextLength,
-            maxTokens: config.fallback.maxTokens, queueLimit: config.fallback.queueLimit)
+            maxTokens: config.fallback.maxTokens, queueLimit: config.fallback.queueLimit,
+            perKeyLimit: config.fallback.queuePerKey)
     }
 
     /// `fallback.model` resolved: `auto` is the first `*.gguf` in `<state>/models/`.

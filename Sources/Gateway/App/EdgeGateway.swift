@@ -129,7 +129,12 @@ public final class EdgeGateway: Sendable {
             return (nil, unmatched(request, match))
         case .found(let route, let parameters):
             do {
-                if route.requiresKey { try charge(try authenticate(request)) }
+                var request = request
+                if route.requiresKey {
+                    let caller = try authenticate(request)
+                    try charge(caller)
+                    request.caller = caller
+                }
                 return (route, try await route.handler(request, parameters))
             } catch {
                 if error.status == 429 { metrics.recordRateLimited() }

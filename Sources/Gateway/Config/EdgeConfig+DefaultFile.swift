@@ -56,6 +56,9 @@ extension EdgeConfig {
         #[auth]
         # Also accept the public key "default-dev-token". Never enable this on a reachable address.
         #dev_mode = false
+        # Let dev_mode listen on a non-loopback server.host (refused without it): anyone who can reach the port
+        # can then use the public key.
+        #dev_allow_remote = false
         # Sustained requests per minute per key (0 disables rate limiting).
         #rate_limit_per_minute = 600
         # Extra requests a key may send in a burst.
@@ -119,6 +122,9 @@ extension EdgeConfig {
         #max_tokens = 512
         # Requests that may wait while one generation runs; more are refused with 429.
         #queue = 4
+        # Requests one API key may have running or waiting; more are refused with 429. Turns go round-robin by
+        # key, so one key cannot starve the others.
+        #queue_per_key = 2
         # A chat format instead of the one recognized in the model: chatml, llama3, llama2, llama2-sys,
         # llama2-sys-bos, llama2-sys-strip, zephyr, falcon3, phi3, gemma.
         #   chat_template = "chatml"

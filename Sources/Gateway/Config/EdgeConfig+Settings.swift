@@ -56,6 +56,7 @@ extension EdgeConfig {
         Setting(section: "admin", key: "port", kind: .integer(0...65_535)),
         Setting(section: "state", key: "directory", kind: .string),
         Setting(section: "auth", key: "dev_mode", kind: .bool),
+        Setting(section: "auth", key: "dev_allow_remote", kind: .bool),
         Setting(section: "auth", key: "rate_limit_per_minute", kind: .integer(0...1_000_000)),
         Setting(section: "auth", key: "rate_limit_burst", kind: .integer(1...1_000_000)),
         Setting(section: "log", key: "level", kind: .logLevel),
@@ -78,6 +79,7 @@ extension EdgeConfig {
         Setting(section: "fallback", key: "context", kind: .integer(16...1 << 20)),
         Setting(section: "fallback", key: "max_tokens", kind: .integer(1...1 << 20)),
         Setting(section: "fallback", key: "queue", kind: .integer(0...1024)),
+        Setting(section: "fallback", key: "queue_per_key", kind: .integer(1...1025)),
         Setting(section: "fallback", key: "chat_template", kind: .optionalString),
         Setting(section: "node", key: "keystore", kind: .optionalString),
         Setting(section: "node", key: "password_file", kind: .optionalString),
@@ -110,6 +112,7 @@ extension EdgeConfig {
         case "admin.port": .integer(Int64(admin.port))
         case "state.directory": .string(stateDirectory)
         case "auth.dev_mode": .bool(auth.devMode)
+        case "auth.dev_allow_remote": .bool(auth.devAllowRemote)
         case "auth.rate_limit_per_minute": .integer(Int64(auth.rateLimitPerMinute))
         case "auth.rate_limit_burst": .integer(Int64(auth.rateLimitBurst))
         case "log.level": .string(logLevel.rawValue)
@@ -132,6 +135,7 @@ extension EdgeConfig {
         case "fallback.context": .integer(Int64(fallback.contextLength))
         case "fallback.max_tokens": .integer(Int64(fallback.maxTokens))
         case "fallback.queue": .integer(Int64(fallback.queueLimit))
+        case "fallback.queue_per_key": .integer(Int64(fallback.queuePerKey))
         case "fallback.chat_template": fallback.chatTemplate.map(TOMLValue.string)
         case "node.keystore": node.keystorePath.map(TOMLValue.string)
         case "node.password_file": node.passwordFile.map(TOMLValue.string)
@@ -152,8 +156,11 @@ extension EdgeConfig {
         case (.string, .string(let text)), (.optionalString, .string(let text)):
             setString(setting, text)
         case (.bool, .bool(let flag)):
-            precondition(setting.path == "auth.dev_mode", "boolean setting \(setting.path) is not mapped")
-            auth.devMode = flag
+            switch setting.path {
+            case "auth.dev_mode": auth.devMode = flag
+            case "auth.dev_allow_remote": auth.devAllowRemote = flag
+            default: preconditionFailure("boolean setting \(setting.path) is not mapped")
+            }
         case (.urlList, .array(let items)):
             var urls: [String] = []
             for item in items {
@@ -220,6 +227,7 @@ extension EdgeConfig {
         case "fallback.context": fallback.contextLength = number
         case "fallback.max_tokens": fallback.maxTokens = number
         case "fallback.queue": fallback.queueLimit = number
+        case "fallback.queue_per_key": fallback.queuePerKey = number
         default: preconditionFailure("integer setting \(setting.path) is not mapped")
         }
     }

@@ -56,6 +56,23 @@ extension EdgeConfig {
                 key: "server.max_buffered_body_bytes",
                 problem: "\(server.maxBufferedBodyBytes) is less than server.max_body_bytes (\(server.maxBodyBytes))")
         }
+        // Dev mode accepts a key printed in public docs: on a reachable address anyone could use the router.
+        if auth.devMode, !auth.devAllowRemote, !Self.isLoopback(server.host) {
+            throw .invalidValue(
+                key: "server.host",
+                problem: "\(TOMLSyntax.quoted(server.host)) is not a loopback address, and dev mode (--dev, "
+                    + "auth.dev_mode) accepts the public default-dev-token; listen on 127.0.0.1, or say "
+                    + "--dev-allow-remote (auth.dev_allow_remote = true) to expose it anyway")
+        }
+    }
+
+    /// Whether `host` can only be reached from this machine: `localhost`, an IPv4 address in 127.0.0.0/8, or
+    /// `::1`. Anything else (`0.0.0.0`, `::`, another name or address) may be reachable from the network.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.first == "127"
+            && octets.allSatisfy { $0.utf8.allSatisfy { (0x30...0x39).contains($0) } && UInt8($0) != nil }
     }
 
     private func validateMiners() throws(ConfigError) {

@@ -97,6 +97,9 @@ public struct EdgeConfig: Sendable, Hashable {
         public var maxTokens = 512
         /// Requests that may wait while one generation runs; more get 429.
         public var queueLimit = 4
+        /// Requests one API key may have at the local model, running or waiting; more get 429, so one key leaves
+        /// room for the others (turns go round-robin by key).
+        public var queuePerKey = 2
         /// A chat format to use instead of the one recognized in the model (chatml, llama3, llama2, zephyr, ...).
         public var chatTemplate: String?
 
@@ -146,6 +149,9 @@ public struct EdgeConfig: Sendable, Hashable {
     public struct Auth: Sendable, Hashable {
         /// Also accept the public `default-dev-token` key (development only).
         public var devMode = false
+        /// Let `devMode` listen on an address other than loopback: without it such a start is refused, as anyone
+        /// who can reach the port could use the public key.
+        public var devAllowRemote = false
         /// Sustained requests per minute allowed per API key; 0 disables rate limiting.
         public var rateLimitPerMinute = 600
         /// Requests a key may send in a burst above the sustained rate.

@@ -23,7 +23,7 @@ struct KuboRPCRoutes: Sendable {
     /// `add`: each uploaded file imported as UnixFS (kubo-v1 profile unless `cid-version=0`), pinned unless
     /// `pin=false`; one JSON line per file: `{"Name","Hash","Size"}`.
     private func add(_ request: Request) throws(APIError) -> Response {
-        let options = request.queryValue("cid-version") == "0" ? UnixFSImporter.Options.kuboLegacy : .kuboV1
+        let options = try Self.addOptions(request)
         let pin = request.queryValue("pin") != "false"
         var lines: [UInt8] = []
         for file in try files(request) {
@@ -42,6 +42,21 @@ struct KuboRPCRoutes: Sendable {
             lines.append(0x0A)
         }
         return .bytes(200, contentType: "application/json", lines)
+    }
+
+    /// The import profile `add`'s query asks for. What we cannot honour is a 400 naming the value rather than a
+    /// CID the client did not ask for: `hash` must be `sha2-256` (kubo's default; other functions are not
+    /// implemented here), `cid-version` 0 or 1 (the only CID versions). An echoed value is cut at 64 characters.
+    static func addOptions(_ request: Request) throws(APIError) -> UnixFSImporter.Options {
+        if let hash = request.queryValue("hash"), hash != "sha2-256" {
+            throw failure("unsupported hash '\(hash.prefix(64))': only sha2-256 is supported", status: 400)
+        }
+        switch request.queryValue("cid-version") {
+        case nil, "1": return .kuboV1
+        case "0": return .kuboLegacy
+        case let version?:
+            throw failure("unsupported cid-version '\(version.prefix(64))': it must be 0 or 1", status: 400)
+        }
     }
 
     /// `block/put`: each uploaded part stored as one block (`cid-codec`, default raw); `{"Key","Size"}` per block.

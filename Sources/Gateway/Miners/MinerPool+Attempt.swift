@@ -56,7 +56,7 @@ extension MinerPool {
         if let apiKey = miner.apiKey, !apiKey.isEmpty { headers.append(("Authorization", "Bearer \(apiKey)")) }
         return MinerHTTPRequest(
             method: "POST", url: baseURL(miner.url) + request.endpoint.path, headers: headers, body: request.body,
-            connectTimeout: connectTimeout)
+            connectTimeout: connectTimeout, caller: request.caller)
     }
 
     /// The miner's base URL without trailing slashes.

@@ -10,17 +10,21 @@ public struct MinerHTTPRequest: Sendable {
     public var body: [UInt8]
     /// Longest time to establish the connection.
     public var connectTimeout: Duration
+    /// Who asked: the API key's identity (`UpstreamRequest.caller`), by which the local model shares its queue.
+    /// Never sent to a remote miner.
+    public var caller: String?
 
     /// Creates a request.
     public init(
         method: String, url: String, headers: [(name: String, value: String)], body: [UInt8],
-        connectTimeout: Duration
+        connectTimeout: Duration, caller: String? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.connectTimeout = connectTimeout
+        self.caller = caller
     }
 }
 

@@ -31,6 +31,23 @@ import Testing
         #expect(request.sessionID == 4)
     }
 
+    @Test(arguments: ["0", "2147483648", "9223372036854775807", "9.0e3"])
+    func bodySessionTakesTheWholeSessionIDRange(id: String) throws {
+        let request = try CompletionRequest.cortensor(
+            body: bytes(#"{"session_id":\#(id),"prompt":"x"}"#), pathSession: nil)
+        #expect(request.sessionID.map(String.init) == (id == "9.0e3" ? "9000" : id))
+        #expect(SessionConfig.idRange == 0...9_223_372_036_854_775_807)
+    }
+
+    @Test(arguments: ["-1", "9223372036854775808", "18446744073709551616", "1e30", "1.5"])
+    func bodySessionBeyondTheRangeNamesIt(id: String) {
+        #expect(
+            throws: APIError.invalidField("session_id", "must be an integer between 0 and 9223372036854775807")
+        ) {
+            try CompletionRequest.cortensor(body: bytes(#"{"session_id":\#(id),"prompt":"x"}"#), pathSession: nil)
+        }
+    }
+
     @Test func promptTypeTwoSendsTemplateAsSystemMessage() throws {
         let body = #"{"prompt":"question","prompt_type":2,"prompt_template":"You are terse."}"#
         let request = try CompletionRequest.cortensor(body: bytes(body), pathSession: 0)

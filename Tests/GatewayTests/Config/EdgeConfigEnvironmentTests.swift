@@ -13,6 +13,7 @@ import Testing
                 "CORTENSOR_EDGE_STATE_DIRECTORY": "/srv/edge",
                 "CORTENSOR_EDGE_LOG_LEVEL": "warning",
                 "CORTENSOR_EDGE_AUTH_DEV_MODE": "true",
+                "CORTENSOR_EDGE_AUTH_DEV_ALLOW_REMOTE": "true",
                 "CORTENSOR_EDGE_POOL_BREAKER_OPEN_SECONDS": "90",
                 "CORTENSOR_EDGE_ADMIN_PORT": "9100",
                 "HOME": "/root", "CORTENSOR_OTHER": "ignored",
@@ -21,7 +22,7 @@ import Testing
         #expect(config.server.host == "0.0.0.0")
         #expect(config.stateDirectory == "/srv/edge")
         #expect(config.logLevel == .warning)
-        #expect(config.auth.devMode)
+        #expect(config.auth.devMode && config.auth.devAllowRemote)
         #expect(config.minerPool.breakerOpenDuration == .seconds(90))
         #expect(config.admin.port == 9100)
     }

@@ -41,6 +41,7 @@ import Testing
 
         [auth]
         dev_mode = true
+        dev_allow_remote = true
         rate_limit_per_minute = 120
         rate_limit_burst = 10
 
@@ -98,6 +99,7 @@ import Testing
         #expect(config.admin.host == "10.0.0.1" && config.admin.port == 9100)
         #expect(config.stateDirectory == "/var/lib/cortensor-edge")
         #expect(config.auth.devMode && config.auth.rateLimitPerMinute == 120 && config.auth.rateLimitBurst == 10)
+        #expect(config.auth.devAllowRemote)
         #expect(config.logLevel == .debug)
         var pool = MinerPoolSettings()
         pool.maxAttempts = 2

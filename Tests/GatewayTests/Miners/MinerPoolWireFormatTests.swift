@@ -30,10 +30,13 @@ import Testing
     @Test func buildsTheMinerRequest() async throws {
         let transport = ScriptedTransport([("http://a", Response(chunks: ["data: \(chunk)\n\ndata: [DONE]\n\n"]))])
         let pool = pool(transport, miners: [MinerConfig(id: "a", url: "http://a:1//", apiKey: "k1")])
-        let request = PoolTesting.request(.completions)
+        var request = PoolTesting.request(.completions)
+        request.caller = "ce_3f9a"
         let reply = try await pool.send(request, miners: nil, deadline: PoolTesting.deadline())
         #expect(await PoolTesting.collect(reply).events == [.text("hi")])
         let sent = try #require(transport.requests.first)
+        // The caller reaches the transport (the local model shares its queue by it), not the miner's headers.
+        #expect(sent.caller == "ce_3f9a")
         #expect(sent.method == "POST")
         #expect(sent.url == "http://a:1/v1/completions")
         #expect(sent.body == request.body)

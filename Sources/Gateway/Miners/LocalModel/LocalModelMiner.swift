@@ -8,8 +8,9 @@ import Synchronization
 /// timeouts, cancellation, metrics and task records treat it like any miner.
 ///
 /// One generation runs at a time, on a serial queue of its own (never on the cooperative pool); up to
-/// `queueLimit` more wait, and beyond that requests get a 429. A consumer that goes away stops its generation
-/// at the next token, or before it starts.
+/// `queueLimit` more wait, shared fairly between API keys (`FairQueue`: turns go round-robin by key, and one key
+/// holds at most `perKeyLimit` places), and beyond that requests get a 429. A consumer that goes away stops its
+/// generation at the next token, or before it starts.
 public final class LocalModelMiner: MinerTransport {
     /// URLs of the form `local://NAME` reach this miner.
     public static let scheme = "local://"
@@ -20,18 +21,24 @@ public final class LocalModelMiner: MinerTransport {
     private let maxTokens: Int
     private let queueLimit: Int
     private let queue = DispatchQueue(label: "cortensor-edge.local-model")
-    /// Generations accepted and not finished: the running one plus the waiting ones.
-    private let pending = Atomic<Int>(0)
+    /// Work accepted and not finished, by caller: the running job plus the waiting ones.
+    private let line: Mutex<FairQueue<Job>>
     private let nextID = Atomic<Int>(1)
 
+    /// One generation or embedding, run on `queue` in its turn.
+    typealias Job = @Sendable () -> Void
+
     /// A miner for `model` computing on `threads` threads; a generation holds at most `contextLength` tokens and
-    /// writes at most `maxTokens`.
-    public init(model: LocalModel, threads: Int, contextLength: Int, maxTokens: Int, queueLimit: Int) {
+    /// writes at most `maxTokens`. One API key may have `perKeyLimit` requests running or waiting.
+    public init(
+        model: LocalModel, threads: Int, contextLength: Int, maxTokens: Int, queueLimit: Int, perKeyLimit: Int
+    ) {
         self.model = model
         self.threads = ThreadPool(threadCount: threads)
         self.contextLength = min(contextLength, model.model.configuration.contextLength)
         self.maxTokens = maxTokens
         self.queueLimit = queueLimit
+        line = Mutex(FairQueue(capacity: queueLimit + 1, perCallerLimit: perKeyLimit))
     }
 
     /// The pool's entry for this miner.
@@ -46,13 +53,13 @@ public final class LocalModelMiner: MinerTransport {
             let entry: JSONValue = ["id": .string(model.name), "object": "model", "owned_by": "cortensor-edge"]
             return Self.json(200, ["object": "list", "data": [entry]])
         case ("POST", "/v1/chat/completions"), ("POST", "/v1/completions"):
-            return generate(path: path, body: request.body)
+            return generate(path: path, body: request.body, caller: request.caller ?? "")
         default:
             return Self.error(404, "no route \(request.method) \(path) on the local model")
         }
     }
 
-    private func generate(path: String, body: [UInt8]) -> MinerHTTPStream {
+    private func generate(path: String, body: [UInt8], caller: String) -> MinerHTTPStream {
         let request: LocalModelRequest
         do {
             request = try LocalModelRequest(path: path, body: body, model: model, maxTokens: maxTokens)
@@ -63,29 +70,40 @@ public final class LocalModelMiner: MinerTransport {
             return Self.refusal(
                 "the prompt is \(request.prompt.count) tokens; the local model's context is \(contextLength)")
         }
-        guard admit() else { return Self.error(429, "the local model is busy (\(queueLimit) requests waiting)") }
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         let stop = StopFlag()
         continuation.onTermination = { _ in stop.raise() }
         let chunks = LocalReplyChunks(
             kind: request.kind, id: "local-\(nextID.add(1, ordering: .relaxed).oldValue)", model: model.name,
             created: WallClock.unixSeconds())
-        queue.async { [self] in
-            defer { pending.subtract(1, ordering: .relaxed) }
-            guard !stop.isRaised else { return continuation.finish() }
-            run(request, chunks: chunks, stop: stop, continuation: continuation)
+        do {
+            try enqueue(caller: caller) { [self] in
+                guard !stop.isRaised else { return continuation.finish() }
+                run(request, chunks: chunks, stop: stop, continuation: continuation)
+            }
+        } catch {
+            continuation.finish()
+            switch error {
+            case .full: return Self.error(429, "the local model is busy (\(queueLimit) requests waiting)")
+            case .callerFull(let limit):
+                return Self.error(429, "the local model already holds \(limit) requests of this API key")
+            }
         }
         return MinerHTTPStream(status: 200, headers: [("Content-Type", "text/event-stream")], body: stream)
     }
 
-    /// Takes a place in the queue (the running generation plus `queueLimit` waiting), or false when it is full; a
-    /// taken place is given back by the queued work when it ends.
-    private func admit() -> Bool {
-        guard pending.add(1, ordering: .relaxed).newValue <= queueLimit + 1 else {
-            pending.subtract(1, ordering: .relaxed)
-            return false
+    /// Runs `job` in `caller`'s turn: now on `queue` when nothing runs, else when `FairQueue` hands it out after
+    /// the running job; each job gives back its place when it returns. Throws when `caller` gets no place.
+    private func enqueue(caller: String, _ job: @escaping Job) throws(FairQueue<Job>.Refusal) {
+        let admission = try line.withLock { line throws(FairQueue<Job>.Refusal) in try line.admit(job, caller: caller) }
+        guard case .runNow(let first) = admission else { return }
+        queue.async { [self] in
+            var next: Job? = first
+            while let current = next {
+                current()
+                next = line.withLock { $0.finishRunning() }
+            }
         }
-        return true
     }
 
     /// Generates on the serial queue, yielding SSE chunks as tokens come.
@@ -115,26 +133,29 @@ public final class LocalModelMiner: MinerTransport {
 
     /// Why `embeddings` could not answer.
     public enum EmbeddingFailure: Error, Sendable, Equatable {
-        /// A generation and `queueLimit` requests are already waiting.
+        /// A generation and `queueLimit` requests are already waiting, or the caller's key holds all its places.
         case busy
         /// An input does not fit the context (its index and token count).
         case tooLong(index: Int, tokens: Int, contextLength: Int)
     }
 
-    /// Mean-pooled, unit-length sentence embeddings of `texts`, computed in the generation queue's turn; with
-    /// the number of tokens read.
-    public func embeddings(of texts: [String]) async throws(EmbeddingFailure) -> (vectors: [[Float]], tokens: Int) {
+    /// Mean-pooled, unit-length sentence embeddings of `texts`, computed in `caller`'s turn in the generation
+    /// queue (`caller`: the API key's identity); with the number of tokens read.
+    public func embeddings(
+        of texts: [String], caller: String?
+    ) async throws(EmbeddingFailure) -> (vectors: [[Float]], tokens: Int) {
         let inputs = texts.map { model.tokenizer.encode($0) }
         if let (index, tokens) = inputs.enumerated().first(where: { $0.element.count > contextLength }) {
             throw .tooLong(index: index, tokens: tokens.count, contextLength: contextLength)
         }
-        guard admit() else { throw .busy }
-        let vectors = await withCheckedContinuation { (continuation: CheckedContinuation<[[Float]], Never>) in
-            queue.async { [self] in
-                defer { pending.subtract(1, ordering: .relaxed) }
-                continuation.resume(returning: inputs.map(embedding))
+        let vectors = await withCheckedContinuation { (continuation: CheckedContinuation<[[Float]]?, Never>) in
+            do {
+                try enqueue(caller: caller ?? "") { [self] in continuation.resume(returning: inputs.map(embedding)) }
+            } catch {
+                continuation.resume(returning: nil)
             }
         }
+        guard let vectors else { throw .busy }
         return (vectors, inputs.reduce(0) { $0 + $1.count })
     }
 
