@@ -24,13 +24,16 @@ public struct UpstreamRequest: Sendable, Hashable {
     public var stream: Bool
     /// The model the request needs; nil routes to any miner.
     public var model: String?
+    /// The `max_tokens` the body asks for; it sizes what a miner may send back (see `ReplyBudget`).
+    public var maxTokens: Int?
 
     /// Creates a request.
-    public init(endpoint: UpstreamEndpoint, body: [UInt8], stream: Bool, model: String?) {
+    public init(endpoint: UpstreamEndpoint, body: [UInt8], stream: Bool, model: String?, maxTokens: Int? = nil) {
         self.endpoint = endpoint
         self.body = body
         self.stream = stream
         self.model = model
+        self.maxTokens = maxTokens
     }
 }
 
