@@ -68,4 +68,10 @@ static inline const struct sockaddr *cmhd_connection_client_address(struct MHD_C
     return info == NULL ? NULL : info->client_addr;
 }
 
+/* The connection's socket, or -1 (MHD_get_connection_info is variadic). */
+static inline int cmhd_connection_socket(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
 #endif

@@ -255,6 +255,7 @@ private func handOver(
         return unsafe queue(ServerErrorResponse.shuttingDown(), on: connection, context, core)
     }
     core.dispatch(request, context: context)
+    core.watchForHangup(context, socket: unsafe cmhd_connection_socket(connection))
     return .YES
 }
 
