@@ -140,14 +140,15 @@ def test_blasting_miner_is_cut_with_bounded_memory(router_factory: RouterFactory
 def test_stalled_miner_is_ended_by_the_inter_token_timeout(router_factory: RouterFactory, miner_factory,
                                                            stream: bool, api: str) -> None:
     miner = miner_factory("hang_after", fault_after=2, pace=0.05)
-    # The first-token timeout (3 s) is longer than the inter-token one (1 s): a stall after the first token is
-    # noticed at the latest at 3 s; the request's own timeout is 20 s, the old behaviour's wait.
-    router = router_factory([("m1", miner, ["fake-model"])], pool={"inter_token_timeout_seconds": 1})
+    # The inter-token timeout (1 s) ends the stall, not the first-token timeout (10 s) nor the request's (20 s, the
+    # old behaviour's wait).
+    router = router_factory([("m1", miner, ["fake-model"])],
+                            pool={"inter_token_timeout_seconds": 1, "first_token_timeout_seconds": 10})
     started = time.monotonic()
     status, events, body = complete(router, api, stream)
     elapsed = time.monotonic() - started
     assert_told(status, events, body, stream, ("inter-token",))
-    assert elapsed < 5, f"a stall was noticed after {elapsed:.1f} s (bound 5 s)"
+    assert elapsed < 3, f"a stall was noticed after {elapsed:.1f} s (bound 3 s)"
     assert miner.wait_for_disconnect(timeout=3), "the stalled miner's connection was left open"
     record = miner_record(router, "m1")
     assert record["consecutive_failures"] == 1 and "inter-token" in record["last_error"], record

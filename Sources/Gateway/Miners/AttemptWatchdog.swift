@@ -5,8 +5,8 @@ import Synchronization
 ///
 /// The inter-token timer is lazy: events only note their time in the gate, and the armed timer, when it fires,
 /// ends the attempt if the last event is older than the timeout or re-arms for when it would be. One firing per
-/// timeout period rather than a timer operation per token; a stall is noticed within the timeout of the last
-/// event, or at the first-token deadline if that comes later.
+/// timeout period rather than a timer operation per token. While the first token is awaited the timer also looks
+/// every inter-token timeout (when that is the shorter), so a stall right after a first token is noticed in time.
 ///
 /// Not a task sleeping in `Task.sleep` (a cancelled sleep kept its timer, and memory, until the 30 s first-token
 /// deadline passed), nor a Dispatch timer source (its resume and cancel each woke Dispatch's manager thread): an
@@ -47,9 +47,9 @@ final class AttemptWatchdog: Sendable {
         self.queue = queue
     }
 
-    /// Arms the timer for the first-token deadline.
+    /// Arms the timer for the first-token deadline (or an earlier look, see above).
     func start() {
-        arm(at: firstDeadline, check: .firstToken)
+        arm(at: min(firstDeadline, ContinuousClock.now + interTokenTimeout), check: .firstToken)
     }
 
     /// Stops the timer for good.
@@ -66,11 +66,16 @@ final class AttemptWatchdog: Sendable {
     /// the reply already started; then the timer watches the gaps between events until the deadline.
     private func fire(_ check: Check) async {
         switch check {
-        case .firstToken:
+        case .firstToken where !gate.hasStarted:
+            let now = ContinuousClock.now
+            guard now >= firstDeadline else {
+                arm(at: min(firstDeadline, now + interTokenTimeout), check: .firstToken)
+                return
+            }
             let firstEnd: AttemptEnd = firstDeadline < deadline ? .firstTokenTimeout : .deadline
             if await MinerPool.conclude(firstEnd, gate: gate, pool: pool, isProbe: isProbe) { return }
             armInterToken()
-        case .interToken:
+        case .firstToken, .interToken:
             if let last = gate.lastEventAt, ContinuousClock.now - last >= interTokenTimeout {
                 await MinerPool.conclude(.interTokenTimeout, gate: gate, pool: pool, isProbe: isProbe)
                 return
