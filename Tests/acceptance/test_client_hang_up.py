@@ -41,6 +41,10 @@ def test_non_stream_client_hang_up_cancels_the_miner_request(router_factory: Rou
     assert miner.requests[-1].disconnected_at - hung_up_at < 3
     assert not miner.requests[-1].finished
     assert router.wait_open_connections_at_most(baseline, timeout=5) <= baseline
+    if mode == "collecting":
+        # The tokens that came before the hang-up are not recorded as a finished answer.
+        tasks = router.get("/api/v1/tasks/0").json()["tasks"]
+        assert [t["status"] for t in tasks] == [5], tasks  # failed
     # Not the miner's fault: no failure counted, and the router serves the next request.
     assert miner_record(router, "m1")["consecutive_failures"] == 0
     miner.set_behaviour("normal", pace=0.0, stream_repeat=1)
