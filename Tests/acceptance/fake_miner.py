@@ -10,6 +10,8 @@ chunked SSE like llama.cpp's server), emits a fixed token sequence at a set pace
   error500     answer 500 with an OpenAI error body
   garbage      answer 200 with a body that is neither valid JSON nor valid SSE JSON
   slow_first   wait `first_token_delay` seconds before the first token (before headers), then normal
+  blast        stream `fault_after` tokens, then `blast_bytes`-long text deltas as fast as it can, whatever
+               `max_tokens` says, until the client hangs up or `blast_seconds` pass (a hostile miner)
 
 Only the completion routes misbehave; `/v1/models` always answers so health probes see a live peer.
 Every completion request is recorded (path, parsed body, headers, the text it sent, whether the client hung up).
@@ -35,7 +37,7 @@ from typing import Any
 DEFAULT_MODEL = "fake-model"
 # The sequence a fake miner generates, one entry per token; includes non-ASCII to check UTF-8 relaying.
 DEFAULT_TOKENS = ["Hello", " from", " the", " fake", " miner", ",", " token", " by", " token", " \u00fc\U0001F642", "."]
-MODES = ("normal", "hang", "hang_after", "reset", "error500", "garbage", "slow_first")
+MODES = ("normal", "hang", "hang_after", "reset", "error500", "garbage", "slow_first", "blast")
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Behaviour:
     first_token_delay: float = 5.0  # slow_first: delay before the response starts
     tokens: list[str] = field(default_factory=lambda: list(DEFAULT_TOKENS))
     stream_repeat: int = 1  # repeat the token list this many times (long streams for benchmarks)
+    blast_bytes: int = 65536  # blast: length of each text delta
+    blast_seconds: float = 30.0  # blast: longest time to keep blasting
 
 
 @dataclass
@@ -62,6 +66,7 @@ class RecordedRequest:
     finished: bool = False  # the response was sent in full
     client_disconnected: bool = False
     disconnected_at: float | None = None
+    blasted_bytes: int = 0  # blast: text bytes sent after the normal tokens
 
 
 class _ClientGone(Exception):
@@ -121,7 +126,8 @@ class FakeMiner:
     def current(self) -> Behaviour:
         with self._lock:
             b = self.behaviour
-            return Behaviour(b.mode, b.pace, b.fault_after, b.first_token_delay, list(b.tokens), b.stream_repeat)
+            return Behaviour(b.mode, b.pace, b.fault_after, b.first_token_delay, list(b.tokens), b.stream_repeat,
+                             b.blast_bytes, b.blast_seconds)
 
     def record(self, req: RecordedRequest) -> None:
         with self._changed:
@@ -284,6 +290,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake.mark_disconnected(req)
             raise _ClientGone()
 
+    def _blast(self, req: RecordedRequest, b: Behaviour, frame: Any) -> None:
+        """Send `blast_bytes`-long deltas back to back until the client hangs up (raises _ClientGone) or time's up."""
+        payload = frame("x" * b.blast_bytes)
+        deadline = time.monotonic() + b.blast_seconds
+        while time.monotonic() < deadline and not self.fake.stopping.is_set():
+            self._write_chunk(payload, req)
+            req.blasted_bytes += b.blast_bytes
+        self._end_chunks(req)
+        self.fake.mark_finished(req)
+
     def _reset(self) -> None:
         """Abort the connection with a TCP RST (SO_LINGER 0 then close)."""
         self.close_connection = True
@@ -351,7 +367,9 @@ class _Handler(BaseHTTPRequestHandler):
         stream = bool(body.get("stream")) if isinstance(body, dict) else False
         max_tokens = body.get("max_tokens") if isinstance(body, dict) else None
         tokens = b.tokens * max(1, b.stream_repeat)
-        if isinstance(max_tokens, int) and max_tokens > 0 and max_tokens < len(tokens):
+        if b.mode == "blast":
+            stream = True  # a hostile miner streams whatever it was asked
+        if isinstance(max_tokens, int) and max_tokens > 0 and max_tokens < len(tokens) and b.mode != "blast":
             tokens, finish = tokens[:max_tokens], "length"
         else:
             finish = "stop"
@@ -436,6 +454,9 @@ class _Handler(BaseHTTPRequestHandler):
         for i, tok in enumerate(tokens):
             if i > 0 or b.mode != "slow_first":
                 self._sleep_watching(b.pace, req)  # the pace also separates the last token from a fault
+            if b.mode == "blast" and i == b.fault_after:
+                self._blast(req, b, lambda text: event(chunk(text, None)))
+                return
             if b.mode in ("hang_after", "reset") and i == b.fault_after:
                 if b.mode == "reset":
                     self._reset()

@@ -81,7 +81,8 @@ public final class CompletionService: Sendable {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         let upstream = UpstreamRequest(
             endpoint: request.input.isChat ? .chatCompletions : .completions,
-            body: request.upstreamBody(model: model).serializedBytes, stream: true, model: model, caller: caller)
+            body: request.upstreamBody(model: model).serializedBytes, stream: true, model: model,
+            maxTokens: request.maxTokens, caller: caller)
         let reply: UpstreamReply
         do {
             reply = try await pool.send(
@@ -140,7 +141,7 @@ public final class CompletionService: Sendable {
         var response: Response
         if request.stream {
             response = streamingResponse(
-                reply, renderer: renderer, includeUsage: request.includeUsage, finisher: finisher)
+                reply, renderer: renderer, includeUsage: request.includeUsage, finisher: finisher, flavor: api.flavor)
         } else {
             response = try await bufferedResponse(reply, renderer: renderer, finisher: finisher, flavor: api.flavor)
         }
@@ -161,8 +162,10 @@ public final class CompletionService: Sendable {
         var outcome = CompletionOutcome(recordingChunks: cacheStore != nil)
         do {
             for try await event in reply.events { outcome.apply(event) }
+            // A cancelled consumer sees the reply end early: that is a client gone, not a complete answer.
+            try Task.checkCancellation()
         } catch {
-            let reason = (error as? UpstreamError)?.shortDescription ?? "upstream stream failed"
+            let reason = UpstreamError(relayed: error)?.shortDescription ?? "upstream stream failed"
             if let task = try? await recordTask(
                 request, sessionID: sessionID, miners: [reply.minerID], requestBlock: requestBlock)
             {
@@ -170,7 +173,7 @@ public final class CompletionService: Sendable {
                     sessionID: sessionID, taskID: task.taskID, reason: "\(reply.minerID): \(reason)",
                     now: WallClock.unixSeconds())
             }
-            throw (error as? UpstreamError)?.apiError
+            throw UpstreamError(relayed: error)?.apiError
                 ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-response")
         }
         let task: TaskRecord
@@ -224,17 +227,21 @@ public final class CompletionService: Sendable {
         var outcome = finisher.newOutcome()
         do {
             for try await event in reply.events { outcome.apply(event) }
+            try Task.checkCancellation()
         } catch {
             await finisher.fail(error)
-            throw (error as? UpstreamError)?.apiError
+            throw UpstreamError(relayed: error)?.apiError
                 ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-response")
         }
         await finisher.complete(outcome)
         return Response.json(200, renderer.fullBody(outcome))
     }
 
+    /// A stream that relays the reply's text; a failure ends it with one error event in the route's error shape,
+    /// and never `[DONE]` after it (clients take `[DONE]` as success and would accept truncated text).
     private func streamingResponse(
-        _ reply: UpstreamReply, renderer: CompletionRenderer, includeUsage: Bool, finisher: TaskFinisher
+        _ reply: UpstreamReply, renderer: CompletionRenderer, includeUsage: Bool, finisher: TaskFinisher,
+        flavor: APIFlavor
     ) -> Response {
         var response = Response(
             status: 200, headers: HTTPHeaders(),
@@ -248,13 +255,13 @@ public final class CompletionService: Sendable {
                                 ServerSentEvent.data(renderer.textChunk(delta, first: outcome.deltas == 1)))
                         }
                     }
+                    try Task.checkCancellation()
                 } catch {
                     await finisher.fail(error)
                     let apiError =
-                        (error as? UpstreamError)?.apiError
+                        UpstreamError(relayed: error)?.apiError
                         ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-stream")
-                    try? await writer.write(ServerSentEvent.data(apiError.body(for: .openAI)))
-                    try? await writer.write(ServerSentEvent.done)
+                    try? await writer.write(ServerSentEvent.data(apiError.body(for: flavor)))
                     return
                 }
                 await finisher.complete(outcome)
@@ -356,7 +363,8 @@ struct TaskFinisher: Sendable {
     }
 
     func fail(_ error: any Error) async {
-        await recorder?.failed(minerID, reason: (error as? UpstreamError)?.shortDescription ?? "upstream stream failed")
+        await recorder?.failed(
+            minerID, reason: UpstreamError(relayed: error)?.shortDescription ?? "upstream stream failed")
     }
 }
 

@@ -1,4 +1,16 @@
 extension UpstreamError {
+    /// The error that ended a relayed reply, as an `UpstreamError`: a cancelled consumer (its client hung up) is
+    /// `.cancelled`; nil for anything else.
+    init?(relayed error: any Error) {
+        if let upstream = error as? UpstreamError {
+            self = upstream
+        } else if error is CancellationError {
+            self = .cancelled
+        } else {
+            return nil
+        }
+    }
+
     /// The HTTP error a caller sees: 503 when no miner could take the request or all were busy, 502 when miners
     /// failed, 504 when the deadline passed.
     var apiError: APIError {

@@ -74,6 +74,12 @@ extension EdgeConfig {
         #max_attempts = 3
         # Seconds to wait for a miner's first token before trying the next one.
         #first_token_timeout_seconds = 30
+        # Seconds a started reply may go without a token before the miner is cut (and charged a failure).
+        #inter_token_timeout_seconds = 30
+        # Most tokens one reply may carry; a request's max_tokens allows 2 x max_tokens + 16 below this.
+        #max_reply_tokens = 32768
+        # Most bytes of text one reply may carry (128 bytes per allowed token below this).
+        #max_reply_bytes = 4194304
         # Seconds to wait for a connection to a miner.
         #connect_timeout_seconds = 5
         # Seconds between health probes (GET /v1/models) of each miner.

@@ -62,6 +62,9 @@ extension EdgeConfig {
         Setting(section: "log", key: "level", kind: .logLevel),
         Setting(section: "pool", key: "max_attempts", kind: .integer(1...16)),
         Setting(section: "pool", key: "first_token_timeout_seconds", kind: .integer(1...day)),
+        Setting(section: "pool", key: "inter_token_timeout_seconds", kind: .integer(1...day)),
+        Setting(section: "pool", key: "max_reply_tokens", kind: .integer(1...(1 << 24))),
+        Setting(section: "pool", key: "max_reply_bytes", kind: .integer(1024...(1 << 30))),
         Setting(section: "pool", key: "connect_timeout_seconds", kind: .integer(1...600)),
         Setting(section: "pool", key: "probe_interval_seconds", kind: .integer(1...day)),
         Setting(section: "pool", key: "breaker_failure_threshold", kind: .integer(1...1000)),
@@ -118,6 +121,9 @@ extension EdgeConfig {
         case "log.level": .string(logLevel.rawValue)
         case "pool.max_attempts": .integer(Int64(minerPool.maxAttempts))
         case "pool.first_token_timeout_seconds": .integer(minerPool.firstTokenTimeout.components.seconds)
+        case "pool.inter_token_timeout_seconds": .integer(minerPool.interTokenTimeout.components.seconds)
+        case "pool.max_reply_tokens": .integer(Int64(minerPool.maxReplyTokens))
+        case "pool.max_reply_bytes": .integer(Int64(minerPool.maxReplyBytes))
         case "pool.connect_timeout_seconds": .integer(minerPool.connectTimeout.components.seconds)
         case "pool.probe_interval_seconds": .integer(minerPool.probeInterval.components.seconds)
         case "pool.breaker_failure_threshold": .integer(Int64(minerPool.breakerFailureThreshold))
@@ -213,6 +219,9 @@ extension EdgeConfig {
         case "auth.rate_limit_burst": auth.rateLimitBurst = number
         case "pool.max_attempts": minerPool.maxAttempts = number
         case "pool.first_token_timeout_seconds": minerPool.firstTokenTimeout = .seconds(number)
+        case "pool.inter_token_timeout_seconds": minerPool.interTokenTimeout = .seconds(number)
+        case "pool.max_reply_tokens": minerPool.maxReplyTokens = number
+        case "pool.max_reply_bytes": minerPool.maxReplyBytes = number
         case "pool.connect_timeout_seconds": minerPool.connectTimeout = .seconds(number)
         case "pool.probe_interval_seconds": minerPool.probeInterval = .seconds(number)
         case "pool.breaker_failure_threshold": minerPool.breakerFailureThreshold = number

@@ -34,6 +34,14 @@ public struct MinerPoolSettings: Sendable, Hashable {
     public var maxAttempts: Int = 3
     /// Longest wait for a miner's first token before trying the next miner.
     public var firstTokenTimeout: Duration = .seconds(30)
+    /// Longest wait between a miner's events once its reply started; a stalled miner is cut and charged a failure.
+    public var interTokenTimeout: Duration = .seconds(30)
+    /// Most text deltas (≈ tokens) one reply may carry, whatever the request's `max_tokens`; a request without
+    /// `max_tokens` gets this. A request with one gets `2 × max_tokens + 16`, capped here.
+    public var maxReplyTokens: Int = 32_768
+    /// Most bytes of text one reply may carry (a request's share is 128 bytes per allowed token, capped here); its
+    /// wire bytes may be 16 times that plus 64 KiB.
+    public var maxReplyBytes: Int = 4 << 20
     /// Longest connect time to a miner.
     public var connectTimeout: Duration = .seconds(5)
     /// Interval between health probes (`GET /v1/models`) of each miner.

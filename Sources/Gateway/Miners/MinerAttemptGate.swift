@@ -8,6 +8,8 @@ enum AttemptEnd: Sendable {
     case failed(UpstreamFailure)
     /// The first-token timer fired; ignored once the first event arrived.
     case firstTokenTimeout
+    /// The reply started, then no event came within the inter-token timeout.
+    case interTokenTimeout
     /// The request deadline passed.
     case deadline
     /// The caller (before the first event) or the consumer (after it) went away.
@@ -54,6 +56,8 @@ final class AttemptGate: Sendable {
         var waiter: CheckedContinuation<AttemptStart, Never>?
         var stopRequested = false
         var hasStarted = false
+        /// When the last events were delivered (nil before the first).
+        var lastEventAt: ContinuousClock.Instant?
         var cancellers: [@Sendable () -> Void] = []
     }
 
@@ -106,6 +110,12 @@ final class AttemptGate: Sendable {
         state.withLock { $0.hasStarted }
     }
 
+    /// When the last events were delivered; nil before the first. The watchdog reads it lazily, so a token costs no
+    /// timer operation.
+    var lastEventAt: ContinuousClock.Instant? {
+        state.withLock { $0.lastEventAt }
+    }
+
     /// Whether a caller or consumer asked the attempt to stop.
     var stopRequested: Bool { state.withLock { $0.stopRequested } }
 
@@ -126,6 +136,7 @@ final class AttemptGate: Sendable {
         guard !events.isEmpty else { return true }
         let (isOpen, waiter, start) = state.withLock {
             state -> (Bool, CheckedContinuation<AttemptStart, Never>?, AttemptStart?) in
+            state.lastEventAt = now
             switch state.phase {
             case .closed:
                 return (false, nil, nil)
@@ -211,6 +222,7 @@ final class AttemptGate: Sendable {
         case .failed(.httpStatus(429)): (.neutral, .failed(.httpStatus(429)))
         case .failed(let failure): (.failure(failure), .failed(failure))
         case .firstTokenTimeout: (.failure(.firstTokenTimeout), .failed(.firstTokenTimeout))
+        case .interTokenTimeout: (.failure(.interTokenTimeout), .failed(.interTokenTimeout))
         case .deadline: (.neutral, .deadline)
         case .cancelled: (.neutral, .cancelled)
         }
@@ -222,6 +234,8 @@ final class AttemptGate: Sendable {
         switch end {
         case .completed, .firstTokenTimeout: (.success, nil)
         case .failed(let failure): (.failure(failure), .streamInterrupted(miner: minerID, reason: failure))
+        case .interTokenTimeout:
+            (.failure(.interTokenTimeout), .streamInterrupted(miner: minerID, reason: .interTokenTimeout))
         case .deadline: (.neutral, .deadlineExceeded(miner: minerID, attempts: priorFailures))
         case .cancelled: (.neutral, nil)
         }

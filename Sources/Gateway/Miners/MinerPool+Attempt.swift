@@ -1,5 +1,6 @@
-/// One attempt: a relay task reads the miner, a watchdog timer enforces the first-token timeout and the deadline,
-/// and `AttemptGate` decides which of them (or a cancellation) ends it.
+/// One attempt: a relay task reads the miner within the request's `ReplyBudget`, a watchdog timer enforces the
+/// first-token and inter-token timeouts and the deadline, and `AttemptGate` decides which of them (or a
+/// cancellation) ends it.
 extension MinerPool {
     /// Largest non-stream JSON reply accepted from a miner.
     static let maxJSONReplyBytes = 8 << 20
@@ -27,13 +28,18 @@ extension MinerPool {
             minerID: config.id, startedAt: startedAt, priorFailures: priorFailures, channel: channel)
         let httpRequest = Self.httpRequest(for: request, miner: config, connectTimeout: settings.connectTimeout)
         let transport = transport
+        let budget = ReplyBudget(
+            maxTokens: request.maxTokens, maxReplyTokens: settings.maxReplyTokens,
+            maxReplyBytes: settings.maxReplyBytes)
         let relay = Task(executorPreference: transport.preferredExecutor) {
-            await Self.relay(httpRequest, transport: transport, gate: gate, pool: self, isProbe: isProbe)
+            await Self.relay(
+                httpRequest, transport: transport, gate: gate, budget: budget, pool: self, isProbe: isProbe)
         }
         gate.register(relay)
         let firstDeadline = min(startedAt + settings.firstTokenTimeout, firstEventBy, deadline)
         let watchdog = AttemptWatchdog(
-            gate: gate, firstDeadline: firstDeadline, deadline: deadline, pool: self, isProbe: isProbe)
+            gate: gate, firstDeadline: firstDeadline, interTokenTimeout: settings.interTokenTimeout,
+            deadline: deadline, pool: self, isProbe: isProbe)
         gate.register(cancel: { watchdog.cancel() })
         watchdog.start()
         channel.setOnCancel { gate.requestStop() }
@@ -80,7 +86,8 @@ extension MinerPool {
 
     /// Reads the miner's reply and feeds its events through the gate, then closes the attempt.
     static func relay(
-        _ request: MinerHTTPRequest, transport: any MinerTransport, gate: AttemptGate, pool: MinerPool, isProbe: Bool
+        _ request: MinerHTTPRequest, transport: any MinerTransport, gate: AttemptGate, budget: ReplyBudget,
+        pool: MinerPool, isProbe: Bool
     ) async {
         let end: AttemptEnd
         do {
@@ -94,24 +101,29 @@ extension MinerPool {
             guard (200..<300).contains(response.status) else {
                 throw RelayFailure(reason: .httpStatus(response.status))
             }
-            try await relayBody(of: response, gate: gate)
+            var budget = budget
+            try await relayBody(of: response, gate: gate, budget: &budget)
             end = .completed
         } catch let failure as RelayFailure {
             end = gate.stopRequested ? .cancelled : .failed(failure.reason)
+        } catch let exceeded as ReplyBudgetError {
+            // Past what the request allows: the miner's fault, not a transport failure.
+            end = gate.stopRequested ? .cancelled : .failed(.replyTooLarge(exceeded.summary))
         } catch {
             end = gate.stopRequested || Task.isCancelled ? .cancelled : .failed(.connectionLost(describe(error)))
         }
         await conclude(end, gate: gate, pool: pool, isProbe: isProbe)
     }
 
-    /// Decodes an SSE or JSON body into events; returns at `[DONE]` or the end of the body.
-    static func relayBody(of response: MinerHTTPStream, gate: AttemptGate) async throws {
+    /// Decodes an SSE or JSON body into events within `budget`; returns at `[DONE]` or the end of the body.
+    static func relayBody(of response: MinerHTTPStream, gate: AttemptGate, budget: inout ReplyBudget) async throws {
         var isSSE = announcesEventStream(contentType: response.header("Content-Type") ?? "")
         var sse = SSEDecoder()
         var json: [UInt8] = []
         var sawFinish = false
         for try await chunk in response.body {
             try Task.checkCancellation()
+            try budget.chargeWire(chunk.count)
             if isSSE == nil, let first = chunk.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
                 isSSE = first != UInt8(ascii: "{")
             }
@@ -125,16 +137,22 @@ extension MinerPool {
             let events: [SSEEvent]
             do {
                 events = try sse.feed(chunk)
-            } catch {
-                throw RelayFailure(reason: .invalidResponse("SSE line over \(sse.maxLineBytes) bytes"))
+            } catch .lineTooLong(let limit) {
+                throw RelayFailure(reason: .invalidResponse("SSE line over \(limit) bytes"))
+            } catch .eventTooLarge(let limit) {
+                throw RelayFailure(reason: .invalidResponse("SSE event over \(limit) bytes"))
             }
-            for event in events where try relaySSEData(event.data, gate: gate, sawFinish: &sawFinish) { return }
+            for event in events where try relaySSEData(event.data, gate: gate, budget: &budget, sawFinish: &sawFinish) {
+                return
+            }
         }
         if isSSE == false {
-            try relayJSON(json, gate: gate, sawFinish: &sawFinish)
+            try relayJSON(json, gate: gate, budget: &budget, sawFinish: &sawFinish)
             return
         }
-        if let event = sse.finish(), try relaySSEData(event.data, gate: gate, sawFinish: &sawFinish) { return }
+        if let event = sse.finish(), try relaySSEData(event.data, gate: gate, budget: &budget, sawFinish: &sawFinish) {
+            return
+        }
         // A stream cut before `[DONE]` and before any finish reason was truncated, unless it had no events at all
         // (then the gate reports an empty reply).
         if !sawFinish && gate.hasStarted { throw RelayFailure(reason: .connectionLost("stream ended before finish")) }
@@ -154,14 +172,18 @@ extension MinerPool {
     }
 
     /// Decodes one payload and delivers its events; true at `[DONE]`.
-    static func relaySSEData(_ data: String, gate: AttemptGate, sawFinish: inout Bool) throws -> Bool {
+    static func relaySSEData(
+        _ data: String, gate: AttemptGate, budget: inout ReplyBudget, sawFinish: inout Bool
+    ) throws -> Bool {
         if UpstreamDecoder.isDone(data) { return true }
-        try relayJSON(Array(data.utf8), gate: gate, sawFinish: &sawFinish)
+        try relayJSON(Array(data.utf8), gate: gate, budget: &budget, sawFinish: &sawFinish)
         return false
     }
 
-    /// Decodes one JSON payload (an SSE chunk or a whole reply) and delivers its events.
-    static func relayJSON(_ payload: [UInt8], gate: AttemptGate, sawFinish: inout Bool) throws {
+    /// Decodes one JSON payload (an SSE chunk or a whole reply) and delivers its events, if `budget` allows them.
+    static func relayJSON(
+        _ payload: [UInt8], gate: AttemptGate, budget: inout ReplyBudget, sawFinish: inout Bool
+    ) throws {
         let events: [UpstreamEvent]
         do {
             events = try UpstreamDecoder.events(from: payload)
@@ -172,6 +194,7 @@ extension MinerPool {
         } catch .minerError(let message) {
             throw RelayFailure(reason: .minerError(message))
         }
+        try budget.charge(events)
         if events.contains(where: { if case .finish = $0 { true } else { false } }) { sawFinish = true }
         guard gate.deliver(events, now: .now) else { throw CancellationError() }
     }

@@ -218,6 +218,8 @@ extension UpstreamFailure {
         case .minerError: "miner_error"
         case .connectionLost: "connection_lost"
         case .probeTimeout: "probe_timeout"
+        case .interTokenTimeout: "inter_token_timeout"
+        case .replyTooLarge: "reply_too_large"
         }
     }
 }

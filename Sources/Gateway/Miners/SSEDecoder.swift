@@ -16,6 +16,8 @@ public struct SSEEvent: Sendable, Hashable {
 public enum SSEError: Error, Sendable, Hashable {
     /// A line grew beyond the limit without a line break.
     case lineTooLong(limit: Int)
+    /// The `data:` lines of one event grew beyond the limit without the blank line that ends it.
+    case eventTooLarge(limit: Int)
 }
 
 /// Incremental server-sent events framing (WHATWG `text/event-stream`): feed byte chunks as they arrive,
@@ -25,15 +27,19 @@ public enum SSEError: Error, Sendable, Hashable {
 public struct SSEDecoder: Sendable {
     /// Longest accepted line in bytes (a miner's single JSON chunk must fit).
     public let maxLineBytes: Int
+    /// Most bytes of `data:` lines one event may gather (short lines without a blank one must not pile up).
+    public let maxEventBytes: Int
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var dataLines: [String] = []
+    private var dataBytes = 0
     private var eventName: String?
     private var isFirstLine = true
 
-    /// Creates a decoder accepting lines up to `maxLineBytes`.
-    public init(maxLineBytes: Int = 1 << 20) {
+    /// Creates a decoder accepting lines up to `maxLineBytes` and events up to `maxEventBytes` of data.
+    public init(maxLineBytes: Int = 1 << 20, maxEventBytes: Int = 1 << 20) {
         self.maxLineBytes = maxLineBytes
+        self.maxEventBytes = maxEventBytes
     }
 
     /// Consumes one chunk and returns the events it completed, in order.
@@ -46,10 +52,10 @@ public struct SSEDecoder: Sendable {
             }
             switch byte {
             case 0x0A:
-                if let event = endLine() { events.append(event) }
+                if let event = try endLine() { events.append(event) }
             case 0x0D:
                 lastWasCR = true
-                if let event = endLine() { events.append(event) }
+                if let event = try endLine() { events.append(event) }
             default:
                 guard line.count < maxLineBytes else { throw .lineTooLong(limit: maxLineBytes) }
                 line.append(byte)
@@ -66,7 +72,7 @@ public struct SSEDecoder: Sendable {
         return dispatch()
     }
 
-    private mutating func endLine() -> SSEEvent? {
+    private mutating func endLine() throws(SSEError) -> SSEEvent? {
         defer { line.removeAll(keepingCapacity: true) }
         if isFirstLine {
             isFirstLine = false
@@ -85,7 +91,10 @@ public struct SSEDecoder: Sendable {
             value = []
         }
         switch String(decoding: field, as: UTF8.self) {
-        case "data": dataLines.append(String(decoding: value, as: UTF8.self))
+        case "data":
+            dataBytes += value.count + 1
+            guard dataBytes <= maxEventBytes else { throw .eventTooLarge(limit: maxEventBytes) }
+            dataLines.append(String(decoding: value, as: UTF8.self))
         case "event": eventName = String(decoding: value, as: UTF8.self)
         default: break
         }
@@ -95,6 +104,7 @@ public struct SSEDecoder: Sendable {
     private mutating func dispatch() -> SSEEvent? {
         defer {
             dataLines.removeAll()
+            dataBytes = 0
             eventName = nil
         }
         guard !dataLines.isEmpty else { return nil }

@@ -16,6 +16,10 @@ public enum UpstreamFailure: Sendable, Hashable {
     case connectionLost(String)
     /// A health probe got no complete answer in time.
     case probeTimeout
+    /// After the first event, no further event arrived within the inter-token timeout.
+    case interTokenTimeout
+    /// The reply went past what the request allows (which limit; see `ReplyBudget`).
+    case replyTooLarge(String)
 
     /// A one-line description for logs and status pages.
     public var summary: String {
@@ -28,6 +32,8 @@ public enum UpstreamFailure: Sendable, Hashable {
         case .minerError(let message): "miner error: \(message)"
         case .connectionLost(let detail): "connection lost: \(detail)"
         case .probeTimeout: "health probe timed out"
+        case .interTokenTimeout: "no token within the inter-token timeout"
+        case .replyTooLarge(let detail): "reply too large: \(detail)"
         }
     }
 }

@@ -24,15 +24,21 @@ public struct UpstreamRequest: Sendable, Hashable {
     public var stream: Bool
     /// The model the request needs; nil routes to any miner.
     public var model: String?
+    /// The `max_tokens` the body asks for; it sizes what a miner may send back (see `ReplyBudget`).
+    public var maxTokens: Int?
     /// The identity of the API key that asked (`Request.caller`), so the local model can share its queue fairly.
     public var caller: String?
 
     /// Creates a request.
-    public init(endpoint: UpstreamEndpoint, body: [UInt8], stream: Bool, model: String?, caller: String? = nil) {
+    public init(
+        endpoint: UpstreamEndpoint, body: [UInt8], stream: Bool, model: String?, maxTokens: Int? = nil,
+        caller: String? = nil
+    ) {
         self.endpoint = endpoint
         self.body = body
         self.stream = stream
         self.model = model
+        self.maxTokens = maxTokens
         self.caller = caller
     }
 }

@@ -290,6 +290,7 @@ private func handOver(_ connection: OpaquePointer, _ context: RequestContext, _ 
         return unsafe queue(ServerErrorResponse.shuttingDown(), on: connection, context, core)
     }
     core.dispatch(request, context: context)
+    core.watchForHangup(context)
     return .YES
 }
 

@@ -166,6 +166,16 @@ final class RequestContext: Sendable {
         }
     }
 
+    /// The client hung up while the handler ran (the server's `HangupWatch` saw it): cancel the handler, so its
+    /// work (a miner request) stops; its answer then fails to go out and libmicrohttpd completes the request.
+    func clientHungUp() {
+        let handler = state.withLock { state -> Task<Void, Never>? in
+            guard case .handling = state.lifecycle.phase else { return nil }
+            return state.handlerTask
+        }
+        handler?.cancel()
+    }
+
     /// Deadline or shutdown: answer `response` now if the handler has not, or cut the stream short.
     func interrupt(answering response: Response) {
         let tasks = state.withLock { state -> [Task<Void, Never>] in

@@ -22,6 +22,8 @@ final class ServerCore: Sendable {
     let openConnections = Atomic<Int>(0)
     /// Streaming responses being sent.
     let activeStreams = Atomic<Int>(0)
+    /// Sees clients hang up while their connection is suspended for a handler.
+    let hangups = HangupWatch()
     private let requests = Mutex<[ObjectIdentifier: RequestContext]>([:])
 
     init(
@@ -68,8 +70,9 @@ final class ServerCore: Sendable {
     func dispatch(_ request: Request, context: RequestContext) {
         let handler = handler
         let preferred = executor?(request)
-        let handlerTask = Task(executorPreference: preferred) {
+        let handlerTask = Task(executorPreference: preferred) { [hangups] in
             let response = await handler(request)
+            hangups.unwatch(ObjectIdentifier(context))
             context.handlerReturned(response)
         }
         // Cancelled when the request completes first.
@@ -77,6 +80,12 @@ final class ServerCore: Sendable {
             context.interrupt(answering: ServerErrorResponse.deadlineExceeded())
         }
         context.attach(handler: handlerTask, deadline: deadline, executor: preferred)
+    }
+
+    /// Cancels the handler of `context` if its client hangs up while the connection is suspended (libmicrohttpd
+    /// cannot see it then). Dispatch first, so the handler task is there to cancel.
+    func watchForHangup(_ context: RequestContext) {
+        hangups.watch(ObjectIdentifier(context), socket: context.socket) { context.clientHungUp() }
     }
 
     /// Starts the producer of a queued streaming response.
@@ -99,6 +108,7 @@ final class ServerCore: Sendable {
     /// libmicrohttpd completed a request.
     func completed(_ context: RequestContext) {
         unregister(context)
+        hangups.unwatch(ObjectIdentifier(context))
         if context.complete() { activeStreams.subtract(1, ordering: .relaxed) }
     }
 

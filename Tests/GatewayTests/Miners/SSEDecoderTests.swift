@@ -68,6 +68,20 @@ import Testing
         #expect(throws: SSEError.lineTooLong(limit: 8)) { _ = try decoder.feed(Array("1234".utf8)) }
     }
 
+    @Test func rejectsEventsWhoseDataLinesPileUpWithoutABlankLine() throws {
+        var decoder = SSEDecoder(maxLineBytes: 16, maxEventBytes: 16)
+        // Short lines, each within the line limit: 6 bytes counted per line (5 of data, 1 for the joining break).
+        #expect(try decoder.feed(Array("data: 12345\ndata: 12345\n".utf8)) == [])
+        #expect(throws: SSEError.eventTooLarge(limit: 16)) { _ = try decoder.feed(Array("data: 12345\n".utf8)) }
+    }
+
+    @Test func eventLimitStartsAfreshWithEachEvent() throws {
+        var decoder = SSEDecoder(maxLineBytes: 16, maxEventBytes: 16)
+        for _ in 0..<4 {
+            #expect(try decoder.feed(Array("data: 12345\ndata: 12345\n\n".utf8)) == [SSEEvent(data: "12345\n12345")])
+        }
+    }
+
     @Test func finishDispatchesCompleteDataButDropsAnUnterminatedLine() throws {
         var decoder = SSEDecoder()
         #expect(try decoder.feed(Array("data: whole\ndata: trunc".utf8)) == [])
