@@ -45,8 +45,18 @@ import Testing
                 environment["CORTENSOR_EDGE_SERVER_TLS_KEY"] = "/k"
             }
             if setting.path == "admin.port" { environment["CORTENSOR_EDGE_SERVER_PORT"] = "1" }
+            if setting.path == "server.max_body_bytes" {
+                environment["CORTENSOR_EDGE_SERVER_MAX_BUFFERED_BODY_BYTES"] = value
+            }
             let config = try EdgeConfig.load(toml: nil, environment: environment)
             #expect(config != EdgeConfig(), "\(setting.environmentName) changed nothing")
+        }
+    }
+
+    @Test func bodiesInFlightMustHoldAtLeastOneBody() {
+        #expect(throws: ConfigError.self) {
+            try EdgeConfig.load(
+                toml: "[server]\nmax_body_bytes = 2048\nmax_buffered_body_bytes = 1024", environment: [:])
         }
     }
 
