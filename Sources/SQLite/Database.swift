@@ -110,15 +110,17 @@ public final class Database: Sendable {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection: commits when it returns,
     /// rolls back when it throws. Writers are serialized.
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try recordingDiskFull {
+        try writing {
             try writer.withConnection { connection in
                 try Self.transaction(on: connection, begin: Self.beginImmediate, body)
             }
         }
     }
 
-    /// Runs a write and records whether it failed for want of space (`lastWriteFoundDiskFull`).
-    private func recordingDiskFull<T>(_ write: () throws -> T) throws -> T {
+    /// Runs a write transaction: first waits while the WAL is at its limit and a checkpoint runs (see
+    /// `WALCheckpointer`), then records whether it failed for want of space (`lastWriteFoundDiskFull`).
+    private func writing<T>(_ write: () throws -> T) throws -> T {
+        walCheckpointer?.waitWhileHoldingWriters()
         do {
             let value = try write()
             if diskFullFlag.load(ordering: .relaxed) { diskFullFlag.store(false, ordering: .relaxed) }
@@ -133,7 +135,7 @@ public final class Database: Sendable {
     /// `write` with foreign-key enforcement as `enforcingForeignKeys` says for this one transaction (SQLite ignores
     /// the pragma inside a transaction, so it is set before), restored after.
     func write<T>(enforcingForeignKeys: Bool, _ body: (Connection) throws -> T) throws -> T {
-        try recordingDiskFull {
+        try writing {
             try writer.withConnection { connection in
                 let wasEnforcing = try connection.queryFirst("PRAGMA foreign_keys")?.int("foreign_keys") == 1
                 guard wasEnforcing != enforcingForeignKeys else {

@@ -6,7 +6,9 @@ import Synchronization
 ///
 /// The writer never checkpoints inline: a checkpoint's fsync would stall the commit that triggered it and every
 /// writer queued behind it. The PASSIVE step lets writers go on; only the RESTART step, which copies the frames
-/// written during the PASSIVE one, holds the writer's lock (writers wait for it, they do not fail).
+/// written during the PASSIVE one, holds the writer's lock (writers wait for it, they do not fail). When writers
+/// outrun the disk and the WAL reaches its limit during a round, new write transactions wait for the round to
+/// end before they take the writer's lock (`waitWhileHoldingWriters`), at most `holdTimeout`.
 final class WALCheckpointer: Sendable {
     /// What the checkpointer has done, for status pages and tests.
     struct Counts: Sendable, Equatable {
@@ -17,6 +19,8 @@ final class WALCheckpointer: Sendable {
         /// RESTART checkpoints that did not finish: a reader (of another process) held on past the busy timeout,
         /// or the checkpoint failed (I/O error, disk full).
         var unfinishedRestarts = 0
+        /// Write transactions that waited for a round because the WAL had reached its limit.
+        var writerWaits = 0
     }
 
     private let writer: LockedConnection
@@ -24,6 +28,10 @@ final class WALCheckpointer: Sendable {
     private let schedule: Mutex<WALCheckpointSchedule>
     private let tally = Mutex(Counts())
     private let queue = DispatchQueue(label: "cortensor-edge.sqlite.checkpoint", qos: .utility)
+    /// Entered while a round is scheduled or running: writers held back wait on it.
+    private let round = DispatchGroup()
+    /// The longest a writer waits for a round (a stuck checkpoint must not stop every write for good).
+    static let holdTimeout: DispatchTimeInterval = .seconds(10)
 
     /// A checkpointer for the database whose writer connection is `writer`; checkpoints run on `checkpointer`.
     init(writer: LockedConnection, checkpointer: LockedConnection, schedule: WALCheckpointSchedule) {
@@ -35,7 +43,19 @@ final class WALCheckpointer: Sendable {
     /// From the writer's WAL hook, right after a commit: starts a checkpoint when the schedule says so.
     func committed(walFrames: Int) {
         guard schedule.withLock({ $0.committed(walFrames: walFrames) }) else { return }
-        queue.async { self.run() }
+        round.enter()
+        queue.async {
+            self.run()
+            self.round.leave()
+        }
+    }
+
+    /// Before a write transaction takes the writer's lock: waits for the running round while the WAL is at its
+    /// limit, so that writers faster than the disk cannot grow it without bound.
+    func waitWhileHoldingWriters() {
+        guard schedule.withLock({ $0.holdsWriters }) else { return }
+        tally.withLock { $0.writerWaits += 1 }
+        _ = round.wait(timeout: .now() + Self.holdTimeout)
     }
 
     /// What has been done so far.
