@@ -86,6 +86,7 @@ def test_wal_and_footprint_stay_bounded_under_200_mb_of_block_writes(router_fact
     assert abs(status["database_bytes"] - now["db"]) <= 2 * MB and abs(status["wal_bytes"] - now["-wal"]) <= 4 * MB
     assert metrics["cortensor_edge_database_bytes"] > 0 and "cortensor_edge_wal_bytes" in metrics
     assert status["disk_full"] is False and status["free_bytes"] > 0
+    assert status["wal_limit_bytes"] == quota // 8  # the quota's share for the WAL (16 MiB without a quota)
     stats = subprocess.run([str(router.binary), "ipfs", "stats"], env=router.env, capture_output=True, text=True,
                            timeout=30)
     assert stats.returncode == 0, stats.stderr
@@ -134,7 +135,7 @@ def wait_ready(router: Router, expected: int, seconds: float = 10) -> requests.R
         time.sleep(0.1)
 
 
-def test_readyz_not_ready_while_the_disk_is_full(router_factory: RouterFactory, tiny_filesystem: Path) -> None:
+def test_readyz_not_ready_while_the_disk_is_full(tiny_filesystem: Path, router_factory: RouterFactory) -> None:
     """The state directory on a 64 MB tmpfs with `min_free_bytes` = 8 MB: filled to 4 MB free, `/readyz` is 503
     naming the disk; freed, 200 again. Then `min_free_bytes` = 0 and the disk filled completely: a block write
     fails (SQLITE_FULL), `/readyz` is 503 naming the failed write, and 200 once the filler is deleted. Each wait

@@ -14,6 +14,8 @@ public final class DiskMonitor: Sendable {
     public struct Snapshot: Sendable, Equatable {
         /// The database's files.
         public var files: Database.FileSizes
+        /// The size the WAL is kept near (`Database.walLimitBytes`).
+        public var walLimitBytes: Int64
         /// Free bytes on the state directory's filesystem; nil when `statvfs` failed.
         public var freeBytes: Int64?
         /// Why the disk counts as full, or nil.
@@ -47,7 +49,9 @@ public final class DiskMonitor: Sendable {
     /// Sizes, free space and fullness now: three `stat`s and a `statvfs`.
     public func snapshot() -> Snapshot {
         let free = probe(directory)
-        return Snapshot(files: database.fileSizes(), freeBytes: free, fullReason: fullReason(freeBytes: free))
+        return Snapshot(
+            files: database.fileSizes(), walLimitBytes: database.walLimitBytes, freeBytes: free,
+            fullReason: fullReason(freeBytes: free))
     }
 
     /// Why the disk counts as full, or nil: one `statvfs`, cheap enough for every `/readyz`.
@@ -74,10 +78,12 @@ public final class DiskMonitor: Sendable {
 }
 
 extension DiskMonitor.Snapshot {
-    /// The `storage` object of `/api/v1/status`: sizes in bytes, free space (null when unknown), and fullness.
+    /// The `storage` object of `/api/v1/status`: sizes in bytes, the WAL's limit, free space (null when unknown),
+    /// and fullness.
     var json: JSONValue {
         [
             "database_bytes": .int(files.database), "wal_bytes": .int(files.wal), "shm_bytes": .int(files.sharedMemory),
+            "wal_limit_bytes": .int(walLimitBytes),
             "free_bytes": freeBytes.map(JSONValue.int) ?? .null, "disk_full": .bool(fullReason != nil),
         ]
     }

@@ -91,6 +91,8 @@ import Testing
         // Not checkpointed yet: the 100 KB are in the WAL.
         #expect(snapshot.files.wal >= 100_000 && snapshot.files.database > 0 && snapshot.files.sharedMemory > 0)
         #expect(snapshot.freeBytes.map { $0 > 0 } == true)  // the real statvfs
+        #expect(snapshot.json["wal_limit_bytes"] == .int(Database.defaultWALLimitBytes))
+        #expect(snapshot.json["wal_bytes"] == .int(snapshot.files.wal))
         let gauges = Dictionary(uniqueKeysWithValues: snapshot.gauges.map { ($0.name, $0.value) })
         #expect(gauges["cortensor_edge_wal_bytes"] == Double(snapshot.files.wal))
         #expect(gauges["cortensor_edge_database_bytes"] == Double(snapshot.files.database))
