@@ -114,15 +114,15 @@ def tiny_filesystem(tmp_path: Path) -> Iterator[Path]:
 def fill(path: Path, leave_free: int) -> None:
     """Writes `path` until its filesystem has about `leave_free` bytes free (0: until it is full)."""
     chunk = b"\0" * MB
-    with open(path, "wb") as f:
-        while True:
-            free = os.statvfs(path).f_bavail * os.statvfs(path).f_frsize
+    with open(path, "wb", buffering=0) as f:  # unbuffered: nothing left to fail at close
+        for _ in range(1024):  # at most 1 GiB; the tmpfs holds 64 MB
+            stat = os.statvfs(path)
+            free = stat.f_bavail * stat.f_frsize
             if free <= leave_free:
                 break
             try:
                 f.write(chunk[: max(4096, min(len(chunk), free - leave_free))])
-                f.flush()
-            except OSError:
+            except OSError:  # ENOSPC: full
                 break
 
 
