@@ -10,7 +10,7 @@ import Synchronization
 /// outrun the disk and the WAL reaches its limit during a round, new write transactions wait for the round to
 /// end before they take the writer's lock (`waitWhileHoldingWriters`), at most `holdTimeout`.
 final class WALCheckpointer: Sendable {
-    /// What the checkpointer has done, for status pages and tests.
+    /// What the checkpointer has done (read by tests).
     struct Counts: Sendable, Equatable {
         /// PASSIVE checkpoints run.
         var passive = 0
