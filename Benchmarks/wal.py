@@ -3,7 +3,8 @@
 the router with `[ipfs] quota_bytes` (default 100 MiB) takes `--total` bytes (default 1 GiB) of distinct random
 blocks through `POST /api/v0/block/put` from `--writers` keep-alive connections at once, as fast as it accepts
 them. Reported: the WAL (`edge.sqlite3-wal`) and database + WAL + SHM, at their largest (sampled every
-`--sample` seconds) and at the end, with the write rate. Goal: WAL <= 64 MB at the end.
+`--sample` seconds) and at the end, with the write rate and the puts' latency (a RESTART checkpoint holds writers
+briefly: it shows in the tail). Goal: WAL <= 64 MB at the end.
 
 Usage: .venv/bin/python Benchmarks/wal.py [--bin PATH] [--quota BYTES] [--total BYTES] [--block BYTES]
        [--writers N]
@@ -82,6 +83,7 @@ def main() -> None:
     peaks = {"wal": 0, "total": 0}
     done = threading.Event()
     failures: list[str] = []
+    latencies: list[float] = []
 
     def sampler() -> None:
         while not done.is_set():
@@ -94,8 +96,10 @@ def main() -> None:
         with requests.Session() as session:
             for i in range(per_writer):
                 data = os.urandom(args.block - 16) + index.to_bytes(8, "big") + i.to_bytes(8, "big")
+                began = time.monotonic()
                 r = session.post(url + "/api/v0/block/put", files=[("data", ("b", data))],
                                  headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
+                latencies.append(time.monotonic() - began)
                 if r.status_code != 200:
                     failures.append(f"{r.status_code} {r.text[:200]}")
                     return
@@ -123,6 +127,11 @@ def main() -> None:
     print(f"WAL end {end['-wal'] / MB:.1f} MiB, peak {peaks['wal'] / MB:.1f} MiB")
     print(f"database end {end['db'] / MB:.1f} MiB; database + WAL + SHM end {sum(end.values()) / MB:.1f} MiB, "
           f"peak {peaks['total'] / MB:.1f} MiB")
+    latencies.sort()
+    if latencies:
+        def at(q: float) -> float:
+            return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+        print(f"put latency p50 {at(0.5):.1f} ms, p99 {at(0.99):.1f} ms, max {latencies[-1] * 1000:.1f} ms")
     if failures:
         print(f"failed writes: {len(failures)}, first: {failures[0]}")
     subprocess.run(["rm", "-rf", str(state)], check=False)
