@@ -11,23 +11,43 @@ public final class Database: Sendable {
     private let writer: LockedConnection
     private let readers: [LockedConnection]
     private let nextReader: Atomic<UInt>
-    /// Copies the WAL back into the database file (`checkpoint()`); `nil` for in-memory databases.
-    private let checkpointer: LockedConnection?
+    /// Runs the checkpoints that keep the WAL near `walLimitBytes`; `nil` for in-memory databases.
+    private let walCheckpointer: WALCheckpointer?
+    /// Whether the last write transaction failed with `SQLITE_FULL` (cleared by the next one that commits).
+    private let diskFullFlag = Atomic<Bool>(false)
+    /// Write transactions that failed with `SQLITE_FULL` since the database was opened.
+    private let diskFullCount = Atomic<Int>(0)
+    /// The WAL size this database is kept near, in bytes; 0 for in-memory databases.
+    public let walLimitBytes: Int64
+
+    /// The default `walLimitBytes`: small next to an edge box's disk, large enough that checkpoints stay rare.
+    public static let defaultWALLimitBytes: Int64 = 16 << 20
+    /// The smallest `walLimitBytes` accepted: below it a checkpoint would run every few commits.
+    public static let minimumWALLimitBytes: Int64 = 1 << 20
 
     /// Opens or creates the database file at `path` with WAL, synchronous=NORMAL, a 5 s busy timeout and foreign
-    /// keys on, plus `readerCount` read-only connections for `read`.
-    public init(path: String, readerCount: Int = 2) throws(SQLiteError) {
+    /// keys on, plus `readerCount` read-only connections for `read`. The WAL is kept near `walLimitBytes` (at
+    /// least `minimumWALLimitBytes`) by background checkpoints, see `WALCheckpointSchedule`.
+    public init(
+        path: String, readerCount: Int = 2, walLimitBytes: Int64 = Database.defaultWALLimitBytes
+    ) throws(SQLiteError) {
         precondition(readerCount >= 0, "readerCount must not be negative")
+        let walLimitBytes = max(walLimitBytes, Self.minimumWALLimitBytes)
         let writerHandle = try SQLiteHandle(path: path, create: true)
         try writerHandle.executeScript("PRAGMA busy_timeout = 5000;")
-        let mode = try Connection(handle: writerHandle).queryFirst("PRAGMA journal_mode = WAL")?.text("journal_mode")
+        let writerConnection = Connection(handle: writerHandle)
+        let mode = try writerConnection.queryFirst("PRAGMA journal_mode = WAL")?.text("journal_mode")
         guard mode == "wal" else {
             throw SQLiteError(code: .cantOpen, message: "cannot enable WAL: journal_mode is \(mode ?? "unknown")")
         }
-        // The writer never checkpoints: a checkpoint's fsync would stall the commit that triggered it, and every
-        // writer queued behind it. The owner calls `checkpoint()` from a background thread instead.
+        // The writer never checkpoints (autocheckpoint off; `WALCheckpointer` does it in the background). When a
+        // commit starts the WAL over, SQLite cuts the file back to the limit (journal_size_limit).
         try writerHandle.executeScript(
-            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;")
+            """
+            PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;
+            PRAGMA journal_size_limit = \(walLimitBytes);
+            """)
+        let pageSize = Int(try writerConnection.queryFirst("PRAGMA page_size")?.int("page_size") ?? 4096)
         var readers: [LockedConnection] = []
         for _ in 0..<readerCount {
             let readerHandle = try SQLiteHandle(path: path, create: false)
@@ -40,24 +60,41 @@ public final class Database: Sendable {
         self.writer = LockedConnection(writerHandle)
         self.readers = readers
         self.nextReader = Atomic(0)
-        self.checkpointer = LockedConnection(checkpointHandle)
+        self.walLimitBytes = walLimitBytes
+        let checkpointer = WALCheckpointer(
+            writer: writer, checkpointer: LockedConnection(checkpointHandle),
+            schedule: WALCheckpointSchedule(limitBytes: walLimitBytes, frameBytes: pageSize + Self.walFrameHeaderBytes))
+        self.walCheckpointer = checkpointer
+        // Weak: the writer's handle holds this closure, and the checkpointer holds the writer.
+        writerHandle.onCommit { [weak checkpointer] frames in checkpointer?.committed(walFrames: frames) }
     }
+
+    /// Bytes of header in front of each page in the WAL (SQLite's file format).
+    static let walFrameHeaderBytes = 24
 
     /// Copies committed WAL frames into the database file without blocking writers or readers (a PASSIVE
     /// checkpoint, with its fsync) and returns how many frames the WAL holds and how many are now copied.
-    /// Blocks for the disk's sync: call it from a background thread, not from a request path.
+    /// Blocks for the disk's sync: call it from a background thread, not from a request path. (The database runs
+    /// its own checkpoints; this is for tools and tests.)
     @discardableResult
     public func checkpoint() throws -> (walFrames: Int, checkpointed: Int) {
-        guard let checkpointer else { return (0, 0) }
-        return try checkpointer.withConnection { connection in
-            let row = try connection.queryFirst("PRAGMA wal_checkpoint(PASSIVE)")
-            return (Int(row?.int("log") ?? 0), Int(row?.int("checkpointed") ?? 0))
-        }
+        try walCheckpointer?.passiveCheckpoint() ?? (0, 0)
     }
+
+    /// The background checkpoints run so far (all zero for in-memory databases).
+    var walCheckpointCounts: WALCheckpointer.Counts { walCheckpointer?.counts ?? .init() }
+
+    /// Whether the last write transaction failed because the disk (or the database's size limit) was full;
+    /// cleared by the next one that commits.
+    public var lastWriteFoundDiskFull: Bool { diskFullFlag.load(ordering: .relaxed) }
+
+    /// How many write transactions failed because the disk was full since the database was opened.
+    public var diskFullWrites: Int { diskFullCount.load(ordering: .relaxed) }
 
     private init(inMemoryWith handle: SQLiteHandle) {
         path = ":memory:"
-        checkpointer = nil
+        walCheckpointer = nil
+        walLimitBytes = 0
         writer = LockedConnection(handle)
         readers = []
         nextReader = Atomic(0)
@@ -73,24 +110,43 @@ public final class Database: Sendable {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection: commits when it returns,
     /// rolls back when it throws. Writers are serialized.
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try writer.withConnection { connection in
-            try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+        try writing {
+            try writer.withConnection { connection in
+                try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+            }
+        }
+    }
+
+    /// Runs a write transaction: first waits while the WAL is at its limit and a checkpoint runs (see
+    /// `WALCheckpointer`), then records whether it failed for want of space (`lastWriteFoundDiskFull`).
+    private func writing<T>(_ write: () throws -> T) throws -> T {
+        walCheckpointer?.waitWhileHoldingWriters()
+        do {
+            let value = try write()
+            if diskFullFlag.load(ordering: .relaxed) { diskFullFlag.store(false, ordering: .relaxed) }
+            return value
+        } catch let error as SQLiteError where error.code.primary == .full {
+            diskFullFlag.store(true, ordering: .relaxed)
+            diskFullCount.add(1, ordering: .relaxed)
+            throw error
         }
     }
 
     /// `write` with foreign-key enforcement as `enforcingForeignKeys` says for this one transaction (SQLite ignores
     /// the pragma inside a transaction, so it is set before), restored after.
     func write<T>(enforcingForeignKeys: Bool, _ body: (Connection) throws -> T) throws -> T {
-        try writer.withConnection { connection in
-            let wasEnforcing = try connection.queryFirst("PRAGMA foreign_keys")?.int("foreign_keys") == 1
-            guard wasEnforcing != enforcingForeignKeys else {
-                return try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+        try writing {
+            try writer.withConnection { connection in
+                let wasEnforcing = try connection.queryFirst("PRAGMA foreign_keys")?.int("foreign_keys") == 1
+                guard wasEnforcing != enforcingForeignKeys else {
+                    return try Self.transaction(on: connection, begin: Self.beginImmediate, body)
+                }
+                try connection.execute("PRAGMA foreign_keys = \(enforcingForeignKeys ? "ON" : "OFF")")
+                let outcome = Result { try Self.transaction(on: connection, begin: Self.beginImmediate, body) }
+                // Not `try?` in a `defer`: a connection left with the wrong setting must not go on silently.
+                try connection.execute("PRAGMA foreign_keys = \(wasEnforcing ? "ON" : "OFF")")
+                return try outcome.get()
             }
-            try connection.execute("PRAGMA foreign_keys = \(enforcingForeignKeys ? "ON" : "OFF")")
-            let outcome = Result { try Self.transaction(on: connection, begin: Self.beginImmediate, body) }
-            // Not `try?` in a `defer`: a connection left with the wrong setting must not go on silently.
-            try connection.execute("PRAGMA foreign_keys = \(wasEnforcing ? "ON" : "OFF")")
-            return try outcome.get()
         }
     }
 

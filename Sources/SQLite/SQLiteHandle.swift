@@ -56,6 +56,30 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
     deinit {
         // close_v2 defers the real close until every statement is finalized; statements hold this handle anyway.
         unsafe sqlite3_close_v2(raw)
+        // No commit can run any more (nothing can step a statement of a handle being destroyed), so the hook's
+        // context is released after the close, as `onCommit` retained it.
+        if let context = unsafe commitHookContext { unsafe Unmanaged<CommitHook>.fromOpaque(context).release() }
+    }
+
+    /// The retained `CommitHook` that SQLite's WAL hook gets as its context; nil until `onCommit` is set.
+    private var commitHookContext: UnsafeMutableRawPointer?
+
+    /// Calls `body` with the number of frames in the WAL after each commit on this connection (SQLite's WAL hook).
+    /// It runs on the committing thread right after the commit, so it must be quick; it replaces
+    /// `wal_autocheckpoint` (which uses the same hook), so never set that pragma afterwards. Set once.
+    func onCommit(_ body: @escaping @Sendable (_ walFrames: Int) -> Void) {
+        precondition(unsafe commitHookContext == nil, "the commit hook is set once")
+        let context = unsafe Unmanaged.passRetained(CommitHook(body)).toOpaque()
+        unsafe commitHookContext = context
+        // Sound: the context stays retained until deinit, after the connection closed; the C function only turns
+        // it back into the hook (unretained) and calls it.
+        _ = unsafe sqlite3_wal_hook(
+            raw,
+            { context, _, _, frames in
+                guard let context = unsafe context else { return SQLITE_OK }
+                unsafe Unmanaged<CommitHook>.fromOpaque(context).takeUnretainedValue().body(Int(frames))
+                return SQLITE_OK
+            }, context)
     }
 
     /// A prepared statement for `sql`, from the cache or newly prepared; `nil` for SQL without a statement.
@@ -96,6 +120,13 @@ private func check(_ resultCode: Int32, _ connection: OpaquePointer?) throws(SQL
 
     /// Whether a transaction is open (SQLite is not in autocommit mode).
     var isInTransaction: Bool { unsafe sqlite3_get_autocommit(raw) == 0 }
+}
+
+/// The Swift function behind a connection's WAL hook, boxed so that SQLite can hold it as a C pointer.
+private final class CommitHook: Sendable {
+    let body: @Sendable (Int) -> Void
+
+    init(_ body: @escaping @Sendable (Int) -> Void) { self.body = body }
 }
 
 /// One prepared statement; finalized in deinit. Holds its connection alive.

@@ -1,4 +1,3 @@
-import Dispatch
 public import SQLite
 import Synchronization
 
@@ -70,16 +69,10 @@ public final class BlockStore: Sendable {
     private let touches = Mutex<[[UInt8]: Int64]>([:])
     /// Popular blocks, served without a read transaction.
     private let hot: Mutex<HotBlocks>
-    /// Block bytes written since the WAL was last copied back into the database file.
-    private let bytesSinceCheckpoint = Atomic<Int>(0)
     /// Block bytes written since the quota was last compared with the totals.
     private let bytesSinceQuotaCheck = Atomic<Int>(0)
     /// How much may be written between two quota checks (the quota may be exceeded by this much at most).
     static let quotaCheckBytes = 1 << 20
-    /// Set while a background checkpoint runs, so they never pile up.
-    private let checkpointRunning = Atomic<Bool>(false)
-    /// How much block data may pile up in the WAL before a background checkpoint (the writer never checkpoints).
-    static let checkpointBytes = 32 << 20
 
     /// A store over `database`, whose schema must include `BlockStore.schema`; `clock` gives milliseconds.
     public init(
@@ -143,18 +136,26 @@ public final class BlockStore: Sendable {
     private static let touchStaleBlock = SQL("UPDATE blocks SET last_used = ? WHERE multihash = ? AND last_used < ?")
     private static let countNewBlock = SQL("UPDATE block_totals SET blocks = blocks + 1, bytes = bytes + ?")
 
-    /// Housekeeping after new blocks of `bytes` in all were committed: a background checkpoint when the WAL has
-    /// grown, garbage collection when the quota is exceeded. Unless `checkingQuotaNow`, the quota is checked once
-    /// per `quotaCheckBytes` written, so the small blocks of busy request paths do not each pay for a read.
+    /// Housekeeping after new blocks of `bytes` in all were committed: garbage collection when the block data
+    /// is over its budget (`dataBudgetBytes`). Unless `checkingQuotaNow`, the budget is checked once per
+    /// `quotaCheckBytes` written, so the small blocks of busy request paths do not each pay for a read. (The WAL
+    /// the blocks went through is the database's to keep small: its checkpoints run on their own.)
     public func afterInsert(bytes: Int, checkingQuotaNow: Bool = false) throws(BlockStoreError) {
-        checkpointIfNeeded(adding: bytes)
-        guard let quota = settings.quotaBytes else { return }
+        guard let budget = dataBudgetBytes else { return }
         let pending = bytesSinceQuotaCheck.add(bytes, ordering: .relaxed).newValue
         guard checkingQuotaNow || pending >= Self.quotaCheckBytes else { return }
         bytesSinceQuotaCheck.store(0, ordering: .relaxed)
-        if try storedBytes() > quota {
-            try collectGarbage(downTo: Int64(Double(quota) * settings.collectionTarget))
+        if try storedBytes() > budget {
+            try collectGarbage(downTo: Int64(Double(budget) * settings.collectionTarget))
         }
+    }
+
+    /// The most bytes of block data kept: the quota less twice the database's WAL limit, since every block
+    /// passes through the WAL and the quota bounds the store's whole footprint on disk (the WAL stays under its
+    /// limit between checkpoints, and may reach about twice it while one runs under heavy writes); nil when there
+    /// is no quota.
+    public var dataBudgetBytes: Int64? {
+        settings.quotaBytes.map { max(0, $0 - 2 * database.walLimitBytes) }
     }
 
     /// Stores `data` under its sha2-256 CIDv1 with `codec` and returns the CID.
@@ -335,20 +336,6 @@ public final class BlockStore: Sendable {
     }
 
     // MARK: Database access
-
-    /// Copies the WAL back into the database file on a background queue once enough block data is in it, so an
-    /// import of gigabytes does not leave a WAL of gigabytes.
-    private func checkpointIfNeeded(adding bytes: Int) {
-        guard bytesSinceCheckpoint.add(bytes, ordering: .relaxed).newValue >= Self.checkpointBytes,
-            checkpointRunning.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
-                .exchanged
-        else { return }
-        bytesSinceCheckpoint.store(0, ordering: .relaxed)
-        DispatchQueue.global(qos: .utility).async { [self] in
-            _ = try? database.checkpoint()
-            checkpointRunning.store(false, ordering: .releasing)
-        }
-    }
 
     /// Deletes the blocks in one transaction, then empties the in-memory cache; returns the bytes removed.
     private func deleteBlocks(keys: [[UInt8]]) throws(BlockStoreError) -> Int64 {

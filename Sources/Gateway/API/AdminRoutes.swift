@@ -20,11 +20,12 @@ struct AdminRoutes: Sendable {
     /// The probes' paths: the server keeps connections in reserve for them (`HTTPServerConfiguration.reservedPaths`).
     static let probePaths: Set<String> = ["/healthz", "/readyz"]
 
-    /// `/healthz` and `/readyz`, open to every caller; answered inline (they only read a flag).
+    /// `/healthz` and `/readyz`, open to every caller; answered inline (they read a flag and the disk's free space).
     var probes: [(method: String, route: EdgeGateway.Route)] {
         let health: @Sendable () -> Response = { .json(200, ["status": "ok"]) }
         let ready: @Sendable () -> Response = { [readiness] in
-            readiness.isReady ? .json(200, ["status": "ready"]) : .json(503, ["status": "not_ready"])
+            guard let reason = readiness.notReadyReason else { return .json(200, ["status": "ready"]) }
+            return .json(503, ["status": "not_ready", "reason": .string(reason)])
         }
         return [
             (
@@ -47,15 +48,25 @@ struct AdminRoutes: Sendable {
     }
 }
 
-/// Whether the router is ready to take traffic: set once listening, cleared when shutdown starts.
+/// Whether the router is ready to take traffic: set once listening, cleared when shutdown starts, and not while
+/// the state directory's disk is full (then writes fail, so a load balancer should send traffic elsewhere).
 public final class Readiness: Sendable {
     private let state = Atomic<Bool>(false)
+    private let disk: DiskMonitor?
 
-    /// Creates a not-yet-ready flag.
-    public init() {}
+    /// Creates a not-yet-ready flag, which also watches `disk` when given.
+    public init(disk: DiskMonitor? = nil) {
+        self.disk = disk
+    }
 
     /// Whether `/readyz` answers 200.
-    public var isReady: Bool { state.load(ordering: .acquiring) }
+    public var isReady: Bool { notReadyReason == nil }
+
+    /// Why `/readyz` answers 503, or nil when it answers 200.
+    public var notReadyReason: String? {
+        guard state.load(ordering: .acquiring) else { return "starting or shutting down" }
+        return disk?.fullReason()
+    }
 
     /// Sets readiness.
     public func set(_ ready: Bool) { state.store(ready, ordering: .releasing) }

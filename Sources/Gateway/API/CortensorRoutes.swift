@@ -9,6 +9,8 @@ struct CortensorRoutes: Sendable {
     let info: RouterInfo
     /// The sessions that live on chain; nil when none is configured.
     var chain: ChainSessions? = nil
+    /// The state directory's disk, reported by `/api/v1/status`; nil leaves it out.
+    var disk: DiskMonitor? = nil
 
     /// How long a read of a chain session or task may take.
     static let chainReadTimeout: Duration = .seconds(20)
@@ -75,14 +77,14 @@ struct CortensorRoutes: Sendable {
     private func status() async -> Response {
         let miners = await pool.snapshot()
         let healthy = miners.filter { $0.state != "open" }.count
-        return .json(
-            200,
-            [
-                "status": healthy > 0 ? "ok" : (miners.isEmpty ? "no_miners" : "degraded"),
-                "uptime_seconds": .int(Int64(info.uptimeSeconds)),
-                "miners": ["total": .int(Int64(miners.count)), "available": .int(Int64(healthy))],
-                "sessions": .int(Int64(sessions.count)),
-            ])
+        var body: JSONObject = [
+            "status": healthy > 0 ? "ok" : (miners.isEmpty ? "no_miners" : "degraded"),
+            "uptime_seconds": .int(Int64(info.uptimeSeconds)),
+            "miners": ["total": .int(Int64(miners.count)), "available": .int(Int64(healthy))],
+            "sessions": .int(Int64(sessions.count)),
+        ]
+        if let disk { body["storage"] = disk.snapshot().json }
+        return .json(200, .object(body))
     }
 
     private func miners() async -> Response {

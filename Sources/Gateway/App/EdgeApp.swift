@@ -7,7 +7,6 @@ import Synchronization
 public final class EdgeApp: Sendable {
     private let config: EdgeConfig
     private let logger: Logger
-    private let readiness = Readiness()
     private let servers = Mutex<[HTTPServer]>([])
     private let notifier: SystemdNotifier?
 
@@ -28,6 +27,9 @@ public final class EdgeApp: Sendable {
         let lock = try ServeLock(stateDirectory: config.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
         try failInterruptedTasks(store.tasks)
+        let disk = DiskMonitor(
+            database: store.database, directory: config.stateDirectory, minFreeBytes: config.stateLimits.minFreeBytes)
+        let readiness = Readiness(disk: disk)
         // One miner connection per client connection at most (replicas aside), so the listener's limit bounds it.
         let client = try HTTPClient(
             configuration: HTTPClient.Configuration(maxConnectionsPerHost: config.server.connectionLimit))
@@ -43,7 +45,7 @@ public final class EdgeApp: Sendable {
                     "cortensor_edge_active_streams", "Responses being streamed.",
                     Double(list.reduce(0) { $0 + $1.activeStreams })
                 ),
-            ]
+            ] + disk.snapshot().gauges
         })
         let local = try loadFallbackModel()
         let pool = MinerPool(
@@ -57,7 +59,8 @@ public final class EdgeApp: Sendable {
             config: config, passwordVariable: Self.environment(EdgeConfig.keyPasswordEnvironmentName), http: client,
             blocks: store.blocks, tasks: tasks, logger: logger)
         let gateways = makeGateways(
-            store: store, tasks: tasks, pool: pool, client: client, metrics: metrics, localModel: local, chain: chain)
+            store: store, tasks: tasks, pool: pool, client: client, metrics: metrics, localModel: local, chain: chain,
+            disk: disk, readiness: readiness)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
             let server = HTTPServer(
@@ -139,7 +142,7 @@ public final class EdgeApp: Sendable {
 
     private func makeGateways(
         store: EdgeStore, tasks: TaskWriter, pool: MinerPool, client: HTTPClient, metrics: Metrics,
-        localModel: LocalModelMiner?, chain: ChainSessions?
+        localModel: LocalModelMiner?, chain: ChainSessions?, disk: DiskMonitor, readiness: Readiness
     ) -> [(HTTPServerConfiguration, EdgeGateway)] {
         let service = CompletionService(
             pool: pool, tasks: tasks, sessions: config.sessions,
@@ -148,7 +151,8 @@ public final class EdgeApp: Sendable {
         let info = RouterInfo(listenAddress: "\(config.server.host):\(config.server.port)")
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(
-            service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info, chain: chain)
+            service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info, chain: chain,
+            disk: disk)
         let openAI = OpenAIRoutes(
             service: service, pool: pool, created: Int(WallClock.unixSeconds()), localModel: localModel)
         let authenticator = Authenticator(keys: store.apiKeys, devMode: config.auth.devMode)

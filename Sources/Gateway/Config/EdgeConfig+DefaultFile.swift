@@ -51,6 +51,10 @@ extension EdgeConfig {
         # Where the database (blocks, sessions, tasks, API keys) lives.
         #[state]
         #directory = "./.cortensor-edge"
+        # The size the database's write-ahead log is kept near (with an IPFS quota, at most a quarter of it).
+        #wal_limit_bytes = 16777216
+        # Below this many free bytes on the state directory's filesystem, /readyz answers 503 (disk full).
+        #min_free_bytes = 33554432
 
         # API keys and per-key rate limits.
         #[auth]
@@ -94,7 +98,8 @@ extension EdgeConfig {
 
         # The IPFS block store (prompts, results, added files) in the state directory.
         #[ipfs]
-        # Most bytes of block data kept; above it the least recently used unpinned blocks are removed (0 = no quota).
+        # Most bytes the block store takes on disk, its share of the WAL included; above it the least recently used
+        # unpinned blocks are removed (0 = no quota).
         #quota_bytes = 1073741824
         # Trustless gateways asked for blocks missing here; each block is checked against its CID, so a lying
         # gateway can waste time but never change an answer. None by default, e.g.:

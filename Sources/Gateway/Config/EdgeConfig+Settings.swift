@@ -55,6 +55,8 @@ extension EdgeConfig {
         Setting(section: "admin", key: "host", kind: .string),
         Setting(section: "admin", key: "port", kind: .integer(0...65_535)),
         Setting(section: "state", key: "directory", kind: .string),
+        Setting(section: "state", key: "wal_limit_bytes", kind: .integer((1 << 20)...(1 << 40))),
+        Setting(section: "state", key: "min_free_bytes", kind: .integer(0...(1 << 50))),
         Setting(section: "auth", key: "dev_mode", kind: .bool),
         Setting(section: "auth", key: "dev_allow_remote", kind: .bool),
         Setting(section: "auth", key: "rate_limit_per_minute", kind: .integer(0...1_000_000)),
@@ -114,6 +116,8 @@ extension EdgeConfig {
         case "admin.host": .string(admin.host)
         case "admin.port": .integer(Int64(admin.port))
         case "state.directory": .string(stateDirectory)
+        case "state.wal_limit_bytes": .integer(stateLimits.walLimitBytes)
+        case "state.min_free_bytes": .integer(stateLimits.minFreeBytes)
         case "auth.dev_mode": .bool(auth.devMode)
         case "auth.dev_allow_remote": .bool(auth.devAllowRemote)
         case "auth.rate_limit_per_minute": .integer(Int64(auth.rateLimitPerMinute))
@@ -215,6 +219,8 @@ extension EdgeConfig {
         case "server.request_deadline_seconds": server.requestDeadlineSeconds = number
         case "server.shutdown_grace_seconds": server.shutdownGraceSeconds = number
         case "admin.port": admin.port = number
+        case "state.wal_limit_bytes": stateLimits.walLimitBytes = Int64(number)
+        case "state.min_free_bytes": stateLimits.minFreeBytes = Int64(number)
         case "auth.rate_limit_per_minute": auth.rateLimitPerMinute = number
         case "auth.rate_limit_burst": auth.rateLimitBurst = number
         case "pool.max_attempts": minerPool.maxAttempts = number

@@ -9,6 +9,8 @@ public struct EdgeConfig: Sendable, Hashable {
     public var admin = Admin()
     /// Directory holding the database and other state (`[state] directory`).
     public var stateDirectory = "./.cortensor-edge"
+    /// How much of the disk the state may use (`[state] wal_limit_bytes`, `min_free_bytes`).
+    public var stateLimits = StateLimits()
     /// API keys and rate limits (`[auth]`).
     public var auth = Auth()
     /// Minimum level of log lines written (`[log] level`).
@@ -107,9 +109,22 @@ public struct EdgeConfig: Sendable, Hashable {
         public init() {}
     }
 
+    /// Disk limits of the state directory.
+    public struct StateLimits: Sendable, Hashable {
+        /// The size the database's write-ahead log is kept near, in bytes; with a block quota, at most a quarter
+        /// of it (the quota includes the WAL).
+        public var walLimitBytes: Int64 = 16 << 20
+        /// Free bytes on the state directory's filesystem below which `/readyz` says not ready (disk full).
+        public var minFreeBytes: Int64 = 32 << 20
+
+        /// Creates the default limits.
+        public init() {}
+    }
+
     /// Settings of the IPFS block store.
     public struct IPFS: Sendable, Hashable {
-        /// Most bytes of block data kept; least recently used unpinned blocks go first. 0 = no quota.
+        /// Most bytes the block store may take on disk, its share of the database's WAL included; least recently
+        /// used unpinned blocks go first. 0 = no quota.
         public var quotaBytes: Int64 = 1 << 30
         /// Trustless gateways asked for blocks missing here (every block is verified against its CID); none by
         /// default, so the router never reaches out unless told to.

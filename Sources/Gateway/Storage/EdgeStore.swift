@@ -17,26 +17,37 @@ public struct EdgeStore: Sendable {
     /// Cached completions (their answers are blocks in `blocks`).
     public let completions: CompletionCache
 
-    /// Creates `stateDirectory` (mode 0700) if needed, opens `<stateDirectory>/edge.sqlite3` and migrates it.
+    /// Creates `stateDirectory` (mode 0700) if needed, opens `<stateDirectory>/edge.sqlite3` (its WAL kept near
+    /// `walLimitBytes`) and migrates it.
     public init(
         stateDirectory: String, blockSettings: BlockStore.Settings = .init(),
-        cacheSettings: CompletionCache.Settings = .init()
+        cacheSettings: CompletionCache.Settings = .init(), walLimitBytes: Int64 = Database.defaultWALLimitBytes
     ) throws {
         try createPrivateDirectory(atPath: stateDirectory)
         let directory = stateDirectory.hasSuffix("/") ? String(stateDirectory.dropLast()) : stateDirectory
         try self.init(
-            database: Database(path: directory + "/" + Self.fileName), blockSettings: blockSettings,
-            cacheSettings: cacheSettings)
+            database: Database(path: directory + "/" + Self.fileName, walLimitBytes: walLimitBytes),
+            blockSettings: blockSettings, cacheSettings: cacheSettings)
     }
 
-    /// Opens the state directory of `config` with its block quota.
+    /// Opens the state directory of `config` with its block quota and WAL limit.
     public init(config: EdgeConfig) throws {
+        let quota = config.ipfs.quotaBytes == 0 ? nil : config.ipfs.quotaBytes
         try self.init(
             stateDirectory: config.stateDirectory,
-            blockSettings: BlockStore.Settings(quotaBytes: config.ipfs.quotaBytes == 0 ? nil : config.ipfs.quotaBytes),
+            blockSettings: BlockStore.Settings(quotaBytes: quota),
             cacheSettings: CompletionCache.Settings(
                 maxEntries: config.completionCache.maxEntries, maxBytes: config.completionCache.maxBytes,
-                ttlSeconds: Int64(config.completionCache.ttlSeconds), admitAfter: config.completionCache.admitAfter))
+                ttlSeconds: Int64(config.completionCache.ttlSeconds), admitAfter: config.completionCache.admitAfter),
+            walLimitBytes: Self.walLimit(configured: config.stateLimits.walLimitBytes, quotaBytes: quota))
+    }
+
+    /// The WAL limit for a block quota: the quota includes the WAL (the block store keeps twice the limit free
+    /// for it), so the WAL gets at most an eighth of the quota, and never less than
+    /// `Database.minimumWALLimitBytes`.
+    static func walLimit(configured: Int64, quotaBytes: Int64?) -> Int64 {
+        guard let quotaBytes else { return configured }
+        return max(Database.minimumWALLimitBytes, min(configured, quotaBytes / 8))
     }
 
     /// Migrates `database` (e.g. `Database.inMemory()` in tests) and builds the stores on it.

@@ -1,4 +1,4 @@
-// The only Storage file that imports Glibc: creating the private state directory and reading the wall clock.
+// The only Storage file that imports Glibc: creating the private state directory, its free space and the wall clock.
 import Glibc
 
 /// Creates `path` and any missing parents with mode 0700 (like `mkdir -p -m 0700`); an existing directory is kept
@@ -47,4 +47,15 @@ func fileNames(inDirectory path: String, suffix: String) -> [String] {
         if name.hasSuffix(suffix) && !name.hasPrefix(".") { names.append(name) }
     }
     return names.sorted()
+}
+
+/// Bytes available to unprivileged writers on the filesystem holding `path` (`statvfs`), or nil when it cannot be
+/// read.
+public func freeBytes(onFilesystemOf path: String) -> Int64? {
+    var status = statvfs()
+    // Sound: `path` is bridged to a NUL-terminated C string for the call; `status` is a live local it fills.
+    guard unsafe statvfs(path, &status) == 0 else { return nil }
+    let (bytes, overflow) = Int64(clamping: status.f_bavail).multipliedReportingOverflow(
+        by: Int64(clamping: status.f_frsize))
+    return overflow ? .max : bytes
 }

@@ -10,7 +10,7 @@ import Synchronization
 /// SQLite calls block; on Swift's cooperative pool (one thread per core) a few concurrent writers waiting for the
 /// database lock would stall every request. So only one caller at a time commits: a write that finds no commit
 /// running commits its batch on its own thread (no thread hop: WAL commits with `synchronous=NORMAL` do not sync,
-/// and checkpoints run on their own queue); writes arriving meanwhile suspend, and are committed together by a
+/// and the database runs its checkpoints on a queue of its own); writes arriving meanwhile suspend, and are committed together by a
 /// serial queue. Task writes never queue for the database lock on the cooperative pool.
 ///
 /// With `deferCommit` (the upstream client's end of turn, see `HTTPClient.atEndOfTurn`), a write made on the
@@ -28,14 +28,9 @@ public final class TaskWriter: Sendable {
     /// Where tasks' request and result blocks go, written in the same transaction as the task's rows.
     public let blocks: BlockStore?
     private let queue = DispatchQueue(label: "cortensor-edge.task-writer")
-    /// Checkpoints run here, so their fsync never delays a write.
-    private let checkpointQueue = DispatchQueue(label: "cortensor-edge.checkpoint")
-    private let writesSinceCheckpoint = Atomic<Int>(0)
     private let pending = Mutex(PendingWrites())
     /// Runs a commit later on the caller's thread and returns true, or returns false (then it commits now).
     private let deferCommit: (@Sendable (@escaping @Sendable () -> Void) -> Bool)?
-    /// Writes between two background checkpoints (the WAL then stays around a few hundred pages).
-    static let checkpointInterval = 128
     /// Most writes committed in one transaction.
     static let maxBatch = 64
 
@@ -114,7 +109,7 @@ public final class TaskWriter: Sendable {
     }
 
     /// `run(body)` with `blocks` inserted first in the same transaction, and the block store's housekeeping
-    /// (checkpoint, quota) once it committed.
+    /// (quota) once it committed.
     private func run<T: Sendable>(
         storing blocks: [Block?], _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
@@ -130,7 +125,7 @@ public final class TaskWriter: Sendable {
 
     /// Queues `body` for the next batch and waits until that batch committed (or `body` failed).
     private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        let result = try await withCheckedThrowingContinuation { continuation in
+        try await withCheckedThrowingContinuation { continuation in
             enqueue(
                 PendingWrite(
                     apply: { connection in
@@ -139,10 +134,6 @@ public final class TaskWriter: Sendable {
                     },
                     fail: { continuation.resume(throwing: $0) }))
         }
-        if writesSinceCheckpoint.add(1, ordering: .relaxed).newValue % Self.checkpointInterval == 0 {
-            checkpointQueue.async { [store] in _ = try? store.database.checkpoint() }
-        }
-        return result
     }
 
     private func enqueue(_ write: PendingWrite) {

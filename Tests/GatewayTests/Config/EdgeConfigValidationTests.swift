@@ -27,6 +27,11 @@ import Testing
         ),
         ("[admin]\nport = 5010", "config: admin.port: 5010 is already used by server.port"),
         ("[auth]\ndev_mode = \"yes\"", "config: auth.dev_mode: expected a boolean, found a string"),
+        (
+            "[state]\nwal_limit_bytes = 1000",
+            "config: state.wal_limit_bytes: 1000 is out of range 1048576...1099511627776"
+        ),
+        ("[state]\nmin_free_bytes = -1", "config: state.min_free_bytes: -1 is out of range 0...1125899906842624"),
         ("[auth]\nrate_limit_burst = 0", "config: auth.rate_limit_burst: 0 is out of range 1...1000000"),
         ("[state]\ndirectory = \"\"", "config: state.directory: must not be empty"),
         (
