@@ -82,13 +82,15 @@ sse)
     link=(JSON)
     ;;
 requests)
-    # The closure of what CompletionRequest parsing needs: APIError renders a Response (Server/), whose
-    # streaming body names ResponseBodyWriter and its error type; Duration.seconds lives in Support/.
+    # The closure of what CompletionRequest parsing and request framing need: APIError renders a Response
+    # (Server/), whose streaming body names ResponseBodyWriter and its error type, and whose server errors name
+    # RequestFraming's problems; Duration.seconds and trimmingSpaces live in Support/.
     sources=(
         "$gw/API/CompletionRequest.swift" "$gw/API/CompletionRequest+Parsing.swift" "$gw/API/FieldReader.swift"
-        "$gw/API/APIError.swift" "$gw/API/Response+JSON.swift"
+        "$gw/API/APIError.swift" "$gw/API/Response+JSON.swift" "$gw/API/SessionID.swift"
         "$gw/Server/Response.swift" "$gw/Server/HTTPHeaders.swift" "$gw/Server/ResponseBodyWriter.swift"
-        "$gw/Server/HTTPServerError.swift" "$gw/Support/Duration+Seconds.swift"
+        "$gw/Server/HTTPServerError.swift" "$gw/Server/RequestFraming.swift" "$gw/Support/Duration+Seconds.swift"
+        "$gw/Support/String+Trimming.swift"
     )
     module=RequestsFuzz
     dict="$root/Fuzz/json.dict"

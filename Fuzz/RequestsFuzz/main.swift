@@ -23,7 +23,31 @@ public func fuzzRequests(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         }
     }
     checkPathSession(body)
+    checkFraming(body)
     return 0
+}
+
+/// The same bytes as request header fields (one `Name: value` a line): framing either names a problem or gives a
+/// length that every Content-Length value spells, and never both a length and a transfer coding.
+func checkFraming(_ bytes: [UInt8]) {
+    let fields = bytes.split(separator: UInt8(ascii: "\n")).compactMap { line -> (name: String, value: String)? in
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        return (String(decoding: line[..<colon], as: UTF8.self), String(decoding: line[(colon + 1)...], as: UTF8.self))
+    }
+    let headers = HTTPHeaders(fields)
+    do {
+        let length = try RequestFraming.contentLength(in: headers)
+        let lengths = headers.values(for: "Content-Length")
+        if let length {
+            require(length >= 0, "negative length \(length)")
+            require(headers.values(for: "Transfer-Encoding").isEmpty, "a length together with a transfer coding")
+            require(!lengths.isEmpty, "a length without Content-Length")
+        } else {
+            require(lengths.isEmpty, "Content-Length given but no length")
+        }
+    } catch {
+        require(!error.message.isEmpty, "framing problem without a message")
+    }
 }
 
 /// Every rejection is a 400 with a code and a non-empty one-line message naming its field, and renders as a
@@ -52,7 +76,7 @@ func checkRequest(_ request: CompletionRequest, body: [UInt8], api: String) {
     switch (api, request.input) {
     case ("cortensor", _):
         require(object["prompt"]?.stringValue != nil, "cortensor: accepted without a string prompt")
-        require(request.sessionID.map { (0...Int(Int32.max)).contains($0) } ?? true, "session id out of range")
+        require(request.sessionID.map { $0 >= 0 } ?? true, "session id out of range")
         require(request.timeout.map { $0 >= .seconds(1) && $0 <= .seconds(3600) } ?? true, "timeout out of range")
     case ("openAIChat", .messages(let messages)):
         require(!messages.isEmpty, "chat: accepted without messages")

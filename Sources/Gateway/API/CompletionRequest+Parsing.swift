@@ -22,7 +22,7 @@ extension CompletionRequest {
         } else {
             request = CompletionRequest(input: .prompt(prompt))
         }
-        let bodySession = try fields.int("session_id", in: SessionConfig.idRange)
+        let bodySession = try fields.int("session_id", in: SessionID.range)
         request.sessionID = pathSession ?? bodySession
         request.clientReference = try fields.string("client_reference")
         if let seconds = try fields.int("timeout", in: 1...maxTimeoutSeconds) { request.timeout = .seconds(seconds) }

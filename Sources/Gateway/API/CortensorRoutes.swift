@@ -156,9 +156,9 @@ struct CortensorRoutes: Sendable {
         return .json(200, record.json)
     }
 
-    /// The path's session id, in the range a body's `session_id` has (`SessionConfig.idRange`).
+    /// The path's session id, in the range a body's `session_id` has (`SessionID.range`).
     private func sessionID(_ parameters: [String: String]) throws(APIError) -> Int {
-        let range = SessionConfig.idRange
+        let range = SessionID.range
         guard let id = parameters["sid"].flatMap({ Int($0) }), range.contains(id) else {
             throw APIError.invalidField(
                 "session_id", "must be an integer between \(range.lowerBound) and \(range.upperBound)")

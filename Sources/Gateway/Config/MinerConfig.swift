@@ -76,10 +76,6 @@ public struct SessionConfig: Sendable, Hashable {
     /// The on-chain session this one stands for (`chain` and `chain_session_id`); nil for a local session.
     public var chain: ChainSessionReference?
 
-    /// The ids a session may have, the same in the configuration, a request path and a request body: what a TOML
-    /// integer and an SQLite integer hold, not negative (0...2^63−1).
-    public static let idRange = 0...Int(Int64.max)
-
     /// Creates a session entry.
     public init(
         id: Int, name: String, model: String = "", miners: [String] = [], redundancy: Int = 1,

@@ -36,7 +36,7 @@ import Testing
         let request = try CompletionRequest.cortensor(
             body: bytes(#"{"session_id":\#(id),"prompt":"x"}"#), pathSession: nil)
         #expect(request.sessionID.map(String.init) == (id == "9.0e3" ? "9000" : id))
-        #expect(SessionConfig.idRange == 0...9_223_372_036_854_775_807)
+        #expect(SessionID.range == 0...9_223_372_036_854_775_807)
     }
 
     @Test(arguments: ["-1", "9223372036854775808", "18446744073709551616", "1e30", "1.5"])
