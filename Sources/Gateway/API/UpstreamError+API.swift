@@ -31,9 +31,18 @@ extension UpstreamError {
                 message: "every miner tried failed: "
                     + attempts.map { "\($0.minerID): \($0.reason.summary)" }
                     .joined(separator: "; "))
-        case .deadlineExceeded(let miner, _):
+        case .deadlineExceeded(let miner, let attempts):
             let waiting = miner.map { " waiting for miner \($0)" } ?? ""
-            return APIError(status: 504, code: "deadline_exceeded", message: "the request deadline passed\(waiting)")
+            let tried =
+                attempts.isEmpty
+                ? "" : "; tried: " + attempts.map { "\($0.minerID): \($0.reason.summary)" }.joined(separator: "; ")
+            return APIError(
+                status: 504, code: "deadline_exceeded", message: "the request deadline passed\(waiting)\(tried)")
+        case .modelNotFound(let model, let available):
+            return APIError(
+                status: 404, code: "model_not_found",
+                message: "model '\(model)' is not served by any miner; available: "
+                    + available.joined(separator: ", "))
         case .streamInterrupted(let miner, let reason):
             return APIError(
                 status: 502, code: "upstream_interrupted", message: "miner \(miner) failed mid-reply: \(reason.summary)"
