@@ -120,7 +120,9 @@ def test_hedges_stay_within_budget(router_factory: RouterFactory, miner_factory)
     hedges = router.metrics()["cortensor_edge_upstream_hedges_total"]
     windows = math.ceil(elapsed / 10) + 1
     assert extra == hedges, (extra, hedges)
-    assert 1 <= hedges <= 0.10 * total + 3 * windows, (hedges, elapsed)
+    # Every request wanted a hedge: the budget, not a lack of slow requests, is what held them back (23 of 200
+    # in 9 s on the development VM).
+    assert 0.05 * total <= hedges <= 0.10 * total + 3 * windows, (hedges, elapsed)
 
 
 def test_deadline_shorter_than_hedge_delay(router_factory: RouterFactory, miner_factory) -> None:
