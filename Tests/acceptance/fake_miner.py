@@ -13,7 +13,8 @@ chunked SSE like llama.cpp's server), emits a fixed token sequence at a set pace
   blast        stream `fault_after` tokens, then `blast_bytes`-long text deltas as fast as it can, whatever
                `max_tokens` says, until the client hangs up or `blast_seconds` pass (a hostile miner)
 
-Only the completion routes misbehave; `/v1/models` always answers so health probes see a live peer.
+Only the completion routes misbehave; `/v1/models` always answers so health probes see a live peer (listing the
+miner's model, or nothing with `list_models=False`, as a server that does not say what it serves).
 Every completion request is recorded (path, parsed body, headers, the text it sent, whether the client hung up).
 
 In-process: `FakeMiner(mode=...)`, `.url`, `.set_behaviour(...)`, `.requests`, `.wait_for_disconnect()`.
@@ -77,8 +78,10 @@ class FakeMiner:
     """A threaded fake miner bound to a free loopback port."""
 
     def __init__(self, mode: str = "normal", host: str = "127.0.0.1", port: int = 0,
-                 model: str = DEFAULT_MODEL, backlog: int | None = None, **behaviour: Any) -> None:
+                 model: str = DEFAULT_MODEL, backlog: int | None = None, list_models: bool = True,
+                 **behaviour: Any) -> None:
         self.model = model
+        self.list_models = list_models
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self.behaviour = Behaviour(mode=mode, **behaviour)
@@ -316,8 +319,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") in ("/v1/models", "/models"):
             with self.fake._lock:
                 self.fake.model_probes += 1
-            self._send_json(200, {"object": "list", "data": [
-                {"id": self.fake.model, "object": "model", "created": 1700000000, "owned_by": "fake-miner"}]})
+            listed = [{"id": self.fake.model, "object": "model", "created": 1700000000, "owned_by": "fake-miner"}]
+            self._send_json(200, {"object": "list", "data": listed if self.fake.list_models else []})
         elif self.path == "/_control/stats":
             self._send_json(200, self.fake.stats())
         elif self.path in ("/health", "/healthz"):

@@ -207,7 +207,7 @@ extension MinerStatus {
     var json: JSONValue {
         [
             "id": .string(id), "miner_id": .string(id), "url": .string(url),
-            "models": .array(models.map(JSONValue.string)),
+            "models": .array(models.map(JSONValue.string)), "models_source": .string(modelsSource),
             "state": .string(state), "active": .bool(state != "open"), "score": .double(score),
             "ewma_first_byte_ms": ewmaFirstByteMs.map(JSONValue.double) ?? .null,
             "ewma_total_ms": ewmaTotalMs.map(JSONValue.double) ?? .null, "error_rate": .double(errorRate),

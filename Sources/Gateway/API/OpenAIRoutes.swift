@@ -42,9 +42,11 @@ struct OpenAIRoutes: Sendable {
     }
 
     private func models() async -> Response {
-        let names = await pool.models()
-        let entries: [JSONValue] = names.map {
-            ["id": .string($0), "object": "model", "created": .int(Int64(created)), "owned_by": "cortensor-edge"]
+        let entries: [JSONValue] = await pool.models().map { entry in
+            [
+                "id": .string(entry.model), "object": "model", "created": .int(Int64(created)),
+                "owned_by": "cortensor-edge", "miners": .array(entry.miners.map(JSONValue.string)),
+            ]
         }
         return .json(200, ["object": "list", "data": .array(entries)])
     }

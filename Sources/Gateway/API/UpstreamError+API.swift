@@ -31,9 +31,22 @@ extension UpstreamError {
                 message: "every miner tried failed: "
                     + attempts.map { "\($0.minerID): \($0.reason.summary)" }
                     .joined(separator: "; "))
-        case .deadlineExceeded(let miner, _):
+        case .deadlineExceeded(let miner, let attempts):
             let waiting = miner.map { " waiting for miner \($0)" } ?? ""
-            return APIError(status: 504, code: "deadline_exceeded", message: "the request deadline passed\(waiting)")
+            let tried =
+                attempts.isEmpty
+                ? "" : "; tried: " + attempts.map { "\($0.minerID): \($0.reason.summary)" }.joined(separator: "; ")
+            return APIError(
+                status: 504, code: "deadline_exceeded", message: "the request deadline passed\(waiting)\(tried)")
+        case .modelNotFound(let model, let available):
+            // Miners may list hundreds of models: the message names the first few, /v1/models has them all.
+            let shown = available.prefix(Self.modelsNamedInErrors).joined(separator: ", ")
+            let more =
+                available.count > Self.modelsNamedInErrors
+                ? " and \(available.count - Self.modelsNamedInErrors) more" : ""
+            return APIError(
+                status: 404, code: "model_not_found",
+                message: "model '\(model.prefix(256))' is not served by any miner; available: \(shown)\(more)")
         case .streamInterrupted(let miner, let reason):
             return APIError(
                 status: 502, code: "upstream_interrupted", message: "miner \(miner) failed mid-reply: \(reason.summary)"
@@ -42,6 +55,9 @@ extension UpstreamError {
             return APIError(status: 499, code: "cancelled", message: "the request was cancelled")
         }
     }
+
+    /// Most model names a `model_not_found` message lists.
+    static let modelsNamedInErrors = 20
 
     /// A short reason for task records and logs.
     var shortDescription: String { apiError.message }

@@ -74,8 +74,9 @@ extension EdgeConfig {
 
         # How requests are spread over miners.
         #[pool]
-        # Miners tried per request (retries happen only before the first token).
-        #max_attempts = 3
+        # Most miners tried per request (retries happen only before the first token); 0 = no cap: a request is
+        # bounded by its deadline and by the miners that could serve it.
+        #max_attempts = 0
         # Seconds to wait for a miner's first token before trying the next one.
         #first_token_timeout_seconds = 30
         # Seconds a started reply may go without a token before the miner is cut (and charged a failure).
@@ -95,6 +96,14 @@ extension EdgeConfig {
         # Seconds before a request's deadline kept for the local fallback model: a miner must send its first token
         # before that, and a request with less time left goes straight to the local model (0 = off).
         #fallback_reserve_seconds = 15
+        # Hedging (docs/pool.md): with no first token after the pool's p95 first-token latency, clamped to
+        # [min, max] milliseconds, the request also starts on the next-best miner; the first token wins.
+        #hedge_min_delay_ms = 250
+        #hedge_max_delay_ms = 2000
+        # Share of requests per window that may hedge (0 = hedging off), plus a burst allowed in any window.
+        #hedge_budget_percent = 10
+        #hedge_budget_burst = 3
+        #hedge_budget_window_seconds = 10
 
         # The IPFS block store (prompts, results, added files) in the state directory.
         #[ipfs]

@@ -36,6 +36,11 @@ extension EdgeConfig {
 
     private static let day = 86_400
 
+    /// Whole milliseconds of a duration set from milliseconds.
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
     /// Every scalar setting, in the order `describe` renders them.
     static let settings: [Setting] = [
         Setting(section: "server", key: "host", kind: .string),
@@ -62,7 +67,7 @@ extension EdgeConfig {
         Setting(section: "auth", key: "rate_limit_per_minute", kind: .integer(0...1_000_000)),
         Setting(section: "auth", key: "rate_limit_burst", kind: .integer(1...1_000_000)),
         Setting(section: "log", key: "level", kind: .logLevel),
-        Setting(section: "pool", key: "max_attempts", kind: .integer(1...16)),
+        Setting(section: "pool", key: "max_attempts", kind: .integer(0...64)),
         Setting(section: "pool", key: "first_token_timeout_seconds", kind: .integer(1...day)),
         Setting(section: "pool", key: "inter_token_timeout_seconds", kind: .integer(1...day)),
         Setting(section: "pool", key: "max_reply_tokens", kind: .integer(1...(1 << 24))),
@@ -72,6 +77,11 @@ extension EdgeConfig {
         Setting(section: "pool", key: "breaker_failure_threshold", kind: .integer(1...1000)),
         Setting(section: "pool", key: "breaker_open_seconds", kind: .integer(1...day)),
         Setting(section: "pool", key: "fallback_reserve_seconds", kind: .integer(0...day)),
+        Setting(section: "pool", key: "hedge_min_delay_ms", kind: .integer(10...(600 * 1000))),
+        Setting(section: "pool", key: "hedge_max_delay_ms", kind: .integer(10...(600 * 1000))),
+        Setting(section: "pool", key: "hedge_budget_percent", kind: .integer(0...100)),
+        Setting(section: "pool", key: "hedge_budget_burst", kind: .integer(0...10_000)),
+        Setting(section: "pool", key: "hedge_budget_window_seconds", kind: .integer(1...3600)),
         Setting(section: "ipfs", key: "quota_bytes", kind: .integer(0...(1 << 50))),
         Setting(section: "ipfs", key: "upstream_gateways", kind: .urlList),
         Setting(section: "cache", key: "policy", kind: .cachePolicy),
@@ -133,6 +143,11 @@ extension EdgeConfig {
         case "pool.breaker_failure_threshold": .integer(Int64(minerPool.breakerFailureThreshold))
         case "pool.breaker_open_seconds": .integer(minerPool.breakerOpenDuration.components.seconds)
         case "pool.fallback_reserve_seconds": .integer(minerPool.fallbackReserve.components.seconds)
+        case "pool.hedge_min_delay_ms": .integer(Self.milliseconds(minerPool.hedgeMinDelay))
+        case "pool.hedge_max_delay_ms": .integer(Self.milliseconds(minerPool.hedgeMaxDelay))
+        case "pool.hedge_budget_percent": .integer(Int64(minerPool.hedgeBudgetPercent))
+        case "pool.hedge_budget_burst": .integer(Int64(minerPool.hedgeBudgetBurst))
+        case "pool.hedge_budget_window_seconds": .integer(minerPool.hedgeBudgetWindow.components.seconds)
         case "ipfs.quota_bytes": .integer(ipfs.quotaBytes)
         case "ipfs.upstream_gateways": .array(ipfs.upstreamGateways.map(TOMLValue.string))
         case "cache.policy": .string(completionCache.policy.rawValue)
@@ -233,6 +248,11 @@ extension EdgeConfig {
         case "pool.breaker_failure_threshold": minerPool.breakerFailureThreshold = number
         case "pool.breaker_open_seconds": minerPool.breakerOpenDuration = .seconds(number)
         case "pool.fallback_reserve_seconds": minerPool.fallbackReserve = .seconds(number)
+        case "pool.hedge_min_delay_ms": minerPool.hedgeMinDelay = .milliseconds(number)
+        case "pool.hedge_max_delay_ms": minerPool.hedgeMaxDelay = .milliseconds(number)
+        case "pool.hedge_budget_percent": minerPool.hedgeBudgetPercent = number
+        case "pool.hedge_budget_burst": minerPool.hedgeBudgetBurst = number
+        case "pool.hedge_budget_window_seconds": minerPool.hedgeBudgetWindow = .seconds(number)
         case "ipfs.quota_bytes": ipfs.quotaBytes = Int64(number)
         case "cache.ttl_seconds": completionCache.ttlSeconds = number
         case "cache.max_entries": completionCache.maxEntries = number

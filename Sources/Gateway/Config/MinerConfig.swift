@@ -30,8 +30,9 @@ public struct MinerConfig: Sendable, Hashable {
 
 /// Tuning of the miner pool: retries, timeouts, health probes and circuit breakers.
 public struct MinerPoolSettings: Sendable, Hashable {
-    /// Miners tried for one request before giving up (a retry happens only before the first byte).
-    public var maxAttempts: Int = 3
+    /// Most miners tried for one request (a retry happens only before the first byte); 0: no cap, a request is
+    /// bounded by its deadline and the miners that could serve it.
+    public var maxAttempts: Int = 0
     /// Longest wait for a miner's first token before trying the next miner.
     public var firstTokenTimeout: Duration = .seconds(30)
     /// Longest wait between a miner's events once its reply started; a stalled miner is cut and charged a failure.
@@ -54,6 +55,16 @@ public struct MinerPoolSettings: Sendable, Hashable {
     /// first token before `deadline - fallbackReserve`, and with less time left than that the request goes straight
     /// to the fallback. Zero turns this off; it applies only when a fallback miner exists.
     public var fallbackReserve: Duration = .seconds(15)
+    /// Shortest hedge delay: the pool's p95 first-token latency is raised to this.
+    public var hedgeMinDelay: Duration = .milliseconds(250)
+    /// Longest hedge delay: the p95 is lowered to this; also the delay before any first token was observed.
+    public var hedgeMaxDelay: Duration = .seconds(2)
+    /// Share of requests (percent, per window) that may hedge on a second miner; 0 turns hedging off.
+    public var hedgeBudgetPercent: Int = 10
+    /// Hedges allowed per window on top of the share, so the first requests of a quiet pool may hedge.
+    public var hedgeBudgetBurst: Int = 3
+    /// The window the hedge budget counts requests and hedges over.
+    public var hedgeBudgetWindow: Duration = .seconds(10)
 
     /// Creates settings with the defaults above.
     public init() {}

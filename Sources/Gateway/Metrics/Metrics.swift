@@ -20,6 +20,7 @@ public final class Metrics: Sendable {
         var upstream: [UpstreamKey: UInt64] = [:]
         var upstreamFirstByte: [String: Histogram] = [:]
         var rateLimited: UInt64 = 0
+        var hedges: UInt64 = 0
         var cacheHits: UInt64 = 0
         var cacheMisses: UInt64 = 0
     }
@@ -54,7 +55,8 @@ public final class Metrics: Sendable {
     public var minerPoolObserver: MinerPoolObserver {
         MinerPoolObserver(
             attemptEnded: { [self] miner, outcome in recordUpstreamOutcome(miner: miner, outcome: outcome) },
-            firstByte: { [self] miner, after in recordUpstreamFirstByte(miner: miner, after: after) })
+            firstByte: { [self] miner, after in recordUpstreamFirstByte(miner: miner, after: after) },
+            hedged: { [self] _ in state.withLock { $0.hedges += 1 } })
     }
 
     /// Records a request refused by the rate limiter.
@@ -102,6 +104,9 @@ public final class Metrics: Sendable {
                 name: "cortensor_edge_upstream_first_byte_seconds", labels: "miner=\"\(Self.escape(miner))\"",
                 into: &text)
         }
+        text += "# HELP cortensor_edge_upstream_hedges_total Requests hedged on a second miner.\n"
+        text += "# TYPE cortensor_edge_upstream_hedges_total counter\n"
+        text += "cortensor_edge_upstream_hedges_total \(snapshot.hedges)\n"
         text += "# HELP cortensor_edge_rate_limited_total Requests refused with 429.\n"
         text += "# TYPE cortensor_edge_rate_limited_total counter\n"
         text += "cortensor_edge_rate_limited_total \(snapshot.rateLimited)\n"

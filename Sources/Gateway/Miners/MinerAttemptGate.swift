@@ -48,12 +48,12 @@ final class AttemptGate: Sendable {
         case closed
     }
 
-    private typealias Waiter = CheckedContinuation<AttemptStart, Never>
+    private typealias Waiter = @Sendable (AttemptStart) -> Void
 
     private struct State {
         var phase = Phase.awaitingFirst
         var start: AttemptStart?
-        var waiter: CheckedContinuation<AttemptStart, Never>?
+        var waiter: Waiter?
         var stopRequested = false
         var hasStarted = false
         /// When the last events were delivered (nil before the first).
@@ -134,8 +134,7 @@ final class AttemptGate: Sendable {
     /// reply's buffer overflowed because its consumer stopped taking events.
     func deliver(_ events: [UpstreamEvent], now: ContinuousClock.Instant) -> Bool {
         guard !events.isEmpty else { return true }
-        let (isOpen, waiter, start) = state.withLock {
-            state -> (Bool, CheckedContinuation<AttemptStart, Never>?, AttemptStart?) in
+        let (isOpen, waiter, start) = state.withLock { state -> (Bool, Waiter?, AttemptStart?) in
             state.lastEventAt = now
             switch state.phase {
             case .closed:
@@ -159,20 +158,18 @@ final class AttemptGate: Sendable {
         for event in events {
             if case .dropped = channel.yield(event) { overflowed = true }
         }
-        if let waiter, let start { waiter.resume(returning: start) }
+        if let waiter, let start { waiter(start) }
         return !overflowed
     }
 
-    /// Suspends until the attempt started or failed before its first event.
-    func waitForStart() async -> AttemptStart {
-        await withCheckedContinuation { (waiter: CheckedContinuation<AttemptStart, Never>) in
-            let ready = state.withLock { state -> AttemptStart? in
-                if let start = state.start { return start }
-                state.waiter = waiter
-                return nil
-            }
-            if let ready { waiter.resume(returning: ready) }
+    /// Calls `waiter` once, when the attempt started or failed before its first event (at once if it already did).
+    func onStart(_ waiter: @escaping @Sendable (AttemptStart) -> Void) {
+        let ready = state.withLock { state -> AttemptStart? in
+            if let start = state.start { return start }
+            state.waiter = waiter
+            return nil
         }
+        if let ready { waiter(ready) }
     }
 
     /// Closes the attempt with `end`; nil when it is already closed (or `end` is a first-token timeout
@@ -209,7 +206,7 @@ final class AttemptGate: Sendable {
         }
         let start = startOutcome.1
         var resolve: (@Sendable () -> Void)?
-        if let waiter = taken.waiter { resolve = { waiter.resume(returning: start) } }
+        if let waiter = taken.waiter { resolve = { waiter(start) } }
         let finish: @Sendable () -> Void = { channel.finish() }
         return Closing(
             cancellers: taken.cancellers, verdict: startOutcome.0, resolveWaiter: resolve, finishStream: finish)

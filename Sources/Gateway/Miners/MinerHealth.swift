@@ -43,6 +43,13 @@ public struct MinerHealth: Sendable, Hashable {
         ewmaFirstByteMs = Self.blend(ewmaFirstByteMs, Self.milliseconds(latency))
     }
 
+    /// Records a request that lost a hedge race after `elapsed` with no first event: its first byte would have come
+    /// later than that (a lower bound), so the average moves towards it, never down. Not a failure.
+    public mutating func recordSlow(after elapsed: Duration) {
+        let sample = Self.milliseconds(elapsed)
+        ewmaFirstByteMs = Self.blend(ewmaFirstByteMs, max(sample, ewmaFirstByteMs ?? 0))
+    }
+
     /// Records a successful reply and its total duration.
     public mutating func recordSuccess(total: Duration) {
         ewmaTotalMs = Self.blend(ewmaTotalMs, Self.milliseconds(total))

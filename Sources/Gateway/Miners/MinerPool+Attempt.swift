@@ -12,12 +12,12 @@ extension MinerPool {
         let reason: UpstreamFailure
     }
 
-    /// Starts an attempt on miner `index` and waits until it started or failed before its first event, which must
-    /// come before `firstEventBy` (and the first-token timeout).
-    func attempt(
+    /// Starts an attempt on miner `index`, whose first event must come before `firstEventBy` (and the first-token
+    /// timeout); `gate.onStart` tells when it started or failed.
+    func startAttempt(
         index: Int, request: UpstreamRequest, isProbe: Bool, deadline: ContinuousClock.Instant,
         firstEventBy: ContinuousClock.Instant, priorFailures: [UpstreamAttemptFailure]
-    ) async -> (AttemptStart, UpstreamEventStream) {
+    ) -> (gate: AttemptGate, events: UpstreamEventStream) {
         let config = miners[index].config
         miners[index].health.beginRequest()
         // Bounded: a consumer that falls this far behind ends the attempt rather than letting a miner fill memory.
@@ -43,12 +43,7 @@ extension MinerPool {
         gate.register(cancel: { watchdog.cancel() })
         watchdog.start()
         channel.setOnCancel { gate.requestStop() }
-        let start = await withTaskCancellationHandler {
-            await gate.waitForStart()
-        } onCancel: {
-            gate.requestStop()
-        }
-        return (start, events)
+        return (gate, events)
     }
 
     /// The HTTP request for `request` on `miner`.

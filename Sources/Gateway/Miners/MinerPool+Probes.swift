@@ -1,4 +1,6 @@
-/// Health probes: `GET /v1/models` on every miner each `probeInterval`.
+/// Health probes: `GET /v1/models` on every miner each `probeInterval` (the first round when the pool starts: a
+/// miner's admission). The answer is also what the miner serves: its model ids become the miner's discovered
+/// models (see `MinerModelList`), which configured `models` override.
 ///
 /// A probe of a closed breaker only counts when it fails (a listing endpoint that answers says little about
 /// generation, so it must not mask failed requests). An open breaker whose open period is over is probed as
@@ -54,20 +56,23 @@ extension MinerPool {
         }
         let transport = transport
         let timeout = settings.connectTimeout * 2
-        await withTaskGroup(of: (String, Bool, UpstreamFailure?).self) { group in
+        await withTaskGroup(of: (String, Bool, ProbeResult).self) { group in
             for target in targets {
                 group.addTask {
-                    let failure = await Self.probe(target.request, transport: transport, timeout: timeout)
-                    return (target.minerID, target.isProbe, failure)
+                    let result = await Self.probe(target.request, transport: transport, timeout: timeout)
+                    return (target.minerID, target.isProbe, result)
                 }
             }
-            for await (minerID, isProbe, failure) in group {
+            for await (minerID, isProbe, result) in group {
                 if Task.isCancelled {
                     // Stopped mid-round: the result says nothing about the miner.
                     if isProbe, let index = index(of: minerID) { miners[index].breaker.releaseProbe() }
                     continue
                 }
-                recordProbe(minerID: minerID, isProbe: isProbe, failure: failure)
+                recordProbe(minerID: minerID, isProbe: isProbe, failure: result.failure)
+                if result.failure == nil, let models = result.models, let index = index(of: minerID) {
+                    miners[index].discoveredModels = models
+                }
             }
         }
     }
@@ -84,43 +89,51 @@ extension MinerPool {
         }
     }
 
-    /// One probe bounded by `timeout`; nil when the miner answered 2xx with a complete body.
+    /// What one probe learned: a failure (nil: healthy) and, from a healthy answer, the models it lists (nil: the
+    /// body was not an OpenAI model list, or listed none).
+    struct ProbeResult: Sendable {
+        var failure: UpstreamFailure?
+        var models: [String]?
+    }
+
+    /// One probe bounded by `timeout`; healthy when the miner answered 2xx with a complete body.
     static func probe(
         _ request: MinerHTTPRequest, transport: any MinerTransport, timeout: Duration
-    ) async -> UpstreamFailure? {
-        await withTaskGroup(of: UpstreamFailure?.self) { group in
+    ) async -> ProbeResult {
+        await withTaskGroup(of: ProbeResult?.self) { group in
             group.addTask { await probeOnce(request, transport: transport) }
             group.addTask {
                 do { try await Task.sleep(for: timeout) } catch { return nil }
-                return .probeTimeout
+                return ProbeResult(failure: .probeTimeout)
             }
             let first = await group.next() ?? nil
             group.cancelAll()
-            return first
+            return first ?? ProbeResult(failure: nil)
         }
     }
 
     private static func probeOnce(
         _ request: MinerHTTPRequest, transport: any MinerTransport
-    ) async -> UpstreamFailure? {
+    ) async -> ProbeResult {
         let response: MinerHTTPStream
         do {
             response = try await transport.open(request)
         } catch {
-            return .connectFailed(describe(error))
+            return ProbeResult(failure: .connectFailed(describe(error)))
         }
-        guard (200..<300).contains(response.status) else { return .httpStatus(response.status) }
-        var received = 0
+        guard (200..<300).contains(response.status) else { return ProbeResult(failure: .httpStatus(response.status)) }
+        var body: [UInt8] = []
         do {
             for try await chunk in response.body {
-                received += chunk.count
-                if received > maxProbeBodyBytes {
-                    return .invalidResponse("models list over \(maxProbeBodyBytes) bytes")
+                guard body.count + chunk.count <= maxProbeBodyBytes else {
+                    return ProbeResult(failure: .invalidResponse("models list over \(maxProbeBodyBytes) bytes"))
                 }
+                body += chunk
             }
         } catch {
-            return .connectionLost(describe(error))
+            return ProbeResult(failure: .connectionLost(describe(error)))
         }
-        return nil
+        let models = MinerModelList.ids(in: body)
+        return ProbeResult(failure: nil, models: models.isEmpty ? nil : models)
     }
 }

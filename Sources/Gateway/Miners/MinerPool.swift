@@ -2,10 +2,11 @@ public import Log
 
 /// The set of configured miners with their health and breakers; sends requests to the best one.
 ///
-/// `send` tries miners best-first (see `MinerSelector`), never the same miner twice for one request, up to
-/// `maxAttempts`. An attempt that fails before its first event (connect error, non-2xx, first-token timeout,
-/// garbage, empty reply) moves on to the next miner; once the first event arrived the reply streams and a
-/// failure ends the stream with `UpstreamError.streamInterrupted` (bytes already reached the client).
+/// `send` (see `MinerPool+Send.swift`) tries miners best-first (see `MinerSelector`), never the same miner twice
+/// for one request, and hedges a slow first token on a second miner. An attempt that fails before its first event
+/// (connect error, non-2xx, first-token timeout, garbage, empty reply) moves on to the next miner at once; once the
+/// first event arrived the reply streams and a failure ends the stream with `UpstreamError.streamInterrupted`
+/// (bytes already reached the client). The behaviour and its settings are described in `docs/pool.md`.
 public actor MinerPool {
     /// One configured miner and what the pool learned about it.
     struct Miner {
@@ -13,6 +14,11 @@ public actor MinerPool {
         var health = MinerHealth()
         var breaker: CircuitBreaker
         var lastError: String?
+        /// What the miner's `GET /v1/models` listed at its last successful probe (empty: unknown).
+        var discoveredModels: [String] = []
+
+        /// The models the miner serves: the configured ones override the discovered ones; empty means any.
+        var models: [String] { config.models.isEmpty ? discoveredModels : config.models }
     }
 
     let transport: any MinerTransport
@@ -21,6 +27,10 @@ public actor MinerPool {
     let observer: MinerPoolObserver
     var miners: [Miner]
     var probeTask: Task<Void, Never>?
+    /// When a request with no first event hedges.
+    var hedgeDelay: HedgeDelay
+    /// How many requests may hedge.
+    var hedgeBudget: HedgeBudget
 
     /// Creates a pool over `miners` (duplicate ids after the first are ignored); `observer` sees every attempt.
     public init(
@@ -36,57 +46,15 @@ public actor MinerPool {
         }
         self.transport = transport
         self.settings = settings
+        self.hedgeDelay = HedgeDelay(minimum: settings.hedgeMinDelay, maximum: settings.hedgeMaxDelay)
+        self.hedgeBudget = HedgeBudget(
+            burst: settings.hedgeBudgetBurst, percent: settings.hedgeBudgetPercent, window: settings.hedgeBudgetWindow)
         self.logger = logger
         self.observer = observer
     }
 
     deinit {
         probeTask?.cancel()
-    }
-
-    /// Sends `request` to the best allowed miner (`allowed == nil`: any), retrying on other miners until one
-    /// produces its first event; the reply relays events as they arrive until the miner ends or `deadline`.
-    public func send(
-        _ request: UpstreamRequest, miners allowed: [String]?, deadline: ContinuousClock.Instant
-    ) async throws(UpstreamError) -> UpstreamReply {
-        let allowedIDs = allowed.map { Set($0) }
-        var tried = Set<String>()
-        var failures: [UpstreamAttemptFailure] = []
-        var attempts = 0
-        // Remote miners must start before this, so the fallback (the local model) still has time to answer.
-        let remoteDeadline = hasFallback ? deadline - settings.fallbackReserve : deadline
-        while true {
-            if Task.isCancelled { throw .cancelled }
-            let now = ContinuousClock.now
-            if now >= deadline { throw .deadlineExceeded(miner: nil, attempts: failures) }
-            // Once the attempts are spent, or too little time is left for a remote miner, only a fallback miner may
-            // still take the request.
-            let onlyFallback = attempts >= max(1, settings.maxAttempts) || now >= remoteDeadline
-            guard
-                let (index, isProbe) = admitBest(
-                    model: request.model, allowed: allowedIDs, tried: tried, onlyFallback: onlyFallback, now: now)
-            else { break }
-            attempts += 1
-            let minerID = miners[index].config.id
-            tried.insert(minerID)
-            let (start, events) = await attempt(
-                index: index, request: request, isProbe: isProbe, deadline: deadline,
-                firstEventBy: miners[index].config.isFallback ? deadline : remoteDeadline, priorFailures: failures)
-            switch start {
-            case .started(let firstEventAfter):
-                if let index = self.index(of: minerID) { miners[index].health.recordFirstByte(after: firstEventAfter) }
-                observer.firstByte(minerID, firstEventAfter)
-                return UpstreamReply(minerID: minerID, events: events)
-            case .failed(let reason):
-                failures.append(UpstreamAttemptFailure(minerID: minerID, reason: reason))
-            case .deadline:
-                throw .deadlineExceeded(miner: minerID, attempts: failures)
-            case .cancelled:
-                throw .cancelled
-            }
-        }
-        if failures.isEmpty { throw .noHealthyMiner(model: request.model) }
-        throw .allMinersFailed(attempts: failures)
     }
 
     /// Whether a fallback miner (the local model) is configured.
@@ -103,7 +71,9 @@ public actor MinerPool {
                 case .halfOpen: "halfOpen"
                 }
             return MinerStatus(
-                id: miner.config.id, url: miner.config.url, models: miner.config.models, state: state,
+                id: miner.config.id, url: miner.config.url, models: miner.models,
+                modelsSource: !miner.config.models.isEmpty
+                    ? "configured" : miner.discoveredModels.isEmpty ? "none" : "discovered", state: state,
                 score: miner.health.score(weight: miner.config.weight), ewmaFirstByteMs: miner.health.ewmaFirstByteMs,
                 ewmaTotalMs: miner.health.ewmaTotalMs, errorRate: miner.health.errorRate,
                 inFlight: miner.health.inFlight, consecutiveFailures: miner.breaker.consecutiveFailures,
@@ -111,10 +81,18 @@ public actor MinerPool {
         }
     }
 
-    /// The union of the models configured on all miners, sorted.
-    public func models() -> [String] {
-        Set(miners.flatMap(\.config.models)).sorted()
+    /// The union of the models the miners serve (configured or discovered), sorted, each with the ids of the
+    /// miners serving it in configuration order.
+    public func models() -> [(model: String, miners: [String])] {
+        var servers: [String: [String]] = [:]
+        for miner in miners {
+            for model in Set(miner.models) { servers[model, default: []].append(miner.config.id) }
+        }
+        return servers.keys.sorted().map { ($0, servers[$0] ?? []) }
     }
+
+    /// The current hedge delay (see `HedgeDelay`).
+    public func currentHedgeDelay() -> Duration { hedgeDelay.current }
 
     func index(of minerID: String) -> Int? {
         miners.firstIndex { $0.config.id == minerID }
@@ -122,12 +100,16 @@ public actor MinerPool {
 
     /// Picks the best eligible miner and takes its admission (a probe slot when half-open).
     /// A fallback miner is allowed whatever the session's miner list says: it is the box's own last resort.
-    private func admitBest(
-        model: String?, allowed: Set<String>?, tried: Set<String>, onlyFallback: Bool, now: ContinuousClock.Instant
+    /// `onlyRemote` leaves the fallback out (a hedge never goes to the local model).
+    func admitBest(
+        model: String?, allowed: Set<String>?, tried: Set<String>, onlyFallback: Bool, onlyRemote: Bool = false,
+        now: ContinuousClock.Instant
     ) -> (index: Int, isProbe: Bool)? {
-        let candidates = miners.filter { !onlyFallback || $0.config.isFallback }.map { miner in
+        let candidates = miners.filter {
+            (!onlyFallback || $0.config.isFallback) && !(onlyRemote && $0.config.isFallback)
+        }.map { miner in
             MinerSelector.Candidate(
-                id: miner.config.id, models: miner.config.models,
+                id: miner.config.id, models: miner.models,
                 score: miner.health.score(weight: miner.config.weight),
                 breaker: miner.breaker, isFallback: miner.config.isFallback)
         }
@@ -184,14 +166,18 @@ public struct MinerPoolObserver: Sendable {
     public var attemptEnded: @Sendable (_ minerID: String, _ outcome: String) -> Void
     /// A miner produced its first event after the given time.
     public var firstByte: @Sendable (_ minerID: String, _ after: Duration) -> Void
+    /// A request hedged onto the miner (a second attempt while the first waits for its first event).
+    public var hedged: @Sendable (_ minerID: String) -> Void
 
     /// Creates an observer; the defaults ignore everything.
     public init(
         attemptEnded: @escaping @Sendable (_ minerID: String, _ outcome: String) -> Void = { _, _ in },
-        firstByte: @escaping @Sendable (_ minerID: String, _ after: Duration) -> Void = { _, _ in }
+        firstByte: @escaping @Sendable (_ minerID: String, _ after: Duration) -> Void = { _, _ in },
+        hedged: @escaping @Sendable (_ minerID: String) -> Void = { _ in }
     ) {
         self.attemptEnded = attemptEnded
         self.firstByte = firstByte
+        self.hedged = hedged
     }
 }
 

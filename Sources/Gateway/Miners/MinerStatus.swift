@@ -4,8 +4,10 @@ public struct MinerStatus: Sendable, Hashable {
     public var id: String
     /// Base URL.
     public var url: String
-    /// Configured models (empty: any).
+    /// Models served: configured, else discovered from the miner's `GET /v1/models` (empty: any).
     public var models: [String]
+    /// Where `models` came from: `configured`, `discovered` or `none`.
+    public var modelsSource: String
     /// Breaker state: `closed`, `open` or `halfOpen`.
     public var state: String
     /// Current selection score (see `MinerHealth`).
@@ -25,12 +27,14 @@ public struct MinerStatus: Sendable, Hashable {
 
     /// Creates a status.
     public init(
-        id: String, url: String, models: [String], state: String, score: Double, ewmaFirstByteMs: Double?,
+        id: String, url: String, models: [String], modelsSource: String = "configured", state: String, score: Double,
+        ewmaFirstByteMs: Double?,
         ewmaTotalMs: Double?, errorRate: Double, inFlight: Int, consecutiveFailures: Int, lastError: String?
     ) {
         self.id = id
         self.url = url
         self.models = models
+        self.modelsSource = modelsSource
         self.state = state
         self.score = score
         self.ewmaFirstByteMs = ewmaFirstByteMs

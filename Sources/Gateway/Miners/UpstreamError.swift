@@ -59,10 +59,12 @@ public enum UpstreamError: Error, Sendable, Hashable {
     /// Every attempted miner failed before its first event (attempts in order).
     case allMinersFailed(attempts: [UpstreamAttemptFailure])
     /// The request deadline passed; `miner` is the one being waited on or streaming, `attempts` the failures
-    /// before it.
+    /// before it (and any other attempt still waiting, as `firstTokenTimeout`).
     case deadlineExceeded(miner: String?, attempts: [UpstreamAttemptFailure])
     /// The miner failed after events were relayed; the reply cannot be retried.
     case streamInterrupted(miner: String, reason: UpstreamFailure)
+    /// No miner serves the requested model, and every miner's models are known; `available` lists what they serve.
+    case modelNotFound(model: String, available: [String])
     /// The caller's task was cancelled while waiting for a miner.
     case cancelled
 }

@@ -38,7 +38,8 @@ import Testing
             "[log]\nlevel = \"verbose\"",
             "config: log.level: \"verbose\" is not one of trace, debug, info, notice, warning, error, critical"
         ),
-        ("[pool]\nmax_attempts = 0", "config: pool.max_attempts: 0 is out of range 1...16"),
+        ("[pool]\nmax_attempts = -1", "config: pool.max_attempts: -1 is out of range 0...64"),
+        ("[pool]\nhedge_budget_percent = 101", "config: pool.hedge_budget_percent: 101 is out of range 0...100"),
         (
             "[pool]\nfirst_token_timeout_seconds = 1.5",
             "config: pool.first_token_timeout_seconds: expected an integer, found a float"

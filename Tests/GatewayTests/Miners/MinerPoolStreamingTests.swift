@@ -44,14 +44,15 @@ import Testing
                 configs[0].models = ["llama"]
                 configs[1].models = ["qwen", "phi"]
             }
-            #expect(await pool.models() == ["llama", "phi", "qwen"])
+            #expect(await pool.models().map(\.model) == ["llama", "phi", "qwen"])
+            #expect(await pool.models().map(\.miners) == [["a"], ["b"], ["b"]])
             let reply = try await pool.send(
                 PoolTesting.request(model: "qwen"), miners: nil, deadline: PoolTesting.deadline())
             #expect(reply.minerID == "b")
             _ = await PoolTesting.collect(reply)
             #expect(
                 await PoolTesting.sendError(pool, PoolTesting.request(model: "qwen"), miners: ["a"])
-                    == .noHealthyMiner(model: "qwen"))
+                    == .modelNotFound(model: "qwen", available: ["llama"]))
             #expect(await PoolTesting.sendError(pool, miners: []) == .noHealthyMiner(model: nil))
             #expect(try await miners[0].stats().started == 0)
         }

@@ -78,3 +78,27 @@ import Testing
         #expect(MinerSelector.order(all, model: nil, allowed: nil, excluding: [], now: now) == ["a", "b"])
     }
 }
+
+@Suite struct MinerSelectorModelTests {
+    let now = ContinuousClock.now
+
+    func candidate(_ id: String, score: Double, models: [String], isFallback: Bool = false) -> MinerSelector.Candidate {
+        MinerSelector.Candidate(
+            id: id, models: models, score: score,
+            breaker: CircuitBreaker(failureThreshold: 1, openDuration: .seconds(10)), isFallback: isFallback)
+    }
+
+    /// A miner that lists models serves only those; one that lists none serves any; the fallback serves all.
+    @Test func routesToMinersServingTheModel() {
+        let candidates = [
+            candidate("a", score: 9, models: ["llama"]), candidate("b", score: 1, models: ["qwen", "phi"]),
+            candidate("c", score: 2, models: []), candidate("local", score: 5, models: ["tiny"], isFallback: true),
+        ]
+        let qwen = MinerSelector.order(candidates, model: "qwen", allowed: nil, excluding: [], now: now)
+        #expect(qwen == ["c", "b", "local"])
+        let any = MinerSelector.order(candidates, model: nil, allowed: nil, excluding: [], now: now)
+        #expect(any == ["a", "c", "b", "local"])
+        let excluded = MinerSelector.order(candidates, model: "qwen", allowed: nil, excluding: ["c"], now: now)
+        #expect(excluded == ["b", "local"])
+    }
+}
