@@ -16,7 +16,7 @@ import aioipfs
 import ipfshttpclient
 import pytest
 import requests
-from multiformats import CID, multihash
+from multiformats import CID, multihash, varint
 
 from conftest import DEV_KEY, Router, RouterFactory, auth
 from test_ipfs_cli import random_file
@@ -229,3 +229,31 @@ def test_missing_blocks_come_verified_from_upstream_unless_offline(router_factor
         assert unknown.status_code == 404 and "no upstream gateway has it" in unknown.json()["Message"]
     finally:
         honest.close()
+
+
+def dag_pb_directory(links: list[tuple[str, CID]]) -> bytes:
+    """A UnixFS directory node (dag-pb: Links = field 2, Data = field 1 holding UnixFS Type=Directory)."""
+    def field(number: int, payload: bytes) -> bytes:
+        return varint.encode(number << 3 | 2) + varint.encode(len(payload)) + payload
+    body = b"".join(field(2, field(1, bytes(cid)) + field(2, name.encode())) for name, cid in links)
+    return body + field(1, b"\x08\x01")
+
+
+@pytest.mark.parametrize("name", ["..", "a/../../etc", ".", ""])
+def test_get_never_archives_a_name_that_escapes_the_folder(router_factory: RouterFactory, name: str) -> None:
+    router = router_factory()
+    client(router).add_bytes(b"hello world")
+    block = dag_pb_directory([(name, CID.decode(HELLO_V1))])
+    put = requests.post(router.url("/api/v0/block/put"), params={"cid-codec": "dag-pb"}, headers=auth(),
+                        files=[("d", ("d", block))], timeout=30)
+    directory = put.json()["Key"]
+    response = requests.post(router.url("/api/v0/get"), params={"arg": directory}, headers=auth(), timeout=30,
+                             stream=True)
+    assert response.status_code == 200  # the root is a directory: the tar starts, then stops at the bad name
+    received = b""
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        for chunk in response.iter_content(4096):
+            received += chunk
+    # The directory's own entry only (no end-of-archive records: a reader sees a cut archive), never the child.
+    assert [member.name for member in tarfile.open(fileobj=io.BytesIO(received), mode="r|")] == [directory]
+    assert not received.endswith(bytes(1024))
