@@ -90,10 +90,14 @@ struct KuboReadRoutes: Sendable {
 
     private func lsLink(_ link: DagPBNode.Link, withSize: Bool) throws -> JSONValue {
         let (type, size): (Int64, UInt64)
-        switch try UnixFSTar.entry(link.cid, blocks: blocks) {
-        case .file(let bytes): (type, size) = (2, bytes)
-        case .directory: (type, size) = (1, 0)
-        case .symlink: (type, size) = (4, 0)
+        do {
+            switch try UnixFSTar.entry(link.cid, blocks: blocks) {
+            case .file(let bytes): (type, size) = (2, bytes)
+            case .directory: (type, size) = (1, 0)
+            case .symlink: (type, size) = (4, 0)
+            }
+        } catch KuboReadError.shardedDirectory {
+            (type, size) = (1, 0)  // listed as the directory it is; reading it is what is not done yet
         }
         return [
             "Name": .string(link.name ?? ""), "Hash": .string(link.cid.description),
