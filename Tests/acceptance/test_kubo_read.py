@@ -13,6 +13,8 @@ import tarfile
 from pathlib import Path
 
 import aioipfs
+import dag_cbor
+import dag_json
 import ipfshttpclient
 import pytest
 import requests
@@ -257,3 +259,20 @@ def test_get_never_archives_a_name_that_escapes_the_folder(router_factory: Route
     # The directory's own entry only (no end-of-archive records: a reader sees a cut archive), never the child.
     assert [member.name for member in tarfile.open(fileobj=io.BytesIO(received), mode="r|")] == [directory]
     assert not received.endswith(bytes(1024))
+
+
+@pytest.mark.parametrize("name", ["path_gateway_dag/dag-cbor-traversal.car", "path_gateway_dag/dag-json-traversal.car"])
+def test_dag_get_prints_dag_cbor_and_dag_json_nodes_as_pypi_dag_json_does(router_factory: RouterFactory,
+                                                                         name: str) -> None:
+    router = router_factory()
+    fixture = Fixture(FIXTURES / name)
+    import_car(router, FIXTURES / name)
+    ipfs = client(router)
+    for cid in fixture.order:
+        block = fixture.block(cid)
+        expected = dag_json.encode(dag_cbor.decode(block)) if cid.codec.name == "dag-cbor" else block
+        if cid.codec.name in ("dag-cbor", "dag-json"):
+            assert rpc(router, "dag/get", arg=v1(cid)).content == expected
+            assert ipfs.dag.get(v1(cid)) == json.loads(expected)
+            own = rpc(router, "dag/get", arg=v1(cid), **{"output-codec": cid.codec.name})
+            assert own.content == block

@@ -3,7 +3,7 @@ import JSON
 
 /// A block shown as DAG-JSON, as kubo's `dag/get` prints it: dag-json as stored, dag-pb as its logical form
 /// (`{"Data":{"/":{"bytes":…}},"Links":[{"Hash":{"/":…},"Name":…,"Tsize":…}]}`), raw as `{"/":{"bytes":…}}`.
-/// dag-cbor is not converted yet (`output-codec=dag-cbor` gives its bytes).
+/// dag-cbor transcoded (`DagCBOR.dagJSON`).
 enum DagJSONView {
     /// The DAG-JSON bytes of `block`, whose CID has `codec`.
     static func encode(_ block: [UInt8], codec: Multicodec) throws(KuboReadError) -> [UInt8] {
@@ -11,6 +11,8 @@ enum DagJSONView {
         switch codec {
         case .dagJSON:
             return block
+        case .dagCBOR:
+            do { return try DagCBOR.dagJSON(block) } catch { throw .corrupt("\(error)") }
         case .raw:
             value = bytes(block)
         case .dagPB:
