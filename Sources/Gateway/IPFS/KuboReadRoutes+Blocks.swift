@@ -18,13 +18,10 @@ extension KuboReadRoutes {
             ])
     }
 
-    /// `id`: this node has no libp2p identity; the answer says so with empty fields and our agent.
+    /// `id`: this node has no libp2p identity; the answer says so with empty fields and our agent. Another peer
+    /// (`arg`), `format` and `peerid-base` are unsupported arguments.
     func identity(_ request: Request) async throws(APIError) -> Response {
-        let arguments = try KuboArguments(request, verb: "id", supported: ["format", "peerid-base"])
-        _ = arguments
-        if request.queryValue("format") != nil || request.queryValue("peerid-base") != nil {
-            throw KuboArguments.badRequest("id: 'format' and 'peerid-base' are not supported (no libp2p identity)")
-        }
+        _ = try KuboArguments(request, verb: "id", supported: [])
         return .json(
             200,
             [

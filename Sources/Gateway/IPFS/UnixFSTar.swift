@@ -7,12 +7,18 @@ struct UnixFSTar {
     let blocks: BlockStore
     /// File bytes read per write.
     static let window = 1 << 20
+    /// The most entries one archive holds: a DAG may link one directory many times over, so the archive of a few
+    /// small blocks could otherwise never end.
+    static let maximumEntries = 1 << 20
 
     /// Writes the archive of `root` to `writer`.
     func write(root: CID, name: String, to writer: ResponseBodyWriter) async throws {
         var pending: [(cid: CID, path: String, depth: Int)] = [(root, name, 0)]
+        var entries = 0
         while let (cid, path, depth) = pending.popLast() {
             guard depth <= UnixFSReader.maximumDepth else { throw UnixFSError.tooDeep(root) }
+            entries += 1
+            guard entries <= Self.maximumEntries else { throw KuboReadError.tooManyEntries(root) }
             let entry = try Self.entry(cid, blocks: blocks)
             switch entry {
             case .file(let size):
@@ -86,11 +92,13 @@ enum KuboReadError: Error, Equatable, CustomStringConvertible {
     case unsupportedConversion(Multicodec)
     /// A stored block that does not decode as its codec.
     case corrupt(String)
+    /// `get` of a DAG with more than `UnixFSTar.maximumEntries` entries.
+    case tooManyEntries(CID)
 
     /// The HTTP status: what we do not implement yet is 501, a node of the wrong kind 400.
     var status: Int {
         switch self {
-        case .shardedDirectory, .unsupportedConversion: 501
+        case .shardedDirectory, .unsupportedConversion, .tooManyEntries: 501
         case .notUnixFS, .notAFile: 400
         case .corrupt: 500
         }
@@ -102,6 +110,7 @@ enum KuboReadError: Error, Equatable, CustomStringConvertible {
         case .unsupportedConversion(let codec):
             "\(codec) nodes are not converted to dag-json yet; ask for output-codec=\(codec)"
         case .corrupt(let reason): "stored node does not decode: \(reason)"
+        case .tooManyEntries(let cid): "\(cid) holds more than \(UnixFSTar.maximumEntries) entries"
         case .notUnixFS(let cid): "\(cid) is \(cid.codec), not a UnixFS node"
         case .shardedDirectory(let cid): "\(cid) is a sharded (HAMT) directory, which is not read yet"
         }
