@@ -61,6 +61,7 @@ def test_ipfshttpclient_reads_what_it_added(router_factory: RouterFactory, edge_
     for offset, length in [(0, 1), (262_143, 2), (262_000, 300_000), (999_990, 100), (1_000_000, 5), (5, 0)]:
         assert ipfs.cat(root, offset=offset, length=length) == data[offset:offset + length], (offset, length)
     assert ipfs.cat(root, offset=999_000) == data[999_000:]
+    assert ipfs.cat(root, offset=999_000, length=2**64 - 1) == data[999_000:]  # no wrap-around
     ipfs.get(root, target=str(tmp_path / "out"))
     assert (tmp_path / "out" / root).read_bytes() == data
     assert ipfs.ls(root)["Objects"] == [{"Hash": root, "Links": []}]

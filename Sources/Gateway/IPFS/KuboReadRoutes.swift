@@ -38,7 +38,8 @@ struct KuboReadRoutes: Sendable {
             return try UnixFSReader { try blocks.get($0) }.fileSize(of: cid)
         }
         let start = min(try arguments.count("offset") ?? 0, size)
-        let end = min(start &+ (try arguments.count("length") ?? size), size)
+        let (sum, overflow) = start.addingReportingOverflow(try arguments.count("length") ?? size)
+        let end = overflow ? size : min(sum, size)
         var response = IPFSGatewayRoutes.fileBody(
             cid, range: Int(clamping: start)..<Int(clamping: max(start, end)), blocks: blocks, status: 200)
         response.headers.replaceOrAdd(name: "Content-Type", value: "text/plain")
