@@ -4,6 +4,8 @@
 //
 // Byte 0 picks the parser; the rest is its input.
 
+import JSON
+
 /// libFuzzer's entry point: `size` bytes at `data`, owned by libFuzzer for the duration of the call.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIPLD(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -79,6 +81,22 @@ func checkDagCBOR(_ input: [UInt8]) {
             require((try? DagCBOR.links(in: Array(input.prefix(cut)))) == nil, "a proper prefix is refused")
         }
         checkPath(input, codec: .dagCBOR, links: links)
+        // Its DAG-JSON form is JSON holding the same links (compared as multisets: DAG-JSON sorts map keys by
+        // their bytes, DAG-CBOR by length first, so links under different keys may change places).
+        let json: [UInt8]
+        do { json = try DagCBOR.dagJSON(input) } catch {
+            // An accepted block is refused as DAG-JSON only for a shape DAG-JSON reserves (a link, bytes).
+            if case .reservedDagJSONKey = error { return }
+            require(false, "an accepted dag-cbor block converts to dag-json: \(error)")
+            return
+        }
+        // A link or bytes object nests one or two levels deeper than the CBOR it came from.
+        let limits = JSONLimits(maxDepth: DagCBOR.maximumDepth + 3, maxBytes: json.count)
+        let jsonLinks = try? DagJSON.links(of: JSONValue.parse(json, limits: limits))
+        require(jsonLinks != nil, "dag-cbor as dag-json parses and its links are CIDs")
+        require(
+            jsonLinks?.map(\.description).sorted() == links.map(\.description).sorted(),
+            "dag-cbor as dag-json has the block's links")
     } catch {
         require(offset(of: error) <= input.count, "an error's offset lies inside the input")
     }
@@ -91,7 +109,8 @@ func offset(of error: DagCBORError) -> Int {
         .nonMinimalArgument(let offset), .narrowFloat(let offset), .nonFiniteFloat(let offset),
         .unsupportedSimpleValue(let offset, _), .unsupportedTag(let offset, _), .invalidLink(let offset, _),
         .invalidUTF8(let offset), .nonTextMapKey(let offset), .unorderedMapKey(let offset),
-        .depthLimitExceeded(let offset, _), .unexpectedType(let offset, _, _), .trailingBytes(let offset):
+        .depthLimitExceeded(let offset, _), .unexpectedType(let offset, _, _), .trailingBytes(let offset),
+        .reservedDagJSONKey(let offset):
         offset
     }
 }

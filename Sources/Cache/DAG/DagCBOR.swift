@@ -121,6 +121,9 @@ public enum DagCBORError: Error, Equatable, Sendable, CustomStringConvertible {
     case unexpectedType(offset: Int, expected: UInt8, found: UInt8)
     /// Bytes after the single top-level item.
     case trailingBytes(offset: Int)
+    /// A map whose only key is `/` holding a string or `{"bytes": string}`: valid DAG-CBOR, but DAG-JSON reads that
+    /// shape as a link or bytes.
+    case reservedDagJSONKey(offset: Int)
 
     public var description: String { "invalid dag-cbor: \(detail)" }
 
@@ -141,6 +144,7 @@ public enum DagCBORError: Error, Equatable, Sendable, CustomStringConvertible {
         case .depthLimitExceeded(let offset, let limit): "nesting deeper than \(limit) at \(offset)"
         case .unexpectedType(let offset, let expected, let found): "major type \(found) at \(offset), not \(expected)"
         case .trailingBytes(let offset): "bytes after the item, from \(offset)"
+        case .reservedDagJSONKey(let offset): "map at \(offset) has the shape DAG-JSON reserves for links and bytes"
         }
     }
 }

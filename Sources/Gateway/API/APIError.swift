@@ -94,7 +94,9 @@ public struct APIError: Error, Sendable, Equatable {
                 ]
             ]
         case .kubo:
-            return ["Message": .string(message), "Code": 0, "Type": "error"]
+            // kubo's cmds codes: 1 a client error (400), 3 not found (404), 0 anything else.
+            let code: Int64 = status == 400 ? 1 : status == 404 ? 3 : 0
+            return ["Message": .string(message), "Code": .int(code), "Type": "error"]
         case .cortensor, .plain:
             var details = JSONObject()
             if let field { details["field"] = .string(field) }

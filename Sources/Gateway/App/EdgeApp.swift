@@ -162,8 +162,9 @@ public final class EdgeApp: Sendable {
         let upstream = UpstreamFetcher(gateways: config.ipfs.upstreamGateways, client: client, blocks: store.blocks)
         let ipfs = IPFSGatewayRoutes(blocks: store.blocks, upstream: upstream)
         let kubo = KuboRPCRoutes(blocks: store.blocks)
+        let kuboReads = KuboReadRoutes(gateway: ipfs)
         let publicRoutes =
-            cortensor.routes + openAI.routes + ipfs.routes + kubo.routes + admin.probes
+            cortensor.routes + openAI.routes + ipfs.routes + kubo.routes + kuboReads.routes + admin.probes
             + (separateAdmin ? [] : [admin.metricsRoute(requiresKey: true)])
         func gateway(_ routes: [(method: String, route: EdgeGateway.Route)]) -> EdgeGateway {
             EdgeGateway(

@@ -126,7 +126,7 @@ struct IPFSGatewayRoutes: Sendable {
 
     /// The CID a path below `root` names, and the directory nodes on the way; a directory node missing here is
     /// fetched upstream (once per step) before giving up.
-    private func resolve(_ root: CID, path: String?, fetcher: UpstreamFetcher?) async throws(APIError) -> (CID, [CID]) {
+    func resolve(_ root: CID, path: String?, fetcher: UpstreamFetcher?) async throws(APIError) -> (CID, [CID]) {
         guard let path, !path.isEmpty else { return (root, []) }
         let names = path.split(separator: "/").map(String.init)
         let blocks = self.blocks
@@ -180,7 +180,7 @@ struct IPFSGatewayRoutes: Sendable {
 
     /// A CAR streamed block by block: the order is planned first (reading only linking nodes), then each block
     /// is fetched and written, so memory stays at one block whatever the DAG's size.
-    private func carResponse(
+    func carResponse(
         _ cid: CID, options: GatewayRequest.CAROptions, traversed: [CID]
     ) throws(APIError) -> Response {
         let blocks = self.blocks
@@ -256,7 +256,7 @@ struct IPFSGatewayRoutes: Sendable {
 
     /// The bytes of `range`: in memory when small, else streamed a window at a time, so a large file never sits
     /// whole in memory (each window re-reads the few nodes above it).
-    private static func fileBody(_ cid: CID, range: Range<Int>, blocks: BlockStore, status: Int) -> Response {
+    static func fileBody(_ cid: CID, range: Range<Int>, blocks: BlockStore, status: Int) -> Response {
         let window = 1 << 20
         let reader = UnixFSReader { try blocks.get($0) }
         if range.count <= window,
