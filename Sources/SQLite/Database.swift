@@ -8,7 +8,8 @@ import Synchronization
 public final class Database: Sendable {
     /// The file path, or ":memory:".
     public let path: String
-    private let writer: LockedConnection
+    /// The one connection that writes (internal: `Database+Space` runs its pragmas on it).
+    let writer: LockedConnection
     private let readers: [LockedConnection]
     private let nextReader: Atomic<UInt>
     /// Runs the checkpoints that keep the WAL near `walLimitBytes`; `nil` for in-memory databases.
@@ -41,9 +42,12 @@ public final class Database: Sendable {
             throw SQLiteError(code: .cantOpen, message: "cannot enable WAL: journal_mode is \(mode ?? "unknown")")
         }
         // The writer never checkpoints (autocheckpoint off; `WALCheckpointer` does it in the background). When a
-        // commit starts the WAL over, SQLite cuts the file back to the limit (journal_size_limit).
+        // commit starts the WAL over, SQLite cuts the file back to the limit (journal_size_limit). Incremental
+        // auto-vacuum takes effect in a new file (before its first table); an existing one needs a VACUUM once,
+        // see `enableIncrementalVacuum`.
         try writerHandle.executeScript(
             """
+            PRAGMA auto_vacuum = INCREMENTAL;
             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;
             PRAGMA journal_size_limit = \(walLimitBytes);
             """)
