@@ -35,19 +35,18 @@ public final class Database: Sendable {
         precondition(readerCount >= 0, "readerCount must not be negative")
         let walLimitBytes = max(walLimitBytes, Self.minimumWALLimitBytes)
         let writerHandle = try SQLiteHandle(path: path, create: true)
-        try writerHandle.executeScript("PRAGMA busy_timeout = 5000;")
+        // Incremental auto-vacuum takes effect only in a new file, before the WAL header or a table is written; an
+        // existing one needs a VACUUM once, see `enableIncrementalVacuum`.
+        try writerHandle.executeScript("PRAGMA busy_timeout = 5000; PRAGMA auto_vacuum = INCREMENTAL;")
         let writerConnection = Connection(handle: writerHandle)
         let mode = try writerConnection.queryFirst("PRAGMA journal_mode = WAL")?.text("journal_mode")
         guard mode == "wal" else {
             throw SQLiteError(code: .cantOpen, message: "cannot enable WAL: journal_mode is \(mode ?? "unknown")")
         }
         // The writer never checkpoints (autocheckpoint off; `WALCheckpointer` does it in the background). When a
-        // commit starts the WAL over, SQLite cuts the file back to the limit (journal_size_limit). Incremental
-        // auto-vacuum takes effect in a new file (before its first table); an existing one needs a VACUUM once,
-        // see `enableIncrementalVacuum`.
+        // commit starts the WAL over, SQLite cuts the file back to the limit (journal_size_limit).
         try writerHandle.executeScript(
             """
-            PRAGMA auto_vacuum = INCREMENTAL;
             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;
             PRAGMA journal_size_limit = \(walLimitBytes);
             """)

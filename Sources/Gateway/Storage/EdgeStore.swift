@@ -79,16 +79,18 @@ public struct EdgeStore: Sendable {
         return max(Database.minimumWALLimitBytes, min(configured, quotaBytes / 8))
     }
 
-    /// Migrates `database` (e.g. `Database.inMemory()` in tests) and builds the stores on it.
+    /// Migrates `database` (e.g. `Database.inMemory()` in tests) and builds the stores on it; `clock` gives the
+    /// block store and cache their milliseconds (tests move it).
     public init(
         database: Database, blockSettings: BlockStore.Settings = .init(),
-        cacheSettings: CompletionCache.Settings = .init()
+        cacheSettings: CompletionCache.Settings = .init(),
+        clock: @escaping @Sendable () -> Int64 = { WallClockMilliseconds.now() }
     ) throws {
         try database.migrate(Self.migrations)
         self.database = database
         tasks = TaskStore(database: database)
         apiKeys = APIKeyStore(database: database)
-        blocks = BlockStore(database: database, settings: blockSettings)
-        completions = CompletionCache(database: database, blocks: blocks, settings: cacheSettings)
+        blocks = BlockStore(database: database, settings: blockSettings, clock: clock)
+        completions = CompletionCache(database: database, blocks: blocks, settings: cacheSettings, clock: clock)
     }
 }

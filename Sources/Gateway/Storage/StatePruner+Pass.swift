@@ -96,24 +96,27 @@ struct PassRun {
     mutating func prune(session: Int, createdBefore: Int64, counts: inout [Int: Int]) throws {
         while pruned < StatePruner.maxTasksPerPass {
             let batch = try store.tasks.pruneOldest(
-                sessionID: session, limit: StatePruner.batch, createdBefore: createdBefore)
+                sessionID: session, limit: StatePruner.batch, createdBefore: createdBefore, includingOpen: true)
             try record(batch, session: session, counts: &counts)
             if batch.count < StatePruner.batch { return }
         }
     }
 
-    /// Prunes `count` tasks, each batch from the session whose oldest task is oldest.
+    /// Prunes `count` tasks, oldest first over all sessions: each batch from the session whose oldest task is
+    /// oldest, up to where another session's oldest task is older.
     mutating func pruneOldest(_ count: Int, counts: inout [Int: Int]) throws {
         var remaining = count
         while remaining > 0, pruned < StatePruner.maxTasksPerPass {
-            var oldest: (session: Int, createdAt: Int64)?
+            var heads: [(session: Int, createdAt: Int64)] = []
             for (session, kept) in counts.sorted(by: { $0.key < $1.key }) where kept > 1 && !stuck.contains(session) {
                 guard let createdAt = try store.tasks.oldestCreatedAt(sessionID: session) else { continue }
-                if oldest == nil || createdAt < oldest!.createdAt { oldest = (session, createdAt) }
+                heads.append((session, createdAt))
             }
-            guard let oldest else { return }
+            heads.sort { ($0.createdAt, $0.session) < ($1.createdAt, $1.session) }
+            guard let oldest = heads.first else { return }
             let batch = try store.tasks.pruneOldest(
-                sessionID: oldest.session, limit: min(StatePruner.batch, remaining))
+                sessionID: oldest.session, limit: min(StatePruner.batch, remaining),
+                createdBefore: heads.dropFirst().first.map { $0.createdAt + 1 })
             if batch.count == 0 { stuck.insert(oldest.session) }
             try record(batch, session: oldest.session, counts: &counts)
             remaining -= batch.count

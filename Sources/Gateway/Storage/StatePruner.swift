@@ -138,6 +138,8 @@ public final class StatePruner: Sendable {
     /// target; returns whether the file is at its hard limit with nothing left to free.
     private func enforceCap(_ pass: inout PassRun, counts: inout [Int: Int]) throws -> Bool {
         guard let target = settings.softTargetBytes, let budget = settings.fileBudgetBytes else { return false }
+        // Read first: the deletes below commit, which clears it.
+        let refused = store.database.lastWriteFoundDiskFull
         var used = try store.database.pageCounts().usedBytes
         while used > target, pass.pruned < Self.maxTasksPerPass {
             let before = pass.pruned
@@ -151,7 +153,8 @@ public final class StatePruner: Sendable {
             try store.blocks.collectGarbage(downTo: max(0, blockBytes - (used - target)))
             used = try store.database.pageCounts().usedBytes
         }
-        let full = used > budget - budget / 50
+        // At the cap: pressure is left and a write was refused for space, or the file is within 2 % of it.
+        let full = used > budget - budget / 50 || (used > target && refused)
         disk?.setCapacityReason(
             full
                 ? "state directory at [state] max_bytes: \(used) bytes used of \(budget) for the database, nothing left "

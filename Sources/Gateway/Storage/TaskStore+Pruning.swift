@@ -55,8 +55,11 @@ extension TaskStore {
 
     /// Deletes up to `limit` of the session's oldest tasks in one transaction and raises its low-water mark past
     /// them. It stops before the session's newest task; before a task created at or after `createdBefore` (when
-    /// given); and, unless `createdBefore` covers it, before a task still open (a request may be writing it).
-    public func pruneOldest(sessionID: Int, limit: Int, createdBefore: Int64? = nil) throws -> PrunedTasks {
+    /// given); and, unless `includingOpen` (age retention: an open task that old was abandoned), before a task
+    /// still open (a request may be writing it).
+    public func pruneOldest(
+        sessionID: Int, limit: Int, createdBefore: Int64? = nil, includingOpen: Bool = false
+    ) throws -> PrunedTasks {
         guard limit > 0 else { return PrunedTasks(count: 0, blockCIDs: []) }
         return try database.write { connection in
             let rows = try connection.query(
@@ -67,9 +70,8 @@ extension TaskStore {
                 guard let id = row.int("task_id"), let createdAt = row.int("created_at"),
                     let status = row.int("status").flatMap({ TaskStatus(rawValue: Int($0)) })
                 else { throw TaskStoreError.corruptRecord(sessionID: sessionID, taskID: -1, column: "task_id") }
-                let expired = createdBefore.map { createdAt < $0 } ?? false
-                if createdBefore != nil, !expired { break }
-                if !status.isFinished, !expired { break }
+                if let createdBefore, createdAt >= createdBefore { break }
+                if !status.isFinished, !includingOpen { break }
                 below = Int(id) + 1
                 if let cid = row.text("request_cid") { cids.insert(cid) }
                 if let cid = row.text("result_cid") { cids.insert(cid) }
