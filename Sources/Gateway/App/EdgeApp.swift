@@ -30,7 +30,8 @@ public final class EdgeApp: Sendable {
         let disk = DiskMonitor(
             database: store.database, directory: config.stateDirectory, minFreeBytes: config.stateLimits.minFreeBytes)
         let readiness = Readiness(disk: disk)
-        let pruner = StatePruner(store: store, settings: EdgeStore.prunerSettings(config), disk: disk)
+        let pruner = StatePruner(
+            store: store, settings: EdgeStore.prunerSettings(config), disk: disk, logger: logger)
         try pruner.start()
         defer { pruner.stop() }
         // One miner connection per client connection at most (replicas aside), so the listener's limit bounds it.

@@ -1,5 +1,6 @@
 public import Cache
 import Dispatch
+public import Log
 public import SQLite
 import Synchronization
 
@@ -55,6 +56,7 @@ public final class StatePruner: Sendable {
     private let settings: Settings
     private let clock: @Sendable () -> Int64
     private let disk: DiskMonitor?
+    private let logger: Logger?
     private let queue = DispatchQueue(label: "cortensor-edge.state-pruner", qos: .utility)
     private let state = Mutex(State())
 
@@ -63,15 +65,19 @@ public final class StatePruner: Sendable {
         var footprint = StateFootprint()
         var taskBytes: (average: Int64, measuredAtPass: Int)? = nil
         var passes = 0
+        /// `Database.diskFullWrites` as last seen, and whether a write was refused since space was last freed.
+        var refusalsSeen = 0
+        var refusedSinceFreed = false
     }
 
     /// A pruner of `store`; `clock` gives Unix seconds (tests move it); `disk` hears when the cap is reached with
     /// nothing left to free.
     public init(
-        store: EdgeStore, settings: Settings, disk: DiskMonitor? = nil,
+        store: EdgeStore, settings: Settings, disk: DiskMonitor? = nil, logger: Logger? = nil,
         clock: @escaping @Sendable () -> Int64 = { WallClock.unixSeconds() }
     ) {
         self.store = store
+        self.logger = logger
         self.settings = settings
         self.disk = disk
         self.clock = clock
@@ -101,7 +107,10 @@ public final class StatePruner: Sendable {
             Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000)
         queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [self] in
             guard state.withLock({ $0.running }) else { return }
-            let more = (try? runPass())?.hasMoreWork ?? false
+            var more = false
+            do { more = try runPass().hasMoreWork } catch {
+                logger?.warning("state pruner pass failed", metadata: ["error": "\(error)"])
+            }
             schedule(after: more ? .milliseconds(20) : interval, interval: interval)
         }
     }
@@ -138,8 +147,9 @@ public final class StatePruner: Sendable {
     /// target; returns whether the file is at its hard limit with nothing left to free.
     private func enforceCap(_ pass: inout PassRun, counts: inout [Int: Int]) throws -> Bool {
         guard let target = settings.softTargetBytes, let budget = settings.fileBudgetBytes else { return false }
-        // Read first: the deletes below commit, which clears it.
-        let refused = store.database.lastWriteFoundDiskFull
+        // A write refused for space since the last pass (the flag itself is cleared by any commit, ours included):
+        // that stands until used bytes are back under the target.
+        let refusals = store.database.diskFullWrites
         var used = try store.database.pageCounts().usedBytes
         while used > target, pass.pruned < Self.maxTasksPerPass {
             let before = pass.pruned
@@ -154,7 +164,12 @@ public final class StatePruner: Sendable {
             used = try store.database.pageCounts().usedBytes
         }
         // At the cap: pressure is left and a write was refused for space, or the file is within 2 % of it.
-        let full = used > budget - budget / 50 || (used > target && refused)
+        let refused = state.withLock { state in
+            if refusals != state.refusalsSeen { (state.refusalsSeen, state.refusedSinceFreed) = (refusals, true) }
+            if used <= target { state.refusedSinceFreed = false }
+            return state.refusedSinceFreed
+        }
+        let full = used > budget - budget / 50 || refused
         disk?.setCapacityReason(
             full
                 ? "state directory at [state] max_bytes: \(used) bytes used of \(budget) for the database, nothing left "
@@ -178,8 +193,8 @@ public final class StatePruner: Sendable {
         if let budget = settings.fileBudgetBytes { try store.database.limitFileSize(toBytes: budget) }
     }
 
-    /// Bytes per task of the task tables, measured with SQLite's `dbstat` once a minute of passes (512 where
-    /// `dbstat` is missing or there are no tasks).
+    /// Bytes per task of the task tables, measured with SQLite's `dbstat` once a minute of passes (512 while
+    /// there are no tasks, or where `dbstat` is missing).
     private func averageTaskBytes() throws -> Int64 {
         let passes = state.withLock { state in
             state.passes += 1
@@ -196,7 +211,8 @@ public final class StatePruner: Sendable {
             guard let bytes, count > 0 else { return nil }
             return max(64, bytes / count)
         }
-        let average = (measured ?? nil) ?? 512
+        // Only a measurement is kept: with no tasks yet, or no dbstat, the next pass asks again.
+        guard let average = measured ?? nil else { return 512 }
         state.withLock { $0.taskBytes = (average, passes) }
         return average
     }
