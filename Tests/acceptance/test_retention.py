@@ -77,11 +77,18 @@ def footprint(router: Router) -> dict:
     return router.get("/api/v1/status").json()["footprint"]
 
 
+@pytest.fixture
+def fast_miner() -> Iterator[FastMiner]:
+    miner = FastMiner()
+    yield miner
+    miner.close()
+
+
 def test_count_retention_keeps_the_newest_keep_max_and_the_rest_read_expired(
-        router_factory: RouterFactory, fake_miner: FakeMiner) -> None:
+        router_factory: RouterFactory, fast_miner: FastMiner) -> None:
     """keep_max = 50, 300 completions: within 20 s 50 tasks are left (the newest), the oldest read 404 expired,
     an id never issued 404 not_found."""
-    router = router_factory([("m1", fake_miner, [fake_miner.model])],
+    router = router_factory([("m1", fast_miner, [fast_miner.model])],
                             env={"CORTENSOR_EDGE_TASKS_KEEP_MAX": "50", **UNLIMITED})
     ids = complete(router, 300, threads=2)
     assert ids == list(range(300))
@@ -96,11 +103,11 @@ def test_count_retention_keeps_the_newest_keep_max_and_the_rest_read_expired(
     assert footprint(router)["tasks"] == 50
 
 
-def test_byte_retention_bounds_the_task_tables(router_factory: RouterFactory, fake_miner: FakeMiner) -> None:
+def test_byte_retention_bounds_the_task_tables(router_factory: RouterFactory, fast_miner: FastMiner) -> None:
     """keep_bytes = 128 KiB (count and age off), 2,000 completions: the task tables end within 128 KiB plus one
     batch's worth, with fewer than 2,000 tasks left and the newest readable."""
     keep = 128 << 10
-    router = router_factory([("m1", fake_miner, [fake_miner.model])],
+    router = router_factory([("m1", fast_miner, [fast_miner.model])],
                             env={"CORTENSOR_EDGE_TASKS_KEEP_BYTES": str(keep), "CORTENSOR_EDGE_TASKS_KEEP_MAX": "0",
                                  "CORTENSOR_EDGE_TASKS_KEEP_DAYS": "0", **UNLIMITED})
     complete(router, 2000, threads=2)
@@ -109,13 +116,6 @@ def test_byte_retention_bounds_the_task_tables(router_factory: RouterFactory, fa
     assert 0 < fp["tasks"] < 2000, fp
     assert router.get("/api/v1/tasks/0/1999").status_code == 200
     assert router.get("/api/v1/tasks/0/0").json()["error"]["code"] == "expired"
-
-
-@pytest.fixture
-def fast_miner() -> Iterator[FastMiner]:
-    miner = FastMiner()
-    yield miner
-    miner.close()
 
 
 def test_soak_stays_under_max_bytes_with_every_request_answered(
