@@ -41,10 +41,12 @@ extension Database {
 
     /// Makes deletes returnable to the filesystem: switches a database made without incremental auto-vacuum to it,
     /// which takes one VACUUM (a copy of the file, so it needs that much free space and runs once, at start).
-    /// Returns whether it ran the VACUUM; a failure (a full disk) leaves the database as it was.
+    /// A file over `upToBytes` is left as it is, so a start never spends minutes copying (its deletes are then
+    /// reused inside the file instead). Returns whether it ran the VACUUM; a failure (a full disk) leaves the
+    /// database as it was.
     @discardableResult
-    public func enableIncrementalVacuum() throws -> Bool {
-        guard walLimitBytes > 0 else { return false }
+    public func enableIncrementalVacuum(upToBytes limit: Int64 = 256 << 20) throws -> Bool {
+        guard walLimitBytes > 0, fileSizes().database <= limit else { return false }
         return try writer.withConnection { connection in
             guard try connection.queryFirst("PRAGMA auto_vacuum")?.int("auto_vacuum") != Self.incrementalVacuumMode
             else { return false }

@@ -94,6 +94,8 @@ struct PassRun {
 
     /// Age retention for one session: its tasks created before `createdBefore`, in batches.
     mutating func prune(session: Int, createdBefore: Int64, counts: inout [Int: Int]) throws {
+        // A read first: most passes find nothing that old, and need no write transaction for it.
+        guard let oldest = try store.tasks.oldestCreatedAt(sessionID: session), oldest < createdBefore else { return }
         while pruned < StatePruner.maxTasksPerPass {
             let batch = try store.tasks.pruneOldest(
                 sessionID: session, limit: StatePruner.batch, createdBefore: createdBefore, includingOpen: true)
