@@ -8,7 +8,8 @@ import Synchronization
 public final class Database: Sendable {
     /// The file path, or ":memory:".
     public let path: String
-    private let writer: LockedConnection
+    /// The one connection that writes (internal: `Database+Space` runs its pragmas on it).
+    let writer: LockedConnection
     private let readers: [LockedConnection]
     private let nextReader: Atomic<UInt>
     /// Runs the checkpoints that keep the WAL near `walLimitBytes`; `nil` for in-memory databases.
@@ -34,7 +35,9 @@ public final class Database: Sendable {
         precondition(readerCount >= 0, "readerCount must not be negative")
         let walLimitBytes = max(walLimitBytes, Self.minimumWALLimitBytes)
         let writerHandle = try SQLiteHandle(path: path, create: true)
-        try writerHandle.executeScript("PRAGMA busy_timeout = 5000;")
+        // Incremental auto-vacuum takes effect only in a new file, before the WAL header or a table is written; an
+        // existing one needs a VACUUM once, see `enableIncrementalVacuum`.
+        try writerHandle.executeScript("PRAGMA busy_timeout = 5000; PRAGMA auto_vacuum = INCREMENTAL;")
         let writerConnection = Connection(handle: writerHandle)
         let mode = try writerConnection.queryFirst("PRAGMA journal_mode = WAL")?.text("journal_mode")
         guard mode == "wal" else {

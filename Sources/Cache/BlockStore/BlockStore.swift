@@ -63,12 +63,13 @@ public final class BlockStore: Sendable {
 
     private let database: Database
     public let settings: Settings
-    private let clock: @Sendable () -> Int64
+    /// Milliseconds (internal: `release` reads it).
+    let clock: @Sendable () -> Int64
     /// Blocks read since the last write, with when: their `last_used` is updated by the next write
     /// (reads stay read-only; a lost touch after a crash only ages a block).
     private let touches = Mutex<[[UInt8]: Int64]>([:])
     /// Popular blocks, served without a read transaction.
-    private let hot: Mutex<HotBlocks>
+    let hot: Mutex<HotBlocks>
     /// Block bytes written since the quota was last compared with the totals.
     private let bytesSinceQuotaCheck = Atomic<Int>(0)
     /// How much may be written between two quota checks (the quota may be exceeded by this much at most).
@@ -358,7 +359,7 @@ public final class BlockStore: Sendable {
     }
 
     /// Runs `body` in a write transaction after applying the pending read touches.
-    private func writing<T>(_ body: (Connection) throws -> T) throws(BlockStoreError) -> T {
+    func writing<T>(_ body: (Connection) throws -> T) throws(BlockStoreError) -> T {
         let pending = touches.withLock { touched in
             defer { touched.removeAll() }
             return touched
@@ -374,6 +375,8 @@ public final class BlockStore: Sendable {
             }
         } catch let error as BlockStoreError {
             throw error
+        } catch let error as SQLiteError where error.code.primary == .full {
+            throw .storageFull
         } catch {
             throw .storage("\(error)")
         }

@@ -12,6 +12,8 @@ public enum BlockStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case corruptBlock(CID, String)
     /// The database failed.
     case storage(String)
+    /// The write needs space the state directory may not take (its cap, or the disk, is full); reads go on.
+    case storageFull
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum BlockStoreError: Error, Equatable, Sendable, CustomStringConvertible
         case .pinned(let cid): "\(cid) is pinned"
         case .corruptBlock(let cid, let reason): "stored block \(cid) is unreadable: \(reason)"
         case .storage(let message): "block store: \(message)"
+        case .storageFull: "block store: the state directory is full"
         }
     }
 }

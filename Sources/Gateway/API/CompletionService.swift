@@ -188,7 +188,7 @@ public final class CompletionService: Sendable {
                 createdAt: createdAt)
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
-            throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")
+            throw APIError.storageFailure(error, what: "the task")
         }
         cacheStore?(outcome.replayEvents)
         let renderer = Self.renderer(
@@ -324,7 +324,7 @@ public final class CompletionService: Sendable {
                 result: TaskWriter.rawBlock(TaskRecorder.resultBlock(miners: ["cache"], texts: [outcome.text])))
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
-            throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")
+            throw APIError.storageFailure(error, what: "the task")
         }
     }
 
@@ -339,7 +339,7 @@ public final class CompletionService: Sendable {
                 request: requestBlock)
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
-            throw APIError(status: 500, code: "storage_failed", message: "the task could not be recorded")
+            throw APIError.storageFailure(error, what: "the task")
         }
     }
 }

@@ -11,6 +11,8 @@ struct CortensorRoutes: Sendable {
     var chain: ChainSessions? = nil
     /// The state directory's disk, reported by `/api/v1/status`; nil leaves it out.
     var disk: DiskMonitor? = nil
+    /// The state's footprint by kind, reported by `/api/v1/status`; nil leaves it out.
+    var pruner: StatePruner? = nil
 
     /// How long a read of a chain session or task may take.
     static let chainReadTimeout: Duration = .seconds(20)
@@ -84,6 +86,7 @@ struct CortensorRoutes: Sendable {
             "sessions": .int(Int64(sessions.count)),
         ]
         if let disk { body["storage"] = disk.snapshot().json }
+        if let pruner { body["footprint"] = pruner.footprint.json }
         return .json(200, .object(body))
     }
 
@@ -152,7 +155,15 @@ struct CortensorRoutes: Sendable {
         } catch {
             throw APIError(status: 500, code: "storage_failed", message: "the task could not be read")
         }
-        guard let record else { throw APIError.notFound("task \(tid) of session \(sid)") }
+        guard let record else {
+            // Only a miss pays for this read: a task retention removed is expired, one never issued not found.
+            if (try? tasks.wasPruned(sessionID: sid, taskID: tid)) == true {
+                throw APIError(
+                    status: 404, code: "expired",
+                    message: "task \(tid) of session \(sid) expired (removed by retention)")
+            }
+            throw APIError.notFound("task \(tid) of session \(sid)")
+        }
         return .json(200, record.json)
     }
 

@@ -30,6 +30,10 @@ public final class EdgeApp: Sendable {
         let disk = DiskMonitor(
             database: store.database, directory: config.stateDirectory, minFreeBytes: config.stateLimits.minFreeBytes)
         let readiness = Readiness(disk: disk)
+        let pruner = StatePruner(
+            store: store, settings: EdgeStore.prunerSettings(config), disk: disk, logger: logger)
+        try pruner.start()
+        defer { pruner.stop() }
         // One miner connection per client connection at most (replicas aside), so the listener's limit bounds it.
         let client = try HTTPClient(
             configuration: HTTPClient.Configuration(maxConnectionsPerHost: config.server.connectionLimit))
@@ -45,7 +49,7 @@ public final class EdgeApp: Sendable {
                     "cortensor_edge_active_streams", "Responses being streamed.",
                     Double(list.reduce(0) { $0 + $1.activeStreams })
                 ),
-            ] + disk.snapshot().gauges
+            ] + disk.snapshot().gauges + pruner.footprint.gauges
         })
         let local = try loadFallbackModel()
         let pool = MinerPool(
@@ -60,7 +64,7 @@ public final class EdgeApp: Sendable {
             blocks: store.blocks, tasks: tasks, logger: logger)
         let gateways = makeGateways(
             store: store, tasks: tasks, pool: pool, client: client, metrics: metrics, localModel: local, chain: chain,
-            disk: disk, readiness: readiness)
+            disk: disk, readiness: readiness, pruner: pruner)
         var started: [HTTPServer] = []
         for (configuration, gateway) in gateways {
             let server = HTTPServer(
@@ -142,7 +146,8 @@ public final class EdgeApp: Sendable {
 
     private func makeGateways(
         store: EdgeStore, tasks: TaskWriter, pool: MinerPool, client: HTTPClient, metrics: Metrics,
-        localModel: LocalModelMiner?, chain: ChainSessions?, disk: DiskMonitor, readiness: Readiness
+        localModel: LocalModelMiner?, chain: ChainSessions?, disk: DiskMonitor, readiness: Readiness,
+        pruner: StatePruner
     ) -> [(HTTPServerConfiguration, EdgeGateway)] {
         let service = CompletionService(
             pool: pool, tasks: tasks, sessions: config.sessions,
@@ -152,7 +157,7 @@ public final class EdgeApp: Sendable {
         let admin = AdminRoutes(metrics: metrics, readiness: readiness)
         let cortensor = CortensorRoutes(
             service: service, pool: pool, tasks: store.tasks, sessions: config.sessions, info: info, chain: chain,
-            disk: disk)
+            disk: disk, pruner: pruner)
         let openAI = OpenAIRoutes(
             service: service, pool: pool, created: Int(WallClock.unixSeconds()), localModel: localModel)
         let authenticator = Authenticator(keys: store.apiKeys, devMode: config.auth.devMode)

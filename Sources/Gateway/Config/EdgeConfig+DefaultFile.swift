@@ -55,6 +55,17 @@ extension EdgeConfig {
         #wal_limit_bytes = 16777216
         # Below this many free bytes on the state directory's filesystem, /readyz answers 503 (disk full).
         #min_free_bytes = 33554432
+        # One cap over the database, its WAL and its index (0 = none). Old tasks and unpinned blocks are removed to
+        # stay under it; with nothing left to free, writes get 507 storage_full and /readyz says why. Sizing:
+        # docs/config.md (a task takes about 1 KB with its blocks).
+        #max_bytes = 0
+
+        # Task history kept; the oldest tasks beyond any limit are removed in the background (0 = no limit of
+        # that kind). A removed task reads as 404 "expired".
+        #[tasks]
+        #keep_days = 30
+        #keep_max = 100000
+        #keep_bytes = 134217728
 
         # API keys and per-key rate limits.
         #[auth]

@@ -62,6 +62,10 @@ extension EdgeConfig {
         Setting(section: "state", key: "directory", kind: .string),
         Setting(section: "state", key: "wal_limit_bytes", kind: .integer((1 << 20)...(1 << 40))),
         Setting(section: "state", key: "min_free_bytes", kind: .integer(0...(1 << 50))),
+        Setting(section: "state", key: "max_bytes", kind: .integer(0...(1 << 50))),
+        Setting(section: "tasks", key: "keep_days", kind: .integer(0...36_500)),
+        Setting(section: "tasks", key: "keep_max", kind: .integer(0...(1 << 40))),
+        Setting(section: "tasks", key: "keep_bytes", kind: .integer(0...(1 << 50))),
         Setting(section: "auth", key: "dev_mode", kind: .bool),
         Setting(section: "auth", key: "dev_allow_remote", kind: .bool),
         Setting(section: "auth", key: "rate_limit_per_minute", kind: .integer(0...1_000_000)),
@@ -103,7 +107,7 @@ extension EdgeConfig {
 
     /// The sections holding scalar settings, in order.
     static let scalarSections = [
-        "server", "admin", "state", "auth", "log", "pool", "ipfs", "cache", "fallback", "node",
+        "server", "admin", "state", "tasks", "auth", "log", "pool", "ipfs", "cache", "fallback", "node",
     ]
 
     /// The current value of `setting` (nil for an unset optional string).
@@ -128,6 +132,10 @@ extension EdgeConfig {
         case "state.directory": .string(stateDirectory)
         case "state.wal_limit_bytes": .integer(stateLimits.walLimitBytes)
         case "state.min_free_bytes": .integer(stateLimits.minFreeBytes)
+        case "state.max_bytes": .integer(stateLimits.maxBytes)
+        case "tasks.keep_days": .integer(Int64(taskRetention.keepDays))
+        case "tasks.keep_max": .integer(Int64(taskRetention.keepMax))
+        case "tasks.keep_bytes": .integer(taskRetention.keepBytes)
         case "auth.dev_mode": .bool(auth.devMode)
         case "auth.dev_allow_remote": .bool(auth.devAllowRemote)
         case "auth.rate_limit_per_minute": .integer(Int64(auth.rateLimitPerMinute))
@@ -236,6 +244,10 @@ extension EdgeConfig {
         case "admin.port": admin.port = number
         case "state.wal_limit_bytes": stateLimits.walLimitBytes = Int64(number)
         case "state.min_free_bytes": stateLimits.minFreeBytes = Int64(number)
+        case "state.max_bytes": stateLimits.maxBytes = Int64(number)
+        case "tasks.keep_days": taskRetention.keepDays = number
+        case "tasks.keep_max": taskRetention.keepMax = number
+        case "tasks.keep_bytes": taskRetention.keepBytes = Int64(number)
         case "auth.rate_limit_per_minute": auth.rateLimitPerMinute = number
         case "auth.rate_limit_burst": auth.rateLimitBurst = number
         case "pool.max_attempts": minerPool.maxAttempts = number

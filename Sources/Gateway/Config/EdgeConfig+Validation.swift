@@ -25,6 +25,13 @@ extension EdgeConfig {
                 break
             }
         }
+        // Under 4 MiB the WAL's minimum (1 MiB, twice over while a checkpoint runs) would leave the database next to
+        // nothing: every write would be refused.
+        if stateLimits.maxBytes != 0, stateLimits.maxBytes < Self.minimumStateBytes {
+            throw .invalidValue(
+                key: "state.max_bytes",
+                problem: "\(stateLimits.maxBytes) must be 0 (no cap) or at least \(Self.minimumStateBytes)")
+        }
         try validateListeners()
         try validateMiners()
         try validateSessions()
@@ -33,6 +40,9 @@ extension EdgeConfig {
             throw .invalidValue(key: "node.public_url", problem: "\(TOMLSyntax.quoted(url)) is not an http(s) URL")
         }
     }
+
+    /// The smallest `[state] max_bytes` accepted (4 MiB).
+    static let minimumStateBytes: Int64 = 4 << 20
 
     private func validateListeners() throws(ConfigError) {
         for (key, host) in [("server.host", server.host), ("admin.host", admin.host)]

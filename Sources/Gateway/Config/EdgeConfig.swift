@@ -11,6 +11,8 @@ public struct EdgeConfig: Sendable, Hashable {
     public var stateDirectory = "./.cortensor-edge"
     /// How much of the disk the state may use (`[state] wal_limit_bytes`, `min_free_bytes`).
     public var stateLimits = StateLimits()
+    /// How much task history is kept (`[tasks]`).
+    public var taskRetention = TaskRetention()
     /// API keys and rate limits (`[auth]`).
     public var auth = Auth()
     /// Minimum level of log lines written (`[log] level`).
@@ -116,8 +118,26 @@ public struct EdgeConfig: Sendable, Hashable {
         public var walLimitBytes: Int64 = 16 << 20
         /// Free bytes on the state directory's filesystem below which `/readyz` says not ready (disk full).
         public var minFreeBytes: Int64 = 32 << 20
+        /// One cap over the database, its WAL and its index (tasks, blocks, completion cache, everything the router
+        /// writes); 0 = none. Retention and block collection keep under it; with nothing left to free, writes get
+        /// 507 and `/readyz` says why.
+        public var maxBytes: Int64 = 0
 
         /// Creates the default limits.
+        public init() {}
+    }
+
+    /// Task history retention: the background pruner removes the oldest tasks beyond any of these (0 = no limit
+    /// of that kind); each session's newest task always stays.
+    public struct TaskRetention: Sendable, Hashable {
+        /// Days a task is kept.
+        public var keepDays = 30
+        /// Most tasks kept over all sessions.
+        public var keepMax = 100_000
+        /// Most bytes of task rows kept (their blocks are counted by the block store).
+        public var keepBytes: Int64 = 128 << 20
+
+        /// Creates the default retention.
         public init() {}
     }
 

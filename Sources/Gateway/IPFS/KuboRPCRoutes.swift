@@ -33,7 +33,7 @@ struct KuboRPCRoutes: Sendable {
                 try importer.write(file.body)
                 result = try importer.finish()
                 if pin { try blocks.pin(result.root, recursive: true, checkingBlocks: false) }
-            } catch { throw Self.failure("add: \(error)") }
+            } catch { throw Self.failure("add", error) }
             let entry: JSONValue = [
                 "Name": .string(file.filename ?? file.name ?? result.root.description),
                 "Hash": .string(result.root.description), "Size": .string(String(result.dagSize)),
@@ -68,9 +68,7 @@ struct KuboRPCRoutes: Sendable {
         var lines: [UInt8] = []
         for file in try files(request) {
             let cid: CID
-            do { cid = try blocks.put(Array(file.body), codec: codec) } catch {
-                throw Self.failure("block/put: \(error)")
-            }
+            do { cid = try blocks.put(Array(file.body), codec: codec) } catch { throw Self.failure("block/put", error) }
             let entry: JSONValue = ["Key": .string(cid.description), "Size": .int(Int64(file.body.count))]
             entry.serialize(into: &lines)
             lines.append(0x0A)
@@ -150,6 +148,11 @@ struct KuboRPCRoutes: Sendable {
         }
         guard !parts.isEmpty else { throw Self.failure("no file in the request", status: 400) }
         return parts
+    }
+
+    /// A failed write: 507 `storage_full` when there was no room, else 500 with the error.
+    private static func failure(_ operation: String, _ error: any Error) -> APIError {
+        APIError.storageFailure(error, what: operation, fallback: failure("\(operation): \(error)"))
     }
 
     private static func failure(_ message: String, status: Int = 500) -> APIError {

@@ -114,8 +114,14 @@ public final class Metrics: Sendable {
         text += "# TYPE cortensor_edge_completion_cache_lookups_total counter\n"
         text += "cortensor_edge_completion_cache_lookups_total{result=\"hit\"} \(snapshot.cacheHits)\n"
         text += "cortensor_edge_completion_cache_lookups_total{result=\"miss\"} \(snapshot.cacheMisses)\n"
+        // A gauge named with labels (`name{kind="x"}`) is one series of `name`: its HELP and TYPE come once.
+        var described = Set<Substring>()
         for gauge in gauges() {
-            text += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n\(gauge.name) \(gauge.value)\n"
+            let family = gauge.name.prefix { $0 != "{" }
+            if described.insert(family).inserted {
+                text += "# HELP \(family) \(gauge.help)\n# TYPE \(family) gauge\n"
+            }
+            text += "\(gauge.name) \(gauge.value)\n"
         }
         return text
     }

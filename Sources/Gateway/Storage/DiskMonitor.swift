@@ -27,6 +27,8 @@ public final class DiskMonitor: Sendable {
     /// Free bytes below which the disk counts as full.
     public let minFreeBytes: Int64
     private let probe: @Sendable (String) -> Int64?
+    /// Why the state is at `[state] max_bytes` with nothing left to free, as the pruner last found (or nil).
+    private let capacity = Mutex<String?>(nil)
     /// The database's failed-write count and the free bytes when that failure was first seen.
     private let failureMark = Mutex<(writes: Int, freeBytes: Int64)?>(nil)
 
@@ -59,10 +61,16 @@ public final class DiskMonitor: Sendable {
         fullReason(freeBytes: probe(directory))
     }
 
+    /// Set by `StatePruner` after each pass: why the state is at its cap with nothing left to free, or nil.
+    public func setCapacityReason(_ reason: String?) {
+        capacity.withLock { $0 = reason }
+    }
+
     private func fullReason(freeBytes free: Int64?) -> String? {
         if let free, free < minFreeBytes {
             return "disk full: \(free) bytes free in the state directory, below min_free_bytes (\(minFreeBytes))"
         }
+        if let reason = capacity.withLock({ $0 }) { return reason }
         guard database.lastWriteFoundDiskFull else {
             failureMark.withLock { $0 = nil }
             return nil

@@ -87,5 +87,15 @@ extension EdgeStore {
                 ALTER TABLE new_tasks RENAME TO tasks;
                 """,
             rebuildsTables: true),
+        // What retention pruned: every task of the session below `below` is gone (it reads as expired, while
+        // an id never issued stays not found). One row per session, so remembering costs nothing per task.
+        Migration(
+            version: 7,
+            sql: """
+                CREATE TABLE task_pruned (
+                    session_id INTEGER PRIMARY KEY,
+                    below INTEGER NOT NULL CHECK (below >= 0)
+                );
+                """),
     ]
 }

@@ -218,8 +218,8 @@ public final class TaskWriter: Sendable {
     private static let release = SQL("RELEASE task_write")
     private static let rollbackToSavepoint = SQL("ROLLBACK TO task_write")
 
-    /// Runs one write; in a batch of several, inside a savepoint that a failure rolls back (rethrowing only
-    /// when the rollback itself fails, which ends the whole transaction).
+    /// Runs one write; in a batch of several, inside a savepoint that a failure rolls back (rethrowing the write's
+    /// error when the rollback itself fails, which ends the whole transaction).
     private static func apply(
         _ write: PendingWrite, alone: Bool, _ connection: Connection
     ) throws -> Result<@Sendable () -> Void, any Error> {
@@ -230,8 +230,14 @@ public final class TaskWriter: Sendable {
             try connection.execute(release)
             return .success(resume)
         } catch {
-            try connection.execute(rollbackToSavepoint)
-            try connection.execute(release)
+            do {
+                try connection.execute(rollbackToSavepoint)
+                try connection.execute(release)
+            } catch _ {
+                // The write's failure ended the whole transaction (SQLite rolls it back on SQLITE_FULL, say), so
+                // the savepoint is gone: the write's own error is what every caller of the batch should see.
+                throw error
+            }
             return .failure(error)
         }
     }

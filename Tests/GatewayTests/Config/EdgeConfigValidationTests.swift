@@ -32,6 +32,10 @@ import Testing
             "config: state.wal_limit_bytes: 1000 is out of range 1048576...1099511627776"
         ),
         ("[state]\nmin_free_bytes = -1", "config: state.min_free_bytes: -1 is out of range 0...1125899906842624"),
+        ("[state]\nmax_bytes = 4194303", "config: state.max_bytes: 4194303 must be 0 (no cap) or at least 4194304"),
+        ("[tasks]\nkeep_days = -1", "config: tasks.keep_days: -1 is out of range 0...36500"),
+        ("[tasks]\nkeep_max = \"all\"", "config: tasks.keep_max: expected an integer, found a string"),
+        ("[tasks]\nkeep_mx = 3", "config: tasks.keep_mx: unknown key (did you mean tasks.keep_max?)"),
         ("[auth]\nrate_limit_burst = 0", "config: auth.rate_limit_burst: 0 is out of range 1...1000000"),
         ("[state]\ndirectory = \"\"", "config: state.directory: must not be empty"),
         (

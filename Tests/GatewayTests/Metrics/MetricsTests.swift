@@ -25,6 +25,18 @@ import Testing
         #expect(text.contains("# TYPE cortensor_edge_open_connections gauge\ncortensor_edge_open_connections 3.0\n"))
     }
 
+    @Test func gaugesWithLabelsShareOneFamilyDescription() {
+        let footprint = StateFootprint(tasks: 7, taskBytes: 3584, blockBytes: 2048, maxBytes: 8 << 20)
+        let text = Metrics(gauges: { footprint.gauges }).render()
+        let family = "cortensor_edge_state_bytes"
+        #expect(text.ranges(of: "# TYPE \(family) gauge\n").count == 1)
+        #expect(text.contains("# HELP \(family) Bytes of the state directory by kind"))
+        #expect(text.contains("\(family){kind=\"tasks\"} 3584.0\n\(family){kind=\"blocks\"} 2048.0\n"))
+        #expect(text.contains("# TYPE cortensor_edge_tasks_kept gauge\ncortensor_edge_tasks_kept 7.0\n"))
+        #expect(text.contains("cortensor_edge_state_max_bytes 8388608.0\n"))
+        #expect(!text.contains("# TYPE \(family){"))
+    }
+
     @Test func bucketsAreCumulative() {
         var histogram = Histogram()
         for seconds in [0.0001, 0.002, 0.002, 400] { histogram.observe(seconds) }

@@ -23,8 +23,8 @@ struct EdgeStoreTests {
         }
         #expect(
             tables == [
-                "api_keys", "block_totals", "blocks", "completion_cache", "pins", "task_assignments", "task_results",
-                "tasks",
+                "api_keys", "block_totals", "blocks", "completion_cache", "pins", "task_assignments", "task_pruned",
+                "task_results", "tasks",
             ])
     }
 

@@ -54,7 +54,7 @@ struct TaskSchemaMigrationTests {
         let database = try Database(path: path)
         let before = try Self.dump(database)
         #expect(before.map(\.count) == [8, 10, 4])
-        #expect(try database.migrate(EdgeStore.migrations) == [6])
+        #expect(try database.migrate(EdgeStore.migrations) == [6, 7])
         #expect(try Self.dump(database) == before)
 
         let store = try EdgeStore(database: database)

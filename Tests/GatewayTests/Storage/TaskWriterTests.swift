@@ -89,10 +89,10 @@ import Testing
     }
 
     /// A writer whose commits wait until the test runs them, so that every write queued meanwhile is one batch.
-    private static func heldWriter() throws -> (TaskWriter, commit: @Sendable () -> Void) {
+    private static func heldWriter(on database: Database? = nil) throws -> (TaskWriter, commit: @Sendable () -> Void) {
         let held = Mutex<(@Sendable () -> Void)?>(nil)
         let writer = TaskWriter(
-            store: try EdgeStore(database: Database.inMemory()).tasks,
+            store: try EdgeStore(database: database ?? Database.inMemory()).tasks,
             deferCommit: { commit in
                 held.withLock { $0 = commit }
                 return true
@@ -119,6 +119,37 @@ import Testing
             commit()
             return await group.reduce(into: [Bool](repeating: false, count: writes.count)) { $0[$1.0] = $1.1 }
         }
+    }
+
+    /// Before: SQLite rolls the whole transaction back when a write of the batch finds the database full, the
+    /// savepoint's rollback then failed with "no such savepoint", and every caller got that (a 500) instead of
+    /// the full database (a 507).
+    @Test func aBatchWhoseWriteFindsTheDatabaseFullFailsWithFull() async throws {
+        let directory = try StorageTestDirectory()
+        let database = try Database(path: directory.path + "/edge.sqlite3")
+        let (writer, commit) = try Self.heldWriter(on: database)
+        try database.limitFileSize(toBytes: 1 << 20)
+        let large = String(repeating: "r", count: 2 << 20)  // a client reference no 1 MiB file holds
+        let errors = await withTaskGroup(of: SQLiteError?.self) { group in
+            for reference in ["small", large, "small too"] {
+                group.addTask {
+                    do {
+                        _ = try await writer.createTask(
+                            sessionID: 0, assignedMiners: ["m"], promptHash: promptHash(reference),
+                            clientReference: reference, now: 1)
+                        return nil
+                    } catch {
+                        return error as? SQLiteError ?? SQLiteError(code: .error, message: "\(error)")
+                    }
+                }
+            }
+            while writer.pendingWriteCount < 3 { await Task.yield() }
+            commit()
+            return await group.reduce(into: [SQLiteError?]()) { $0.append($1) }
+        }
+        #expect(errors.count == 3)
+        #expect(errors.contains { $0?.code.primary == .full })
+        #expect(errors.allSatisfy { $0 == nil || $0?.code.primary == .full }, "\(errors)")
     }
 
     @Test(arguments: [false, true])
