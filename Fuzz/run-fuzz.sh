@@ -8,7 +8,7 @@
 # None of the harnesses is part of Package.swift. Each target compiles a subset of Sources/ together with its
 # harness (Fuzz/<Name>Fuzz/*.swift) into one module, so internal API is reachable without @testable. Gateway files
 # that `import JSON` get the JSON module compiled separately (also instrumented). The corpus is seeded from
-# ../shared/testdata (JSON) or from the small seed files in Fuzz/<Name>Fuzz/seeds/. A crash or failed property
+# Tests/Vectors (JSON, copied from ../shared/testdata) or from the small seed files in Fuzz/<Name>Fuzz/seeds/. A crash or failed property
 # makes the script exit non-zero; the reproducer lands in $FUZZ_WORK/<target>/artifacts/.
 # Work files go to $FUZZ_WORK (default <package>/.build-fuzz, git-ignored).
 set -euo pipefail
@@ -28,7 +28,7 @@ esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work_root="${FUZZ_WORK:-${JSON_FUZZ_WORK:-$root/.build-fuzz}}"
-testdata="${CORTENSOR_TESTDATA:-$root/../shared/testdata}"
+testdata="${CORTENSOR_TESTDATA:-$root/Tests/Vectors}"
 src="$root/Sources"
 gw="$src/Gateway"
 

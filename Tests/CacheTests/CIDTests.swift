@@ -96,7 +96,7 @@ import Testing
     }
 }
 
-/// The constants against the multicodec registry (`../shared/testdata/multicodec/table.csv`).
+/// The constants against the multicodec registry (`Tests/Vectors/multicodec/table.csv`).
 @Suite struct MulticodecRegistryTests {
     @Test func constantsMatchTheRegistry() throws {
         let (header, rows) = try TestData.csvRows("multicodec/table.csv")

@@ -3,7 +3,7 @@ import TestSupport
 
 @testable import Cache
 
-/// A CAR from the IPFS gateway-conformance fixtures (`../shared/testdata/gateway-conformance/fixtures`): its
+/// A CAR from the IPFS gateway-conformance fixtures (`Tests/Vectors/gateway-conformance/fixtures`): its
 /// roots and its sections in file order.
 struct ConformanceCAR {
     let bytes: [UInt8]

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Cache
 
-/// The upstream multibase vectors (`../shared/testdata/multibase`).
+/// The upstream multibase vectors (`Tests/Vectors/multibase`).
 @Suite struct MultibaseVectorTests {
     /// Inputs of the test CSVs, from `tests/README.md`.
     static let inputs: [String: [UInt8]] = [

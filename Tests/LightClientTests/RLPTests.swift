@@ -3,7 +3,7 @@ import LightClient
 import TestSupport
 import Testing
 
-/// Runs `../shared/testdata/ethereum/RLPTests`: valid cases encode to `out` and decode back to `in`; invalid
+/// Runs `Tests/Vectors/ethereum/RLPTests`: valid cases encode to `out` and decode back to `in`; invalid
 /// ones are rejected.
 @Suite struct RLPTests {
     struct Case: CustomStringConvertible, Sendable {

@@ -4,7 +4,7 @@ import LightClient
 import TestSupport
 import Testing
 
-/// Runs `../shared/testdata/ethereum/TrieTests`: every vector trie's root, then proofs for its keys and for absent
+/// Runs `Tests/Vectors/ethereum/TrieTests`: every vector trie's root, then proofs for its keys and for absent
 /// keys, and tampered proofs.
 @Suite struct TrieTests {
     struct Case: CustomStringConvertible, Sendable {

@@ -1,6 +1,7 @@
 public import Foundation
 
-/// Where shared test data lives: `$CORTENSOR_TESTDATA`, else `<package root>/../shared/testdata`.
+/// Where the third-party test vectors live: `$CORTENSOR_TESTDATA`, else `<package root>/Tests/Vectors` (byte-for-byte
+/// copies of `../shared/testdata`, with their licences and origins in its README).
 public enum TestData {
     /// The package's root folder (the one holding `Package.swift`).
     public static var packageRoot: URL {
@@ -15,7 +16,7 @@ public enum TestData {
         if let override = ProcessInfo.processInfo.environment["CORTENSOR_TESTDATA"], !override.isEmpty {
             return URL(fileURLWithPath: override)
         }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
+        return packageRoot.appendingPathComponent("Tests/Vectors")
     }
 
     /// The URL of a file under the test data root.

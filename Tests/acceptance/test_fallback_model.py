@@ -173,8 +173,8 @@ def test_a_hanging_miner_leaves_the_local_model_time_before_the_deadline(
 def test_one_key_flooding_the_local_model_leaves_room_for_another(
         router_factory: RouterFactory, tiny_gguf: Path, edge_bin: Path, tmp_path: Path) -> None:
     """Fair queue (issue 14): key A sends 6 long requests at once to the local model (default queue 4 and
-    queue_per_key 2), then key B sends one short request. B is served (200) right after A's running request, before
-    A's waiting one; A's requests beyond its 2 places are refused (503 miners_busy) at once, not queued."""
+    queue_per_key 2), then key B sends one short request. B is served (200) by the local model; A's requests beyond its
+    2 places are refused (503 miners_busy) at once, not queued. (Before, B got 503 miners_busy.)"""
     from test_auth import new_key
 
     state = tmp_path / "state"
@@ -182,12 +182,9 @@ def test_one_key_flooding_the_local_model_leaves_room_for_another(
     other_key = new_key(edge_bin, state, "other")
     router = router_factory(state_dir=state, env=fallback_env(tiny_gguf, max_tokens="400", context="512"))
     long = {**CHAT, "max_tokens": 400, "stop": []}
-    finished: dict[str, float] = {}
 
     def flood(index: int) -> int:
-        reply = router.post("/v1/chat/completions", long, timeout=120)
-        finished[f"a{index}"] = time.monotonic()
-        return reply.status_code
+        return router.post("/v1/chat/completions", long, timeout=120).status_code
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
         floods = [pool.submit(flood, i) for i in range(6)]
@@ -197,11 +194,11 @@ def test_one_key_flooding_the_local_model_leaves_room_for_another(
             time.sleep(0.05)
         assert any(f.done() and f.result() == 503 for f in floods), "key A never filled its places"
         b = router.post("/v1/chat/completions", CHAT, key=other_key, timeout=120)
-        b_done = time.monotonic()
         statuses = sorted(f.result(timeout=180) for f in floods)
     assert b.status_code == 200, b.text
     assert b.headers["X-Cortensor-Miner"] == "local"
     # 2 places for A: 4 refused at once (at least 3 even if A's first request ends before its sixth arrives).
     assert statuses.count(200) >= 2 and statuses.count(503) >= 3 and set(statuses) == {200, 503}, statuses
-    # A's second request waited behind B's: B was not left behind every request A sent.
-    assert b_done < max(finished.values()), (b_done, finished)
+    # Which of B and A's waiting request runs first is a race here (a release build writes 400 tokens of the tiny
+    # model in tens of milliseconds, so A's running request may end before B arrives); the turn order is checked
+    # deterministically by FairQueueTests.oneFloodingKeyLeavesRoomAndTheNextTurnToAnother.

@@ -1,4 +1,4 @@
-"""The trustless gateway (`/ipfs/{cid}`) against the IPFS gateway-conformance fixtures (../shared/testdata,
+"""The trustless gateway (`/ipfs/{cid}`) against the IPFS gateway-conformance fixtures (Tests/Vectors,
 `CORTENSOR_TESTDATA` overrides): the CARs are imported with `car import`, then the router serves them. The rules
 follow the upstream expectations (trustless_gateway_raw/car tests): formats, headers, scopes, entity-bytes,
 pathing, ranges and status codes."""
@@ -18,7 +18,7 @@ from conftest import PACKAGE_ROOT, Router, RouterFactory
 from test_car_cli import read_car as car_sections
 from test_ipfs_cli import added, cli, random_file
 
-TESTDATA = Path(os.environ.get("CORTENSOR_TESTDATA", PACKAGE_ROOT.parent / "shared" / "testdata"))
+TESTDATA = Path(os.environ.get("CORTENSOR_TESTDATA", PACKAGE_ROOT / "Tests" / "Vectors"))
 FIXTURES = TESTDATA / "gateway-conformance" / "fixtures"
 IMMUTABLE_MAX_AGE = 29030400
 
