@@ -9,29 +9,16 @@ import math
 import threading
 import time
 
-import openai
 import pytest
 
-from conftest import DEV_KEY, HTTP_TIMEOUT, Router, RouterFactory, free_port, sse_events
+from conftest import Router, RouterFactory, free_port, sse_events
+from test_faults import openai_chat as chat
 
 MESSAGES = [{"role": "user", "content": "hedge test"}]
 HEDGE_DELAY = 1.0  # seconds: hedge_max_delay_ms below, the delay before any first token was observed
 MARGIN = 1.0  # seconds past the hedge delay the first request may take (a debug build on a shared 2-core box)
 HEDGE_POOL = {"max_attempts": 0, "hedge_min_delay_ms": 200, "hedge_max_delay_ms": int(HEDGE_DELAY * 1000),
               "first_token_timeout_seconds": 30}
-
-
-def chat(router: Router, stream: bool) -> tuple[str, str]:
-    """(text, X-Cortensor-Miner) of one chat completion through the OpenAI SDK."""
-    with openai.OpenAI(base_url=router.url("/v1"), api_key=DEV_KEY, max_retries=0, timeout=HTTP_TIMEOUT) as client:
-        if not stream:
-            raw = client.chat.completions.with_raw_response.create(model="fake-model", messages=MESSAGES)
-            return raw.parse().choices[0].message.content or "", raw.headers["X-Cortensor-Miner"]
-        with client.chat.completions.with_streaming_response.create(model="fake-model", messages=MESSAGES,
-                                                                    stream=True) as resp:
-            miner = resp.headers["X-Cortensor-Miner"]
-            text = "".join(c.choices[0].delta.content or "" for c in resp.parse() if c.choices)
-        return text, miner
 
 
 def cortensor(router: Router, stream: bool, timeout: int = 30) -> tuple[int, str, str]:
