@@ -158,6 +158,27 @@ def test_keyed_bodies_share_one_bounded_budget(router_factory: RouterFactory, fa
     assert_completion_served(router)
 
 
+def test_keyless_routes_cannot_hold_bodies(router_factory: RouterFactory, fake_miner: FakeMiner) -> None:
+    # /ipfs/ needs no key: 100 GETs each announcing 1 MB (and sending none of it) against an 8 MB body budget would
+    # have held it all for the body timeout, and keyed uploads got 503 meanwhile. A GET carries no body: each is
+    # refused from its head.
+    router = router_factory([("m1", fake_miner, [fake_miner.model])],
+                            server={"max_buffered_body_bytes": 8 << 20})
+    held: list[socket.socket] = []
+    try:
+        for _ in range(100):
+            s = socket.create_connection(("127.0.0.1", router.port), timeout=5)
+            s.sendall(b"GET /ipfs/bafkqaaa HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n")
+            held.append(s)
+        for s in held:
+            reply = s.recv(4096)
+            assert reply.startswith(b"HTTP/1.1 400") and b"carries no body" in reply, reply[:200]
+        assert_completion_served(router)
+    finally:
+        for s in held:
+            s.close()
+
+
 @pytest.mark.parametrize("fields", [
     b"Content-Length: 5\r\nContent-Length: 6\r\n",
     b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",

@@ -262,6 +262,43 @@ def test_get_never_archives_a_name_that_escapes_the_folder(router_factory: Route
     assert not received.endswith(bytes(1024))
 
 
+def put_dag_pb(router: Router, block: bytes) -> str:
+    put = requests.post(router.url("/api/v0/block/put"), params={"cid-codec": "dag-pb"}, headers=auth(),
+                        files=[("d", ("d", block))], timeout=30)
+    assert put.status_code == 200, put.text
+    return put.json()["Key"]
+
+
+def unixfs_symlink(target: str) -> bytes:
+    """A UnixFS symlink node (dag-pb Data = UnixFS Type=Symlink, Data=target)."""
+    encoded = target.encode()
+    unixfs = b"\x08\x04" + b"\x12" + varint.encode(len(encoded)) + encoded
+    return varint.encode(1 << 3 | 2) + varint.encode(len(unixfs)) + unixfs
+
+
+@pytest.mark.parametrize("case", ["absolute-link", "dotdot-link", "duplicate-name"])
+def test_get_never_archives_a_link_that_leaves_the_folder(router_factory: RouterFactory, case: str) -> None:
+    # A crafted DAG: a link `a -> /etc` (or `../..`) and a directory `a/` after it would let extractors that follow
+    # links write outside the folder; two entries of one name could swap a file for such a link.
+    router = router_factory()
+    client(router).add_bytes(b"hello world")
+    hello = CID.decode(HELLO_V1)
+    if case == "duplicate-name":
+        links = [("x", hello), ("x", hello)]
+    else:
+        link = CID.decode(put_dag_pb(router, unixfs_symlink("/etc" if case == "absolute-link" else "../../etc")))
+        links = [("a", link)]
+    directory = put_dag_pb(router, dag_pb_directory(links))
+    response = requests.post(router.url("/api/v0/get"), params={"arg": directory}, headers=auth(), timeout=30,
+                             stream=True)
+    assert response.status_code == 200
+    received = b""
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        for chunk in response.iter_content(4096):
+            received += chunk
+    assert [member.name for member in tarfile.open(fileobj=io.BytesIO(received), mode="r|")] == [directory]
+
+
 @pytest.mark.parametrize("name", ["path_gateway_dag/dag-cbor-traversal.car", "path_gateway_dag/dag-json-traversal.car"])
 def test_dag_get_prints_dag_cbor_and_dag_json_nodes_as_pypi_dag_json_does(router_factory: RouterFactory,
                                                                          name: str) -> None:

@@ -131,10 +131,17 @@ public enum TarFormat {
 public enum TarError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The name is empty, absolute, or holds a NUL, `.` or `..` component (an archive must not escape its folder).
     case invalidName(String)
+    /// A symlink points outside its archive (an absolute target or a `..` component): an extractor that follows it
+    /// would write through it.
+    case unsafeLinkTarget(String)
+    /// Two entries of one directory share a name (a later one could replace an earlier symlink's place).
+    case duplicateName(String)
 
     public var description: String {
         switch self {
         case .invalidName(let name): "'\(name.prefix(64))' is not a safe archive entry name"
+        case .unsafeLinkTarget(let target): "symlink target '\(target.prefix(64))' leaves the archive"
+        case .duplicateName(let name): "'\(name.prefix(64))' appears twice in one directory"
         }
     }
 }

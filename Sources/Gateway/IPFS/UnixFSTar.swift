@@ -25,14 +25,21 @@ struct UnixFSTar {
                 try await writer.write(try TarFormat.header(name: path, kind: .file(size: size)))
                 try await writeFile(cid, size: size, to: writer)
             case .symlink(let target):
+                // Only links that stay inside the archive: a crafted DAG could otherwise point one at `/home/...`
+                // and put a directory of the same name after it, for extractors that follow links.
+                guard !target.hasPrefix("/"), !target.split(separator: "/").contains("..") else {
+                    throw TarError.unsafeLinkTarget(target)
+                }
                 try await writer.write(try TarFormat.header(name: path, kind: .symlink(target: target)))
             case .directory(let links):
                 try await writer.write(try TarFormat.header(name: path, kind: .directory))
+                var names = Set<String>()
                 for link in links.reversed() {
                     let child = link.name ?? ""
                     guard !child.isEmpty, !child.contains("/"), child != ".", child != ".." else {
                         throw TarError.invalidName(child)
                     }
+                    guard names.insert(child).inserted else { throw TarError.duplicateName(child) }
                     pending.append((link.cid, path + "/" + child, depth + 1))
                 }
             }

@@ -70,8 +70,10 @@ extension MinerPool {
                     continue
                 }
                 recordProbe(minerID: minerID, isProbe: isProbe, failure: result.failure)
-                if result.failure == nil, let models = result.models, let index = index(of: minerID) {
-                    miners[index].discoveredModels = models
+                // Every healthy probe replaces what was discovered, an empty or unreadable list included: a stale
+                // list would answer 404 for a model the miner serves now.
+                if result.failure == nil, let index = index(of: minerID) {
+                    miners[index].discoveredModels = result.models ?? []
                 }
             }
         }

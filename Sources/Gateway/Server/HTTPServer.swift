@@ -259,7 +259,7 @@ private func receiveHead(
     if core.isDraining { return refuse(ServerErrorResponse.shuttingDown()) }
     let announced: Int?
     do throws(RequestFraming.Problem) {
-        announced = try RequestFraming.contentLength(in: headers)
+        announced = try RequestFraming.contentLength(in: headers, method: head.method)
     } catch {
         return refuse(ServerErrorResponse.badFraming(error))
     }

@@ -16,11 +16,14 @@ import Synchronization
 final class HangupWatch: Sendable {
     private struct Entry {
         let socket: Int32
+        /// This watch's number: a key (an object's address) may be reused by a newer watch while a tick polls.
+        let sequence: UInt64
         let onHangup: @Sendable () -> Void
     }
 
     private struct State {
         var entries: [ObjectIdentifier: Entry] = [:]
+        var nextSequence: UInt64 = 0
         var isTicking = false
     }
 
@@ -39,7 +42,8 @@ final class HangupWatch: Sendable {
     func watch(_ key: ObjectIdentifier, socket: Int32, onHangup: @escaping @Sendable () -> Void) {
         guard socket >= 0 else { return }
         state.withLock { state in
-            state.entries[key] = Entry(socket: socket, onHangup: onHangup)
+            state.nextSequence &+= 1
+            state.entries[key] = Entry(socket: socket, sequence: state.nextSequence, onHangup: onHangup)
             startTicking(&state)
         }
     }
@@ -62,12 +66,17 @@ final class HangupWatch: Sendable {
     private func tick() {
         let watched = state.withLock { state in
             state.isTicking = false
-            return state.entries.map { (key: $0.key, socket: $0.value.socket) }
+            return state.entries.map { (key: $0.key, socket: $0.value.socket, sequence: $0.value.sequence) }
         }
         let closed = Self.closedSockets(watched.map(\.socket))
         let hungUp = state.withLock { state in
-            // Unwatched meanwhile: its socket may already belong to another connection; skip it.
-            let callbacks = closed.compactMap { state.entries.removeValue(forKey: watched[$0].key)?.onHangup }
+            // Unwatched meanwhile, or watched anew under a reused key: the socket polled may belong to another
+            // connection by now; skip it.
+            let callbacks = closed.compactMap { index -> (@Sendable () -> Void)? in
+                let polled = watched[index]
+                guard state.entries[polled.key]?.sequence == polled.sequence else { return nil }
+                return state.entries.removeValue(forKey: polled.key)?.onHangup
+            }
             startTicking(&state)
             return callbacks
         }

@@ -14,6 +14,9 @@ enum RequestFraming {
         case contentLengthWithTransferEncoding
         /// A transfer coding other than a single `chunked`.
         case unsupportedTransferEncoding
+        /// A body on a GET or HEAD request (RFC 9110 §9.3.1: it has no meaning there). Refused, so that a route open
+        /// to everyone (the gateway's `/ipfs/`) cannot be made to hold bodies.
+        case bodyWithoutMeaning
 
         /// A fixed ASCII sentence for the error body (no client bytes echoed).
         var message: String {
@@ -22,8 +25,18 @@ enum RequestFraming {
             case .invalidContentLength: "Content-Length is not a decimal number"
             case .contentLengthWithTransferEncoding: "both Content-Length and Transfer-Encoding are present"
             case .unsupportedTransferEncoding: "only the chunked transfer coding is supported"
+            case .bodyWithoutMeaning: "a GET or HEAD request carries no body"
             }
         }
+    }
+
+    /// The body length the head of a `method` request announces (nil: none, or chunked), or the framing problem.
+    static func contentLength(in headers: HTTPHeaders, method: String) throws(Problem) -> Int? {
+        let length = try contentLength(in: headers)
+        if method == "GET" || method == "HEAD", length.map({ $0 > 0 }) ?? headers.contains("Transfer-Encoding") {
+            throw .bodyWithoutMeaning
+        }
+        return length
     }
 
     /// The body length the headers announce (nil: none, or chunked), or the framing problem.

@@ -144,4 +144,17 @@ import Testing
     func refusedFraming(_ fields: [(String, String)], _ problem: RequestFraming.Problem) {
         #expect(throws: problem) { try length(fields) }
     }
+
+    @Test(arguments: ["GET", "HEAD"])
+    func aBodylessMethodWithABodyIsRefused(_ method: String) throws {
+        let fields = { (name: String, value: String) in HTTPHeaders([(name: name, value: value)]) }
+        #expect(throws: RequestFraming.Problem.bodyWithoutMeaning) {
+            try RequestFraming.contentLength(in: fields("Content-Length", "1048576"), method: method)
+        }
+        #expect(throws: RequestFraming.Problem.bodyWithoutMeaning) {
+            try RequestFraming.contentLength(in: fields("Transfer-Encoding", "chunked"), method: method)
+        }
+        #expect(try RequestFraming.contentLength(in: fields("Content-Length", "0"), method: method) == 0)
+        #expect(try RequestFraming.contentLength(in: fields("Content-Length", "5"), method: "POST") == 5)
+    }
 }
