@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "acceptance"))
+sys.path.insert(0, str(ROOT / "Benchmarks"))
+from streams import free_port  # noqa: E402
 from fast_miner import FastMiner  # noqa: E402
 
 KEY = "default-dev-token"
@@ -42,11 +43,6 @@ request = function()
 end
 """ % KEY
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def state_bytes(state: Path) -> int:
