@@ -63,9 +63,6 @@ final class ConnectionGuard: Sendable {
         state.withLock { $0.table.closed(socket) }
     }
 
-    /// Open connections as the table counts them.
-    var count: Int { state.withLock { $0.table.count } }
-
     private func scheduleSweep() {
         _ = timers.schedule(after: Self.sweepInterval) { [self] in sweep() }
     }
