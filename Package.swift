@@ -28,6 +28,8 @@ let package = Package(
 
         // Libraries, one per concern.
         .target(name: "JSON"),
+        // A strict TOML 1.0 subset parser for the configuration file.
+        .target(name: "TOML"),
         // Leveled log lines on standard error. In place of swift-log, whose retained public API (task-local
         // loggers, handler multiplexing, metadata providers) cost ~130 KB of the binary for the ~20 calls we make.
         .target(name: "Log"),
@@ -50,7 +52,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache", "Inference", "LightClient",
-                "Log",
+                "Log", "TOML",
             ]
         ),
         .target(
@@ -88,6 +90,7 @@ let package = Package(
         // Helpers every test target may share: the test data locator and a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML", "TestSupport"]),
         .testTarget(name: "LogTests", dependencies: ["Log"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
@@ -139,7 +142,7 @@ for target in package.targets where target.type != .system {
 /// No machine outliner (`-Xllvm -enable-machine-outliner`): each outlined sequence becomes a function with its own
 /// unwind entry (~40 bytes of `.eh_frame` and `.eh_frame_hdr`), more than the ~18 bytes it saves, +12 KB in all.
 let sizeOptimized: Set<String> = [
-    "Gateway", "EdgeCommands", "Cache", "JSON", "SQLite", "HTTPClient", "LightClient", "Log", "cortensor-edge",
+    "Gateway", "EdgeCommands", "Cache", "JSON", "TOML", "SQLite", "HTTPClient", "LightClient", "Log", "cortensor-edge",
 ]
 for target in package.targets where sizeOptimized.contains(target.name) {
     target.swiftSettings =

@@ -2,6 +2,7 @@ import Log
 import Testing
 
 @testable import Gateway
+import TOML
 
 @Suite struct EdgeConfigTests {
     @Test func defaultsWithoutFile() throws {

@@ -1,13 +1,13 @@
 /// Writing TOML: quoted strings, keys and inline values (used by `describe` and in messages).
-enum TOMLSyntax {
+public enum TOMLSyntax {
     /// A key as written in messages: bare when it can be, else quoted with control characters escaped,
     /// so an error description stays on one line.
-    static func key(_ key: String) -> String {
-        !key.isEmpty && key.utf8.allSatisfy(TOMLParser.isBareKeyByte) ? key : quoted(key)
+    public static func key(_ key: String) -> String {
+        !key.isEmpty && key.utf8.allSatisfy(isBareKeyByte) ? key : quoted(key)
     }
 
     /// `text` as a TOML basic string, with quotes, backslashes and control characters escaped.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -26,7 +26,7 @@ enum TOMLSyntax {
     }
 
     /// A value in TOML syntax (inline form for arrays and tables).
-    static func rendered(_ value: TOMLValue) -> String {
+    public static func rendered(_ value: TOMLValue) -> String {
         switch value {
         case .string(let text): quoted(text)
         case .integer(let number): String(number)
@@ -42,6 +42,17 @@ enum TOMLSyntax {
         case .array(let items): "[" + items.map(rendered).joined(separator: ", ") + "]"
         case .table(let table):
             "{ " + table.map { "\(quoted($0.key)) = \(rendered($0.value))" }.joined(separator: ", ") + " }"
+        }
+    }
+
+    /// Whether `byte` may appear in a bare (unquoted) key.
+    public static func isBareKeyByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+            true
+        default:
+            false
         }
     }
 }

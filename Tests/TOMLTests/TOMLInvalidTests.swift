@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Gateway
+@testable import TOML
 
 @Suite struct TOMLInvalidTests {
     /// Documents the TOML 1.0 specification (and toml-test) call invalid.

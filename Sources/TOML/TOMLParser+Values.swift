@@ -69,7 +69,7 @@ extension TOMLParser {
     private mutating func parseBareValue() throws(TOMLError) -> TOMLValue {
         let start = index
         while let byte = peek(),
-            Self.isBareKeyByte(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+            TOMLSyntax.isBareKeyByte(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
                 || byte == UInt8(ascii: ":")
         {
             index += 1

@@ -129,19 +129,9 @@ struct TOMLParser {
             return try parseLiteralString()
         default:
             let start = index
-            while let byte = peek(), Self.isBareKeyByte(byte) { index += 1 }
+            while let byte = peek(), TOMLSyntax.isBareKeyByte(byte) { index += 1 }
             guard index > start else { throw unexpected("a key") }
             return String(decoding: bytes[start..<index], as: UTF8.self)
-        }
-    }
-
-    static func isBareKeyByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
-            true
-        default:
-            false
         }
     }
 

@@ -1,7 +1,7 @@
 import TestSupport
 import Testing
 
-@testable import Gateway
+@testable import TOML
 
 @Suite struct TOMLFuzzTests {
     static let seedDocument = Array(

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Gateway
+@testable import TOML
 
 /// Parses `text` and returns its root table, failing the test on error.
 func parseTOML(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> TOMLTable {
