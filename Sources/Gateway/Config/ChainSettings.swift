@@ -1,3 +1,4 @@
+import System
 import TOML
 
 /// One chain the router talks to (`[chains.service]`, `[chains.registration]`, `[chains.health]`): its chain id,

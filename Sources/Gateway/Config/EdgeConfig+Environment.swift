@@ -1,3 +1,4 @@
+import System
 import TOML
 
 /// `CORTENSOR_EDGE_*` environment overrides: one variable per scalar setting, plus `CORTENSOR_EDGE_MINERS`.

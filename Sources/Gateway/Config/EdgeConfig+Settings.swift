@@ -1,4 +1,5 @@
 import Log
+import System
 import TOML
 
 /// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]`, `[pool]`, `[ipfs]`, `[cache]`,

@@ -1,8 +1,8 @@
 import Log
+import TOML
 import Testing
 
 @testable import Gateway
-import TOML
 
 @Suite struct EdgeConfigTests {
     @Test func defaultsWithoutFile() throws {
