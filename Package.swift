@@ -53,18 +53,21 @@ let package = Package(
             name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON", "SQLite", "System"],
             // The contract ABI data files, embedded in Swift by scripts/embed-abi (no Foundation for resources).
             exclude: ["Cortensor/ABI"]),
+        // The miners: pool, selection, breakers, hedging, transports, the SSE decoder and the local model as one more
+        // miner.
+        .target(name: "Upstream", dependencies: ["HTTPClient", "Inference", "JSON", "Log", "System"]),
         .target(
             name: "Gateway",
             dependencies: [
                 "JSON", "Hashing", "SQLite", "HTTPClient", "HTTPServer", "Cache", "Inference", "LightClient",
-                "Log", "System", "TOML",
+                "Log", "System", "TOML", "Upstream",
             ]
         ),
         .target(
             name: "EdgeCommands",
             dependencies: [
                 "CMalloc", "Gateway", "Cache", "HTTPServer", "Inference", "JSON", "Hashing", "LightClient",
-                "Log", "System",
+                "Log", "System", "Upstream",
             ]
         ),
         // lld for packed relative relocations (DT_RELR, glibc >= 2.36): the PIE's ~570 KB of RELA entries, read and
@@ -107,9 +110,13 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "JSON", "HTTPClient", "HTTPServer", "SQLite", "Hashing", "Log", "System", "TestSupport",
-            ],
-            exclude: ["Miners/Fixtures"]),
+                "Gateway", "JSON", "HTTPClient", "HTTPServer", "Inference", "SQLite", "Hashing", "Log", "System",
+                "TestSupport", "Upstream",
+            ]),
+        .testTarget(
+            name: "UpstreamTests",
+            dependencies: ["Upstream", "HTTPClient", "Inference", "JSON", "Log", "System", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "InferenceTests",
             dependencies: ["Inference", "InferenceKernels", "InferenceKernelsAVX2", "TestSupport"],
@@ -154,7 +161,7 @@ for target in package.targets where target.type != .system {
 /// unwind entry (~40 bytes of `.eh_frame` and `.eh_frame_hdr`), more than the ~18 bytes it saves, +12 KB in all.
 let sizeOptimized: Set<String> = [
     "Gateway", "EdgeCommands", "Cache", "JSON", "HTTPServer", "System", "TOML", "SQLite", "HTTPClient", "LightClient",
-    "Log", "cortensor-edge",
+    "Log", "Upstream", "cortensor-edge",
 ]
 for target in package.targets where sizeOptimized.contains(target.name) {
     target.swiftSettings =

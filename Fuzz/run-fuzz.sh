@@ -6,7 +6,8 @@
 #   Fuzz/run-fuzz.sh <target> --seeds        build, then run every seed once (the check `make test` runs)
 #
 # None of the harnesses is part of Package.swift. Each target compiles a subset of Sources/ together with its
-# harness (Fuzz/<Name>Fuzz/*.swift) into one module, so internal API is reachable without @testable. Gateway files
+# harness (Fuzz/<Name>Fuzz/*.swift) into one module, so internal API is reachable without @testable (the copies it
+# compiles drop their imports of the modules it inlines). Gateway files
 # that `import JSON` get the JSON module compiled separately (also instrumented). The corpus is seeded from
 # Tests/Vectors (JSON, copied from ../shared/testdata) or from the small seed files in Fuzz/<Name>Fuzz/seeds/. A crash or failed property
 # makes the script exit non-zero; the reproducer lands in $FUZZ_WORK/<target>/artifacts/.
@@ -33,7 +34,7 @@ src="$root/Sources"
 gw="$src/Gateway"
 
 swift_flags=(
-    -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6
+    -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -package-name cortensor_edge
     -enable-upcoming-feature ExistentialAny
     -enable-upcoming-feature MemberImportVisibility
     -enable-upcoming-feature InternalImportsByDefault
@@ -58,6 +59,9 @@ build_module() {
 
 max_len=16384
 dict=""
+# Modules whose files a target compiles into its own module: their `import` lines are dropped from its copies of the
+# sources.
+inlined=()
 case "$target" in
 json)
     sources=("$src"/JSON/*.swift)
@@ -67,35 +71,37 @@ json)
     link=()
     ;;
 toml)
-    sources=("$gw"/Config/*.swift "$gw/Support/String+Trimming.swift")
+    sources=("$gw"/Config/*.swift "$src/Upstream/MinerConfig.swift")
+    inlined=(Upstream)
     module=TOMLFuzz
     dict="$root/Fuzz/toml.dict"
     seed_dirs=("$root/Fuzz/TOMLFuzz/seeds")
-    link=(Log TOML)
+    link=(System Log TOML)
     ;;
 sse)
-    sources=("$gw/Miners/SSEDecoder.swift" "$gw/Miners/UpstreamDecoder.swift" "$gw/Miners/UpstreamRequest.swift"
-        "$gw/Miners/UpstreamEventStream.swift")
+    sources=("$src/Upstream/SSEDecoder.swift" "$src/Upstream/UpstreamDecoder.swift"
+        "$src/Upstream/UpstreamRequest.swift" "$src/Upstream/UpstreamEventStream.swift")
     module=SSEFuzz
     dict="$root/Fuzz/sse.dict"
     seed_dirs=("$root/Fuzz/SSEFuzz/seeds")
-    link=(JSON)
+    link=(System JSON)
     ;;
 requests)
     # The closure of what CompletionRequest parsing and request framing need: APIError renders a Response
-    # (Server/), whose streaming body names ResponseBodyWriter and its error type, and whose server errors name
-    # RequestFraming's problems; Duration.seconds and trimmingSpaces live in Support/.
+    # (HTTPServer), whose streaming body names ResponseBodyWriter and its error type, and whose server errors name
+    # RequestFraming's problems; a chat message is Inference's.
     sources=(
         "$gw/API/CompletionRequest.swift" "$gw/API/CompletionRequest+Parsing.swift" "$gw/API/FieldReader.swift"
         "$gw/API/APIError.swift" "$gw/API/Response+JSON.swift" "$gw/API/SessionID.swift"
-        "$gw/Server/Response.swift" "$gw/Server/HTTPHeaders.swift" "$gw/Server/ResponseBodyWriter.swift"
-        "$gw/Server/HTTPServerError.swift" "$gw/Server/RequestFraming.swift" "$gw/Support/Duration+Seconds.swift"
-        "$gw/Support/String+Trimming.swift"
+        "$src/HTTPServer/Response.swift" "$src/HTTPServer/HTTPHeaders.swift"
+        "$src/HTTPServer/ResponseBodyWriter.swift" "$src/HTTPServer/HTTPServerError.swift"
+        "$src/HTTPServer/RequestFraming.swift" "$src/Inference/Chat/ChatTemplate.swift"
     )
+    inlined=(HTTPServer Inference)
     module=RequestsFuzz
     dict="$root/Fuzz/json.dict"
     seed_dirs=("$root/Fuzz/RequestsFuzz/seeds")
-    link=(JSON)
+    link=(System JSON)
     ;;
 ipld)
     # Multibase, CIDs, varints, DAG-PB, DAG-CBOR and DAG-JSON links, UnixFS data and CAR framing: everything the
@@ -104,7 +110,7 @@ ipld)
         "$src"/Cache/UnixFS/UnixFSReader.swift "$src"/Cache/CAR/CARFormat.swift "$src"/Cache/CAR/CARReader.swift)
     module=IPLDFuzz
     seed_dirs=("$root/Fuzz/IPLDFuzz/seeds")
-    link=(Hashing JSON)
+    link=(System Hashing JSON)
     ;;
 lightclient)
     # Keccak, RLP, ABI, addresses, 256-bit integers, the Merkle-Patricia trie and proofs, signed transactions,
@@ -112,13 +118,13 @@ lightclient)
     sources=("$src"/LightClient/*.swift)
     module=LightClientFuzz
     seed_dirs=("$root/Fuzz/LightClientFuzz/seeds")
-    link=(JSON Hashing Secp256k1)
+    link=(System JSON Hashing Secp256k1)
     ;;
 multipart)
-    sources=("$gw/IPFS/MultipartForm.swift" "$gw/Support/String+Trimming.swift")
+    sources=("$gw/IPFS/MultipartForm.swift")
     module=MultipartFuzz
     seed_dirs=("$root/Fuzz/MultipartFuzz/seeds")
-    link=()
+    link=(System)
     ;;
 gguf)
     # The whole Inference target (GGUF reader, tensor views, model, tokenizer...) over both builds of the kernels.
@@ -126,7 +132,7 @@ gguf)
     module=GGUFFuzz
     dict="$root/Fuzz/gguf.dict"
     seed_dirs=("$root/Fuzz/GGUFFuzz/seeds")
-    link=(InferenceKernels)
+    link=(System InferenceKernels)
     ;;
 *)
     echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [--build-only | --seeds | libFuzzer flags...]" >&2
@@ -147,6 +153,10 @@ done
 extra_objects=()
 include=()
 include=(-I "$work_root/modules")
+if [[ " ${link[*]} " == *" System "* ]]; then
+    build_module System -- "$src"/System/*.swift
+    extra_objects+=("$work_root/modules/System.o")
+fi
 if [[ " ${link[*]} " == *" JSON "* ]]; then
     build_module JSON -- "$src"/JSON/*.swift
     extra_objects+=("$work_root/modules/JSON.o")
@@ -175,6 +185,23 @@ fi
 if [[ " ${link[*]} " == *" Secp256k1 "* ]]; then
     extra_objects+=(-lsecp256k1)
     include+=(-I "$src/CSecp256k1")
+fi
+
+if [[ ${#inlined[@]} -gt 0 ]]; then
+    copies="$work/sources"
+    rm -rf "$copies"
+    mkdir -p "$copies"
+    pattern="^(public |package )?import ($(
+        IFS='|'
+        echo "${inlined[*]}"
+    ))\$"
+    copied=()
+    for file in "${sources[@]}"; do
+        copy="$copies/$(basename "$(dirname "$file")")-$(basename "$file")"
+        grep -Ev "$pattern" "$file" >"$copy"
+        copied+=("$copy")
+    done
+    sources=("${copied[@]}")
 fi
 
 swiftc "${swift_flags[@]}" -module-name "$module" "${include[@]}" \

@@ -1,4 +1,5 @@
 public import Gateway
+import Upstream
 
 extension EdgeCommands {
     /// Applies `serve` flags on top of file and environment (flags win), then validates.

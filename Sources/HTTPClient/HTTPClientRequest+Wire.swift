@@ -1,3 +1,5 @@
+import System
+
 /// How a request is checked and spelled before libcurl sees it (pure, no C).
 extension HTTPClientRequest {
     /// Throws `.invalidRequest` for a method that is not a token, a URL with spaces or controls, or a header
@@ -38,21 +40,10 @@ extension HTTPClientRequest {
     var headerLines: [String] {
         var lines = headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
         for implicit in ["Expect", "Content-Type"]
-        where !headers.contains(where: { Self.asciiCaseInsensitiveEquals($0.name, implicit) }) {
+        where !headers.contains(where: { ASCII.caseInsensitiveEquals($0.name, implicit) }) {
             lines.append("\(implicit):")
         }
         return lines
-    }
-
-    /// Field names compared ignoring ASCII case, by indexed reads of their UTF-8 spans: no lowercased copies
-    /// (~1k instructions per request), and no zip over two `UTF8View`s (~120 instructions per byte).
-    private static func asciiCaseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
-        let lower = { (byte: UInt8) in (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
-        let left = a.utf8.span
-        let right = b.utf8.span
-        guard left.count == right.count else { return false }
-        for index in left.indices where lower(left[index]) != lower(right[index]) { return false }
-        return true
     }
 }
 

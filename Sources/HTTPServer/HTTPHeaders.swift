@@ -1,3 +1,5 @@
+import System
+
 /// HTTP header fields in arrival order; name lookups ignore ASCII case.
 public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// One header field.
@@ -22,17 +24,17 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// The value of the first field named `name` (case-insensitive), or nil.
     public subscript(name: String) -> String? {
-        fields.first { Self.namesEqual($0.name, name) }?.value
+        fields.first { ASCII.caseInsensitiveEquals($0.name, name) }?.value
     }
 
     /// Every value of fields named `name`, in order.
     public func values(for name: String) -> [String] {
-        fields.filter { Self.namesEqual($0.name, name) }.map(\.value)
+        fields.filter { ASCII.caseInsensitiveEquals($0.name, name) }.map(\.value)
     }
 
     /// Whether a field named `name` is present.
     public func contains(_ name: String) -> Bool {
-        fields.contains { Self.namesEqual($0.name, name) }
+        fields.contains { ASCII.caseInsensitiveEquals($0.name, name) }
     }
 
     /// Appends a field, keeping any existing ones with the same name.
@@ -48,7 +50,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// Removes every field named `name`.
     public mutating func remove(_ name: String) {
-        fields.removeAll { Self.namesEqual($0.name, name) }
+        fields.removeAll { ASCII.caseInsensitiveEquals($0.name, name) }
     }
 
     /// The number of fields.
@@ -57,23 +59,5 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// Iterates fields in order.
     public func makeIterator() -> IndexingIterator<[Element]> {
         fields.makeIterator()
-    }
-
-    /// ASCII case-insensitive equality, as RFC 9110 specifies for field names.
-    /// Bytes, not `String ==`, which would also match canonically equivalent names (a KELVIN SIGN for a `K`).
-    public static func namesEqual(_ a: String, _ b: String) -> Bool {
-        // Spans of the UTF-8 bytes: indexed reads, not the generic walk over two `UTF8View`s.
-        let left = a.utf8.span
-        let right = b.utf8.span
-        guard left.count == right.count else { return false }
-        for index in left.indices where asciiLowercased(left[index]) != asciiLowercased(right[index]) {
-            return false
-        }
-        return true
-    }
-
-    /// `byte` with ASCII `A`…`Z` lowercased, any other byte as it is.
-    public static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
     }
 }

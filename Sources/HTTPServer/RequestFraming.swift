@@ -63,7 +63,7 @@ enum RequestFraming {
 
     private static func isChunked(_ coding: String) -> Bool {
         let trimmed = coding.trimmingSpaces.utf8
-        return trimmed.count == 7 && zip(trimmed, "chunked".utf8).allSatisfy { HTTPHeaders.asciiLowercased($0) == $1 }
+        return trimmed.count == 7 && zip(trimmed, "chunked".utf8).allSatisfy { ASCII.lowercased($0) == $1 }
     }
 
     /// 1 to 18 ASCII digits (no sign, no spaces inside): larger bodies are far past any limit anyway.

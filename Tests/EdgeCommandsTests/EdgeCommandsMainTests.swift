@@ -2,6 +2,7 @@ import Cache
 import Gateway
 import Synchronization
 import Testing
+import Upstream
 
 @testable import EdgeCommands
 

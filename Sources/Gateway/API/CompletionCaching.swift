@@ -1,6 +1,8 @@
 import Cache
 import HTTPServer
+import Inference
 import JSON
+import Upstream
 
 extension Request {
     /// Whether the caller sent `Cache-Control: no-cache` (or `no-store`): skip the completion cache.
@@ -82,9 +84,6 @@ struct CompletionCaching: Sendable {
 
     /// A reply that plays stored events back, as if a miner named `cache` sent them.
     static func replay(_ events: [UpstreamEvent]) -> UpstreamReply {
-        let channel = UpstreamEventChannel(limit: events.count + 1)
-        for event in events { _ = channel.yield(event) }
-        channel.finish()
-        return UpstreamReply(minerID: "cache", events: UpstreamEventStream(channel))
+        UpstreamReply(minerID: "cache", events: .replaying(events))
     }
 }

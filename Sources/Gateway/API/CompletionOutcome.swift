@@ -1,4 +1,5 @@
 import JSON
+public import Upstream
 
 /// What a miner produced for one request, accumulated from its events.
 public struct CompletionOutcome: Sendable, Equatable {

@@ -1,18 +1,5 @@
+public import Inference
 public import JSON
-
-/// One chat message, as OpenAI's `messages` carry them.
-public struct ChatMessage: Sendable, Equatable {
-    /// `system`, `user`, `assistant` or `tool`.
-    public var role: String
-    /// The text content (array-of-parts content is flattened to its text parts).
-    public var content: String
-
-    /// Creates a message.
-    public init(role: String, content: String) {
-        self.role = role
-        self.content = content
-    }
-}
 
 /// A completion request in API-neutral form: what the miner is asked, whichever API the caller used.
 public struct CompletionRequest: Sendable, Equatable {

@@ -3,6 +3,7 @@ public import HTTPServer
 import JSON
 public import Log
 import System
+public import Upstream
 
 /// Runs completions end to end: session, task record, miner pool, and the answer in the caller's API shape.
 public final class CompletionService: Sendable {

@@ -1,6 +1,7 @@
 import HTTPServer
 import JSON
 import System
+import Upstream
 
 /// The Cortensor REST API v1 (`/api/v1/...`), compatible with the official router's clients.
 struct CortensorRoutes: Sendable {

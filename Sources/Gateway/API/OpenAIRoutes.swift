@@ -1,6 +1,7 @@
 import Cache
 import HTTPServer
 import JSON
+import Upstream
 
 /// The OpenAI-compatible API (`/v1/...`) that the official SDKs speak.
 struct OpenAIRoutes: Sendable {

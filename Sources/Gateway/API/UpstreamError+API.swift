@@ -1,3 +1,5 @@
+import Upstream
+
 extension UpstreamError {
     /// The error that ended a relayed reply, as an `UpstreamError`: a cancelled consumer (its client hung up) is
     /// `.cancelled`; nil for anything else.

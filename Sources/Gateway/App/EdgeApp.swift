@@ -4,6 +4,7 @@ import HTTPServer
 public import Log
 import Synchronization
 import System
+import Upstream
 
 /// The running router: storage, miner pool, HTTP listeners, and a graceful shutdown on SIGTERM/SIGINT.
 public final class EdgeApp: Sendable {

@@ -1,5 +1,6 @@
 import Cache
 public import HTTPServer
+import Inference
 import JSON
 import LightClient
 import Log

@@ -1,4 +1,5 @@
 import TOML
+import Upstream
 
 /// Rendering the effective configuration as TOML (what `config check` prints).
 extension EdgeConfig {

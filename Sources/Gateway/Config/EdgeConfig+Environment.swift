@@ -1,5 +1,6 @@
 import System
 import TOML
+public import Upstream
 
 /// `CORTENSOR_EDGE_*` environment overrides: one variable per scalar setting, plus `CORTENSOR_EDGE_MINERS`.
 extension EdgeConfig {

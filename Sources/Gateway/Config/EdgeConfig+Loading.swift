@@ -1,4 +1,5 @@
 import TOML
+import Upstream
 
 /// Building an `EdgeConfig` from TOML text and the environment.
 extension EdgeConfig {

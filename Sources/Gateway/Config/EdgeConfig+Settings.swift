@@ -1,6 +1,7 @@
 import Log
 import System
 import TOML
+import Upstream
 
 /// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]`, `[pool]`, `[ipfs]`, `[cache]`,
 /// `[fallback]` and `[node]` sections, declared once as data: file keys, environment variables, validation ranges and

@@ -1,4 +1,5 @@
 import TOML
+import Upstream
 
 /// Checks of a whole configuration: ranges, cross-field rules, miner URLs and session references.
 extension EdgeConfig {

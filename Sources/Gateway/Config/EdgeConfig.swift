@@ -1,5 +1,5 @@
-import HTTPServer
 public import Log
+public import Upstream
 
 /// The effective configuration of the edge router: embedded defaults, then the TOML file, then
 /// `CORTENSOR_EDGE_*` environment variables (and command-line flags, applied by the CLI).

@@ -1,5 +1,6 @@
 import Synchronization
 import System
+public import Upstream
 
 /// The router's Prometheus metrics: requests by route and status, latencies, and per-miner upstream figures.
 ///

@@ -1,7 +1,8 @@
-/// One message of a chat.
+/// One message of a chat: what OpenAI's `messages` carry and what a chat template renders.
 public struct ChatMessage: Sendable, Equatable {
-    /// `system`, `user`, `assistant` (other roles are passed through where the format has a slot for them).
+    /// `system`, `user`, `assistant` or `tool` (a template passes other roles through where it has a slot for them).
     public var role: String
+    /// The text content (array-of-parts content is flattened to its text parts).
     public var content: String
 
     public init(role: String, content: String) {

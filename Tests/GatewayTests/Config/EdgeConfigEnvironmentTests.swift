@@ -1,5 +1,6 @@
 import Log
 import Testing
+import Upstream
 
 @testable import Gateway
 

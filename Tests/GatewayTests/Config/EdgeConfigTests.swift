@@ -1,6 +1,7 @@
 import Log
 import TOML
 import Testing
+import Upstream
 
 @testable import Gateway
 
@@ -175,5 +176,17 @@ extension EdgeConfig.SettingKind {
     var isRequired: Bool {
         if case .optionalString = self { return false }
         return true
+    }
+}
+
+@Suite struct FallbackQueueSettingTests {
+    @Test func perKeyQueueIsASetting() throws {
+        #expect(EdgeConfig().fallback.queuePerKey == 2)
+        let config = try EdgeConfig.load(toml: "[fallback]\nqueue_per_key = 3", environment: [:])
+        #expect(config.fallback.queuePerKey == 3)
+        #expect(throws: ConfigError.invalidValue(key: "fallback.queue_per_key", problem: "0 is out of range 1...1025"))
+        {
+            try EdgeConfig.load(toml: "[fallback]\nqueue_per_key = 0", environment: [:])
+        }
     }
 }
