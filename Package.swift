@@ -27,37 +27,44 @@ let package = Package(
         .target(name: "CCurl"),
 
         // Libraries, one per concern.
+        // What every other target may share: hex, the wall clock, threads, one-shot timers, small files.
+        .target(name: "System"),
         .target(name: "JSON"),
+        // A strict TOML 1.0 subset parser for the configuration file.
+        .target(name: "TOML"),
         // Leveled log lines on standard error. In place of swift-log, whose retained public API (task-local
         // loggers, handler multiplexing, metadata providers) cost ~130 KB of the binary for the ~20 calls we make.
         .target(name: "Log"),
         // Optimized even in debug builds: scrypt's Swift core (keystores) takes ~30 s per eth-account default key
         // unoptimized, ~1.5 s with -O.
-        .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "Hashing", dependencies: ["COpenSSL", "System"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "HTTPClient", dependencies: ["CCurl"]),
-        .target(name: "Cache", dependencies: ["Hashing", "JSON", "SQLite"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "System"]),
+        // The HTTP/1.1 server on libmicrohttpd: connections, request lifecycle, requests, responses and a route
+        // table; it knows nothing of what the routes mean.
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "System"]),
+        .target(name: "Cache", dependencies: ["Hashing", "JSON", "SQLite", "System"]),
         // The inference kernels, compiled twice from the same files (InferenceKernelsAVX2 holds symlinks): for the
         // baseline target and, on x86-64, for Haswell-class CPUs; Inference picks one at run time.
         .target(name: "InferenceKernels"),
         .target(name: "InferenceKernelsAVX2", swiftSettings: haswellSettings),
-        .target(name: "Inference", dependencies: ["InferenceKernels", "InferenceKernelsAVX2"]),
+        .target(name: "Inference", dependencies: ["InferenceKernels", "InferenceKernelsAVX2", "System"]),
         .target(
-            name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON", "SQLite"],
+            name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON", "SQLite", "System"],
             // The contract ABI data files, embedded in Swift by scripts/embed-abi (no Foundation for resources).
             exclude: ["Cortensor/ABI"]),
         .target(
             name: "Gateway",
             dependencies: [
-                "CMicroHTTPD", "JSON", "Hashing", "SQLite", "HTTPClient", "Cache", "Inference", "LightClient",
-                "Log",
+                "JSON", "Hashing", "SQLite", "HTTPClient", "HTTPServer", "Cache", "Inference", "LightClient",
+                "Log", "System", "TOML",
             ]
         ),
         .target(
             name: "EdgeCommands",
             dependencies: [
-                "CMalloc", "Gateway", "Cache", "Inference", "JSON", "Hashing", "LightClient",
-                "Log",
+                "CMalloc", "Gateway", "Cache", "HTTPServer", "Inference", "JSON", "Hashing", "LightClient",
+                "Log", "System",
             ]
         ),
         // lld for packed relative relocations (DT_RELR, glibc >= 2.36): the PIE's ~570 KB of RELA entries, read and
@@ -83,19 +90,25 @@ let package = Package(
                     ["-ld-path=\(Context.packageDirectory)/scripts/link-release"], .when(configuration: .release)),
             ]),
         // Development micro-benchmarks (not shipped): `swift run -c release edge-bench <subcommand> ...`.
-        .executableTarget(name: "edge-bench", dependencies: ["Inference", "LightClient", "Hashing"]),
+        .executableTarget(name: "edge-bench", dependencies: ["Inference", "LightClient", "Hashing", "System"]),
 
         // Helpers every test target may share: the test data locator and a seeded generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SystemTests", dependencies: ["System", "Hashing"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML", "TestSupport"]),
         .testTarget(name: "LogTests", dependencies: ["Log"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "System"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "System", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CacheTests", dependencies: ["Cache", "Hashing", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CacheTests", dependencies: ["Cache", "Hashing", "System", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "JSON", "HTTPClient", "SQLite", "Hashing", "Log", "TestSupport"],
+            dependencies: [
+                "Gateway", "JSON", "HTTPClient", "HTTPServer", "SQLite", "Hashing", "Log", "System", "TestSupport",
+            ],
             exclude: ["Miners/Fixtures"]),
         .testTarget(
             name: "InferenceTests",
@@ -103,9 +116,10 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "LightClientTests",
-            dependencies: ["LightClient", "Hashing", "HTTPClient", "JSON", "SQLite", "TestSupport"],
+            dependencies: ["LightClient", "Hashing", "HTTPClient", "JSON", "SQLite", "System", "TestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache"]),
+        .testTarget(
+            name: "EdgeCommandsTests", dependencies: ["EdgeCommands", "Gateway", "Cache", "HTTPServer", "System"]),
     ]
 )
 
@@ -139,7 +153,8 @@ for target in package.targets where target.type != .system {
 /// No machine outliner (`-Xllvm -enable-machine-outliner`): each outlined sequence becomes a function with its own
 /// unwind entry (~40 bytes of `.eh_frame` and `.eh_frame_hdr`), more than the ~18 bytes it saves, +12 KB in all.
 let sizeOptimized: Set<String> = [
-    "Gateway", "EdgeCommands", "Cache", "JSON", "SQLite", "HTTPClient", "LightClient", "Log", "cortensor-edge",
+    "Gateway", "EdgeCommands", "Cache", "JSON", "HTTPServer", "System", "TOML", "SQLite", "HTTPClient", "LightClient",
+    "Log", "cortensor-edge",
 ]
 for target in package.targets where sizeOptimized.contains(target.name) {
     target.swiftSettings =

@@ -71,7 +71,7 @@ toml)
     module=TOMLFuzz
     dict="$root/Fuzz/toml.dict"
     seed_dirs=("$root/Fuzz/TOMLFuzz/seeds")
-    link=(Log)
+    link=(Log TOML)
     ;;
 sse)
     sources=("$gw/Miners/SSEDecoder.swift" "$gw/Miners/UpstreamDecoder.swift" "$gw/Miners/UpstreamRequest.swift"
@@ -155,6 +155,10 @@ if [[ " ${link[*]} " == *" Hashing "* ]]; then
     build_module Hashing -I "$src/COpenSSL" -- "$src"/Hashing/*.swift
     extra_objects+=("$work_root/modules/Hashing.o" -lcrypto)
     include+=(-I "$src/COpenSSL")
+fi
+if [[ " ${link[*]} " == *" TOML "* ]]; then
+    build_module TOML -- "$src"/TOML/*.swift
+    extra_objects+=("$work_root/modules/TOML.o")
 fi
 if [[ " ${link[*]} " == *" Log "* ]]; then
     build_module Log -- "$src"/Log/*.swift

@@ -1,5 +1,8 @@
 // libFuzzer target for the TOML parser and the configuration loader. Not part of Package.swift:
-// Fuzz/run-fuzz.sh toml compiles this file together with Sources/Gateway/Config/*.swift into one module.
+// Fuzz/run-fuzz.sh toml compiles this file together with Sources/Gateway/Config/*.swift into one module, over the
+// TOML module (Sources/TOML, instrumented too).
+
+import TOML
 
 /// Limits for reparsing rendered documents: rendering turns `[a.b.c]` headers into nested inline tables,
 /// which nest deeper than the source did, and quoting makes the text longer.

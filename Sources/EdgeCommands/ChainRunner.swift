@@ -1,6 +1,7 @@
 import Gateway
 import HTTPClient
 import LightClient
+import System
 
 /// Runs the `chain …` commands against the chains of the configuration. Exit codes: 0, or 1 when a chain cannot
 /// be reached or verified, a read fails or a transaction is refused.

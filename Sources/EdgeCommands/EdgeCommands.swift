@@ -1,5 +1,6 @@
 import Cache
 public import Gateway
+import System
 
 /// What `serve` and `keys *` do, supplied by the executable; each returns the process exit code.
 public struct CommandHandlers: Sendable {

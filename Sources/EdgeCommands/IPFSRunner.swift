@@ -1,5 +1,6 @@
 import Cache
 import Gateway
+import System
 
 /// Runs `ipfs …` commands against a block store, writing results to the command output and file bytes to
 /// standard output or files.

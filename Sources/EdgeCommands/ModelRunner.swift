@@ -1,5 +1,6 @@
 import Gateway
 import Inference
+import System
 
 /// Runs `model …` commands: reads the GGUF file, prints to the command's output; exit codes 0, or 1 when the
 /// model cannot be loaded or run.

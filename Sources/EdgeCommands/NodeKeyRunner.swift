@@ -1,5 +1,6 @@
 import Gateway
 import LightClient
+import System
 
 /// Runs the node-key commands on the keystore named by the configuration (`node.keystore`, by default
 /// `node-key.json` in the state directory). Keys and passwords are never printed; exit codes 0, or 1 on failure.

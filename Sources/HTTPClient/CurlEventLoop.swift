@@ -1,6 +1,7 @@
 import CCurl
 import Glibc
 import Synchronization
+import System
 
 /// Runs libcurl's multi interface on one event thread. Other threads only queue commands and wake the thread;
 /// every easy handle is created, driven and cleaned up on that thread. The only file that imports CCurl.

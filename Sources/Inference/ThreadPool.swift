@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import Synchronization
+import System
 
 /// A small persistent pool of POSIX threads that runs indexed tasks; the calling thread works too.
 ///
@@ -15,7 +16,7 @@ public final class ThreadPool: Sendable {
     /// The number of threads working on a `run`, the caller included.
     public let threadCount: Int
     private let shared: Shared
-    private let threads: [pthread_t]
+    private let threads: [EventThread]
     private let gate = DispatchSemaphore(value: 1)
 
     /// How long a thread polls before it sleeps.
@@ -104,7 +105,7 @@ public final class ThreadPool: Sendable {
         let shared = Shared(workerCount: self.threadCount - 1)
         self.shared = shared
         threads = (0..<self.threadCount - 1).compactMap { index in
-            Self.spawn { shared.workerLoop(index) }
+            EventThread.spawn { shared.workerLoop(index) }
         }
         precondition(threads.count == self.threadCount - 1, "could not start the pool's threads")
     }
@@ -115,7 +116,7 @@ public final class ThreadPool: Sendable {
         for sleeper in shared.sleepers where sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
             sleeper.wakeup.signal()
         }
-        for thread in threads { _ = pthread_join(thread, nil) }
+        for thread in threads { thread.join() }
     }
 
     /// Runs `body(0)`, …, `body(taskCount - 1)` on the pool's threads and returns when all have finished.
@@ -155,29 +156,5 @@ public final class ThreadPool: Sendable {
             if clock.now >= deadline { return false }
             sched_yield()  // on a busy machine, lets another process have this core
         }
-    }
-
-    private final class Entry: Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-
-    private static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
-        // The thread owns the entry: retained here, released by the thread once it starts.
-        let entry = unsafe Unmanaged.passRetained(Entry(body)).toOpaque()
-        var id = pthread_t()
-        let result = unsafe pthread_create(
-            &id, nil,
-            { argument in
-                // Sound: `argument` is the entry retained by `spawn`, handed to this thread exactly once.
-                let entry = unsafe Unmanaged<Entry>.fromOpaque(argument!).takeRetainedValue()
-                entry.body()
-                return nil
-            }, entry)
-        guard result == 0 else {
-            unsafe Unmanaged<Entry>.fromOpaque(entry).release()
-            return nil
-        }
-        return id
     }
 }

@@ -1,4 +1,5 @@
 import Hashing
+import System
 
 /// A 20-byte Ethereum account address, printed with the EIP-55 mixed-case checksum.
 public struct Address: Hashable, Sendable {

@@ -1,5 +1,6 @@
 import Hashing
 public import JSON
+import System
 
 /// Web3 Secret Storage (keystore V3) files: a secret key encrypted with AES-128-CTR under a key derived from a
 /// password by scrypt or PBKDF2, authenticated by keccak256(derivedKey[16..<32] ‖ ciphertext).

@@ -1,4 +1,5 @@
 import JSON
+import System
 
 /// The fields of a V3 keystore, read and shape-checked (not yet decrypted).
 struct KeystoreFile {

@@ -1,5 +1,6 @@
 import Hashing
 import JSON
+import System
 
 /// EIP-712's atomic and dynamic leaf types, encoded as one 32-byte word each.
 enum TypedDataAtom {

@@ -1,3 +1,5 @@
+import System
+
 // Decimal and hex text, and big-endian bytes, for 256-bit integers.
 
 extension UInt256: CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Glibc
 import Inference
+import System
 
 /// Streams every 2-D tensor of one type through `Tensor.multiply` for two seconds per thread count and reports the
 /// weight bytes read per second: the mean over all passes, and the fastest pass (less disturbed by other processes

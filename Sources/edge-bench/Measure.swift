@@ -1,3 +1,5 @@
+import System
+
 /// Runs `body` once and returns the throughput over `bytes` bytes in MB/s (10^6 bytes per second).
 func megabytesPerSecond(_ bytes: Int, _ body: () -> Void) -> Double {
     let seconds = measureSeconds(body)

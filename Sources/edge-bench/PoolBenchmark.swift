@@ -1,4 +1,5 @@
 import Inference
+import System
 
 /// The round-trip cost of `ThreadPool.run` with empty tasks: what each mat-vec pays to wake and join the threads.
 struct PoolBenchmark {

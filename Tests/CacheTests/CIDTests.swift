@@ -1,4 +1,5 @@
 import Hashing
+import System
 import TestSupport
 import Testing
 

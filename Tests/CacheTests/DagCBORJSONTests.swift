@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import System
 import TestSupport
 import Testing
 
@@ -18,7 +19,7 @@ import Testing
             [0x82, 0x40, 0x80], [0xA2, 0x61, 0x62, 0x01, 0x62, 0x61, 0x61, 0x02],
         ]
         let answer = try await TestPython.ask(
-            "Tests/CacheTests/Fixtures/dag_json_reference.py", ["blocks": blocks.map { HexCoding.encode($0) }])
+            "Tests/CacheTests/Fixtures/dag_json_reference.py", ["blocks": blocks.map { $0.hexString }])
         let reference = try #require(answer["json"] as? [Any])
         try #require(reference.count == blocks.count)
         var compared = 0

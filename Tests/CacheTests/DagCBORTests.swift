@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import System
 import TestSupport
 import Testing
 
@@ -67,12 +68,12 @@ import Testing
         for _ in 0..<300 { blocks.append(try random.document()) }
         #expect(expected.contains { !$0.isEmpty } && expected.contains { $0.count > 3 })
         let answer = try await TestPython.ask(
-            "Tests/CacheTests/Fixtures/dag_cbor_reference.py", ["links": blocks.map { HexCoding.encode($0) }])
+            "Tests/CacheTests/Fixtures/dag_cbor_reference.py", ["links": blocks.map { $0.hexString }])
         let reference = try #require(answer["links"] as? [Any])
         try #require(reference.count == blocks.count)
         var accepted = 0
         for (index, block) in blocks.enumerated() {
-            let theirs = (reference[index] as? [String])?.map { HexCoding.decode($0) ?? [] }
+            let theirs = (reference[index] as? [String])?.map { Hex.decode($0, prefix: .forbidden) ?? [] }
             if index < expected.count { #expect(theirs == expected[index].map(\.bytes)) }
             switch (Result { () throws(DagCBORError) in try DagCBOR.links(in: block) }, theirs) {
             case (.success(let ours), let theirs?):

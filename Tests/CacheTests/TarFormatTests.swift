@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import System
 import TestSupport
 import Testing
 
@@ -51,7 +52,7 @@ import Testing
         ]
         let answer = try await TestPython.ask(
             "Tests/CacheTests/Fixtures/tar_reference.py",
-            ["archives": try archives.map { HexCoding.encode(try Self.archive($0)) }])
+            ["archives": try archives.map { try Self.archive($0).hexString }])
         let read = try #require(answer["members"] as? [Any])
         try #require(read.count == archives.count)
         for (entries, members) in zip(archives, read) {
@@ -63,7 +64,7 @@ import Testing
                 case .file(let size):
                     #expect(member["type"] as? String == "0")
                     #expect(member["size"] as? Int == Int(size))
-                    #expect(member["data"] as? String == HexCoding.encode(entry.data))
+                    #expect(member["data"] as? String == entry.data.hexString)
                     #expect(member["mode"] as? Int == 0o644)
                 case .directory:
                     #expect(member["type"] as? String == "5")

@@ -1,10 +1,11 @@
+import System
 import Testing
 
 @testable import Hashing
 
 /// RFC 7914 (scrypt, and PBKDF2-HMAC-SHA256 in its §11) and NIST SP 800-38A F.5.1 (AES-128-CTR) vectors.
 @Suite struct KeyDerivationTests {
-    static func bytes(_ hex: String) -> [UInt8] { HexCoding.decode(hex)! }
+    static func bytes(_ hex: String) -> [UInt8] { Hex.decode(hex, prefix: .forbidden)! }
 
     @Test func scryptRFC7914() throws {
         #expect(

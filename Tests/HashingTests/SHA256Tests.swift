@@ -1,4 +1,5 @@
 import Hashing
+import System
 import Testing
 
 /// FIPS 180-2 appendix B / RFC 6234 section 8.5 test vectors for SHA-256.

@@ -1,4 +1,5 @@
 import Hashing
+import System
 import Testing
 
 @Suite struct SHA3Tests {

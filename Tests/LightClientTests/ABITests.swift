@@ -1,4 +1,5 @@
 import LightClient
+import System
 import Testing
 
 /// The Solidity ABI specification's examples, selectors and event topics.

@@ -1,5 +1,6 @@
 import Foundation
 import LightClient
+import System
 import Testing
 
 /// The Cortensor bindings' ABI data against the router notes (§4.2–§4.3 of

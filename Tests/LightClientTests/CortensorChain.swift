@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import JSON
 import LightClient
+import System
 import TestSupport
 
 /// py-evm with the Cortensor test contracts (Tests/Contracts) deployed: Fixtures/evm_rpc_server.py --cortensor,

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import JSON
 import LightClient
+import System
 import Testing
 
 /// A private py-evm chain of the EVM fixture server (Fixtures/evm_devchain.py): nothing is mined unless the test

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LightClient
+import System
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Hashing
 import LightClient
+import System
 import Testing
 
 @Suite struct KeccakTests {

@@ -1,5 +1,6 @@
 import Hashing
 import LightClient
+import System
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Hashing
 import JSON
 import LightClient
+import System
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Hashing
 import JSON
 import LightClient
+import System
 import Testing
 
 /// `eth_getProof` results, receipts and the quorum vote as pure functions: built from tries of our own (whose roots

@@ -1,5 +1,6 @@
 import JSON
 import LightClient
+import System
 import Testing
 
 /// Pure parts of sending: revert data, fee arithmetic, range-limit errors.

@@ -1,5 +1,6 @@
 import Foundation
 import LightClient
+import System
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Hashing
 import JSON
 import LightClient
+import System
 import Testing
 
 /// EIP-712's own example (`Mail` from `Person` to `Person`) and malformed inputs.

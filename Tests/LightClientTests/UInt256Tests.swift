@@ -1,4 +1,5 @@
 import LightClient
+import System
 import TestSupport
 import Testing
 

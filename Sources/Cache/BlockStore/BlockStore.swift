@@ -1,5 +1,6 @@
 public import SQLite
 import Synchronization
+public import System
 
 /// Content-addressed blocks in the router's SQLite database: verified puts, pins (direct and recursive over DAG
 /// links), and a byte quota enforced by least-recently-used garbage collection that never drops a pinned block.
@@ -78,7 +79,7 @@ public final class BlockStore: Sendable {
     /// A store over `database`, whose schema must include `BlockStore.schema`; `clock` gives milliseconds.
     public init(
         database: Database, settings: Settings = Settings(),
-        clock: @escaping @Sendable () -> Int64 = { WallClockMilliseconds.now() }
+        clock: @escaping @Sendable () -> Int64 = { WallClock.unixMilliseconds() }
     ) {
         self.database = database
         self.settings = settings

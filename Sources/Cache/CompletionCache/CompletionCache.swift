@@ -1,6 +1,7 @@
 import Dispatch
 public import SQLite
 import Synchronization
+public import System
 
 /// Cached completions: a 32-byte key (a digest of everything that determines the output) maps to the CID of
 /// the stored completion in the block store, which pins it while cached. Popularity admission (a key is stored
@@ -60,7 +61,7 @@ public final class CompletionCache: Sendable {
     /// milliseconds (recency needs finer steps than seconds).
     public init(
         database: Database, blocks: BlockStore, settings: Settings = Settings(),
-        clock: @escaping @Sendable () -> Int64 = { WallClockMilliseconds.now() }
+        clock: @escaping @Sendable () -> Int64 = { WallClock.unixMilliseconds() }
     ) {
         self.database = database
         self.blocks = blocks

@@ -1,4 +1,6 @@
+public import HTTPServer
 public import JSON
+import System
 
 /// The API a route belongs to; it decides the shape of error bodies.
 public enum APIFlavor: Sendable {

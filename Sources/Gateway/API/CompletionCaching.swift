@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 import JSON
 
 extension Request {

@@ -1,6 +1,8 @@
 public import Cache
+public import HTTPServer
 import JSON
 public import Log
+import System
 
 /// Runs completions end to end: session, task record, miner pool, and the answer in the caller's API shape.
 public final class CompletionService: Sendable {

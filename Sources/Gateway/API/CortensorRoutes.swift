@@ -1,4 +1,6 @@
+import HTTPServer
 import JSON
+import System
 
 /// The Cortensor REST API v1 (`/api/v1/...`), compatible with the official router's clients.
 struct CortensorRoutes: Sendable {

@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 import JSON
 
 /// The OpenAI-compatible API (`/v1/...`) that the official SDKs speak.

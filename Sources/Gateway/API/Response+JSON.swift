@@ -1,3 +1,4 @@
+public import HTTPServer
 public import JSON
 
 extension Response {

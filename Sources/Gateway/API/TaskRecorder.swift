@@ -1,5 +1,6 @@
 import Cache
 import JSON
+import System
 
 /// Writes a task's record as its replicas answer: every assigned miner, then every result, once all have ended.
 ///

@@ -1,7 +1,9 @@
 import Glibc
 import HTTPClient
+import HTTPServer
 public import Log
 import Synchronization
+import System
 
 /// The running router: storage, miner pool, HTTP listeners, and a graceful shutdown on SIGTERM/SIGINT.
 public final class EdgeApp: Sendable {

@@ -1,4 +1,6 @@
+public import HTTPServer
 public import Log
+import System
 
 /// The router's request handler: authentication, rate limits, routing, metrics and the access log in front of
 /// the Cortensor, OpenAI and admin routes.

@@ -1,4 +1,5 @@
 import JSON
+import System
 
 /// Static facts about this router for `/api/v1/info` and `/api/v1/about`.
 public struct RouterInfo: Sendable {

@@ -1,4 +1,6 @@
+public import HTTPServer
 import Hashing
+import System
 
 /// Decides whether a request carries a valid API key.
 ///

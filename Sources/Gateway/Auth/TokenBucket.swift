@@ -1,3 +1,5 @@
+import System
+
 /// A token bucket: `capacity` requests at once, refilled at `refillPerSecond`.
 ///
 /// A value type with no clock of its own, so tests drive it with explicit instants.

@@ -1,5 +1,7 @@
+import HTTPServer
 import JSON
 import LightClient
+import System
 
 extension ChainSessions {
     /// The committed answer in the local completions' shapes: one JSON body, or a stream of one text chunk, a

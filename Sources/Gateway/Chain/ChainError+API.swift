@@ -1,5 +1,6 @@
 import HTTPClient
 import LightClient
+import System
 
 /// Chain failures as API errors: an unreachable chain or a revert is 502 with the reason, a missed deadline 504.
 /// Reasons name endpoints, calls and transaction hashes, never a key, a prompt or a result.

@@ -1,7 +1,9 @@
 import Cache
+public import HTTPServer
 import JSON
 import LightClient
 import Log
+import System
 
 extension ChainSessions {
     /// A submitted task's committed answer.

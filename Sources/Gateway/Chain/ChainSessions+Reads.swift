@@ -1,6 +1,7 @@
 import Cache
 public import JSON
 import LightClient
+import System
 
 extension ChainSessions {
     /// Task `taskID` of session `id` as `SessionQueueV2.getTask` and `getTaskResults` report it, in the local

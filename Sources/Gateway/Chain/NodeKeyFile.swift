@@ -1,5 +1,6 @@
 import Glibc
 import LightClient
+import System
 
 /// Why the node key could not be unlocked at start; one line each, never holding the key or its password.
 public enum NodeKeyError: Error, Sendable, Equatable, CustomStringConvertible {

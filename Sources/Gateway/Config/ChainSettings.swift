@@ -1,3 +1,6 @@
+import System
+import TOML
+
 /// One chain the router talks to (`[chains.service]`, `[chains.registration]`, `[chains.health]`): its chain id,
 /// its JSON-RPC endpoints, how far their answers are trusted, and the Cortensor contracts on it.
 public struct ChainSettings: Sendable, Hashable {

@@ -1,3 +1,5 @@
+public import TOML
+
 /// A configuration problem; its description is one line naming the key and the problem.
 public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file is not valid TOML.

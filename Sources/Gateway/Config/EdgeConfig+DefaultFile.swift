@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// The documented configuration file shipped by packages (`/etc/cortensor-edge/config.toml`).
 extension EdgeConfig {
     /// A commented configuration file: every setting is present, commented out, with its default value.

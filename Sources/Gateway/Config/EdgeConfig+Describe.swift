@@ -1,3 +1,5 @@
+import TOML
+
 /// Rendering the effective configuration as TOML (what `config check` prints).
 extension EdgeConfig {
     /// The placeholder printed instead of a secret.

@@ -1,3 +1,6 @@
+import System
+import TOML
+
 /// `CORTENSOR_EDGE_*` environment overrides: one variable per scalar setting, plus `CORTENSOR_EDGE_MINERS`.
 extension EdgeConfig {
     /// Prefix of every variable this configuration reads.

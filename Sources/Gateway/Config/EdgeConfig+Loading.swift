@@ -1,3 +1,5 @@
+import TOML
+
 /// Building an `EdgeConfig` from TOML text and the environment.
 extension EdgeConfig {
     /// Embedded defaults, overridden by `toml` (if any), then by `CORTENSOR_EDGE_*` variables in `environment`;

@@ -1,4 +1,6 @@
 import Log
+import System
+import TOML
 
 /// The scalar settings of the `[server]`, `[admin]`, `[state]`, `[auth]`, `[log]`, `[pool]`, `[ipfs]`, `[cache]`,
 /// `[fallback]` and `[node]` sections, declared once as data: file keys, environment variables, validation ranges and

@@ -1,3 +1,5 @@
+import TOML
+
 /// Checks of a whole configuration: ranges, cross-field rules, miner URLs and session references.
 extension EdgeConfig {
     /// Throws the first problem found, naming its key.
@@ -173,7 +175,7 @@ extension EdgeConfig {
     }
 
     private static func isIdentifierByte(_ byte: UInt8) -> Bool {
-        TOMLParser.isBareKeyByte(byte) || byte == UInt8(ascii: ".")
+        TOMLSyntax.isBareKeyByte(byte) || byte == UInt8(ascii: ".")
     }
 }
 
@@ -209,7 +211,7 @@ enum MinerURL {
                 host = authority[..<colon]
                 port = authority[authority.index(after: colon)...]
             }
-            guard !host.isEmpty, host.utf8.allSatisfy({ TOMLParser.isBareKeyByte($0) || $0 == UInt8(ascii: ".") }),
+            guard !host.isEmpty, host.utf8.allSatisfy({ TOMLSyntax.isBareKeyByte($0) || $0 == UInt8(ascii: ".") }),
                 host.first != "-", host.first != "."
             else { return false }
         }

@@ -1,3 +1,4 @@
+import HTTPServer
 public import Log
 
 /// The effective configuration of the edge router: embedded defaults, then the TOML file, then

@@ -1,4 +1,6 @@
 import Cache
+import HTTPServer
+import System
 
 /// What a trustless-gateway request asks for: the response format and, for CARs, its parameters.
 struct GatewayRequest: Equatable {

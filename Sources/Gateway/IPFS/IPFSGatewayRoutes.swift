@@ -1,4 +1,6 @@
 import Cache
+import HTTPServer
+import System
 
 /// The IPFS trustless gateway (`GET`/`HEAD /ipfs/{cid}`): raw blocks, CAR streams and plain file bytes from the
 /// local block store. Reads need no key (web pages embed CIDs); every response is immutable.

@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 
 /// The query of one kubo RPC read, checked against what its verb supports: an argument we do not implement is a
 /// 400 naming it, never silently ignored. Every verb also takes kubo's global `stream-channels` (no effect over

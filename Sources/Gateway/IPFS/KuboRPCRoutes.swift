@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 import JSON
 
 /// The subset of kubo's RPC API (`POST /api/v0/…`) web apps use to write: add, block/put, dag/import and pins.

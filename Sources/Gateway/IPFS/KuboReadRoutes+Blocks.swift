@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 import JSON
 
 /// kubo's `version`, `id`, `block/*`, `pin/verify` and `repo/*` reads over the local block store.

@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 import JSON
 
 /// The read half of kubo's RPC (`POST /api/v0/…`): `cat`, `get`, `ls`, `dag/get`, `dag/export` here, the block,

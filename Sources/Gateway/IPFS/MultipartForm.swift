@@ -1,3 +1,5 @@
+import System
+
 /// `multipart/form-data` bodies (RFC 7578), as kubo's RPC clients upload files: strict framing, bounded part count.
 struct MultipartForm {
     /// One part: its headers' name and filename, and its bytes.

@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 
 /// A UnixFS DAG as the tar `ipfs get` streams: the root named by `name`, a directory's entries under it in link
 /// order, depth first. Memory stays at one window of file bytes and the stack of directories being walked; names

@@ -1,4 +1,5 @@
 import Synchronization
+import System
 
 /// The router's Prometheus metrics: requests by route and status, latencies, and per-miner upstream figures.
 ///

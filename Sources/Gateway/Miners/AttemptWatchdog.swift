@@ -1,4 +1,5 @@
 import Synchronization
+import System
 
 /// Fires an attempt's first-token timeout, then its inter-token timeout and its deadline, from timers on the
 /// `TimerQueue`.

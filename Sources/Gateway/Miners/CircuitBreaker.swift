@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// A per-miner circuit breaker as a value: `closed` → `open` after `failureThreshold` consecutive failures,
 /// `open` → `halfOpen` once `openDuration` has passed, where exactly one probe request is let through;
 /// the probe's success closes the breaker, its failure opens it again for another `openDuration`.

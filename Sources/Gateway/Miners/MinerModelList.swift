@@ -1,4 +1,4 @@
-public import JSON
+import JSON
 
 /// The model ids in a miner's `GET /v1/models` answer (`{"data":[{"id":...},...]}`), as the OpenAI API, llama.cpp
 /// and vLLM write it. Untrusted: at most `maxModels` ids of at most `maxIDBytes` bytes each, no control

@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// One attempt: a relay task reads the miner within the request's `ReplyBudget`, a watchdog timer enforces the
 /// first-token and inter-token timeouts and the deadline, and `AttemptGate` decides which of them (or a
 /// cancellation) ends it.

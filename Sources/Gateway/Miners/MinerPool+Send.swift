@@ -1,3 +1,5 @@
+import System
+
 /// `send`: the race of one request's attempts. The first attempt goes to the best miner; an attempt that fails
 /// before its first event is replaced at once by the next untried miner; when the hedge delay passes with no first
 /// event (and the hedge budget allows), one more attempt starts on the next-best remote miner. The first attempt

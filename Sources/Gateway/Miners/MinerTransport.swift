@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// One HTTP request to a miner, as the pool hands it to its transport.
 public struct MinerHTTPRequest: Sendable {
     /// `GET` or `POST`.

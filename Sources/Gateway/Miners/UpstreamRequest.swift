@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// The OpenAI-compatible endpoint a request goes to on a miner.
 public enum UpstreamEndpoint: Sendable, Hashable {
     /// `POST /v1/chat/completions`.

@@ -1,5 +1,6 @@
 import Hashing
 public import SQLite
+public import System
 
 /// Client API keys: `ce_` + 64 hex digits (32 random bytes). Only the SHA-256 of a key is stored; the plaintext
 /// exists once, in the return value of `create`.
@@ -60,7 +61,7 @@ public struct APIKeyStore: Sendable {
                 """,
                 [.text(digest.hexString)])
         }
-        guard let row, let storedHash = row.text("key_hash").flatMap(HexCoding.decode),
+        guard let row, let storedHash = row.text("key_hash").flatMap({ Hex.decode($0, prefix: .forbidden) }),
             constantTimeEquals(storedHash, digest)
         else { return nil }
         return Self.record(row)

@@ -1,5 +1,6 @@
 public import Cache
 public import SQLite
+public import System
 
 /// The router's persistent state: one SQLite database in the state directory, with its schema migrated.
 public struct EdgeStore: Sendable {
@@ -85,7 +86,7 @@ public struct EdgeStore: Sendable {
     public init(
         database: Database, blockSettings: BlockStore.Settings = .init(),
         cacheSettings: CompletionCache.Settings = .init(),
-        clock: @escaping @Sendable () -> Int64 = { WallClockMilliseconds.now() }
+        clock: @escaping @Sendable () -> Int64 = { WallClock.unixMilliseconds() }
     ) throws {
         try database.migrate(Self.migrations)
         self.database = database

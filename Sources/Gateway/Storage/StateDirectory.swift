@@ -22,17 +22,6 @@ public func createPrivateDirectory(atPath path: String) throws(EdgeStoreError) {
     guard status.st_mode & S_IFMT == S_IFDIR else { throw EdgeStoreError.notADirectory(path: path) }
 }
 
-/// The system's wall clock.
-public enum WallClock {
-    /// Seconds since the Unix epoch, from CLOCK_REALTIME.
-    public static func unixSeconds() -> Int64 {
-        var now = timespec()
-        // Sound: `now` is a live local the call fills in; CLOCK_REALTIME cannot fail on Linux.
-        _ = unsafe clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec)
-    }
-}
-
 /// The names in directory `path` ending in `suffix`, sorted; empty when the directory does not exist.
 func fileNames(inDirectory path: String, suffix: String) -> [String] {
     // Sound: `opendir` gets a C string bridged for the call; the stream is read with `readdir` until it returns

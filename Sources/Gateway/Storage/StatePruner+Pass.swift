@@ -1,4 +1,4 @@
-public import Cache
+import Cache
 import JSON
 
 /// What one pass of `StatePruner` did.

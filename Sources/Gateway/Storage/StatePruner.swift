@@ -1,8 +1,9 @@
-public import Cache
+import Cache
 import Dispatch
 public import Log
-public import SQLite
+import SQLite
 import Synchronization
+public import System
 
 /// Keeps the state directory within its bounds, in the background and in small batches: task retention
 /// (`[tasks] keep_days`, `keep_max`, `keep_bytes`) and the one cap over everything (`[state] max_bytes`).

@@ -1,5 +1,6 @@
 import Hashing
 public import SQLite
+import System
 
 /// Records every completion as a task with a per-session sequence number. Calls block briefly on SQLite; they are
 /// safe from any thread or task.

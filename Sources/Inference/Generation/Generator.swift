@@ -1,3 +1,5 @@
+import System
+
 /// What to generate and when to stop.
 public struct GenerationParameters: Sendable {
     public var sampling: SamplingParameters

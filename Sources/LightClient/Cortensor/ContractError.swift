@@ -1,3 +1,5 @@
+import System
+
 /// Why a contract read or write failed.
 public enum ContractError: Error, Equatable, Sendable {
     /// The JSON-RPC exchange failed.

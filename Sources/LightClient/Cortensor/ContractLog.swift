@@ -1,4 +1,5 @@
 public import JSON
+import System
 
 /// One log of a receipt or of `eth_getLogs`, as the node sent it (unverified).
 public struct ContractLog: Sendable, Hashable {

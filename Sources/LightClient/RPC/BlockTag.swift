@@ -1,4 +1,5 @@
 public import JSON
+import System
 
 /// A block parameter of `eth_*` methods: a named tag or a number.
 public enum BlockTag: Sendable, Hashable {

@@ -1,4 +1,5 @@
 public import JSON
+import System
 
 // Typed `eth_*` calls. Values are parsed strictly; a malformed one is an invalid response of the endpoint that sent
 // it (and the next endpoint is asked). Blocks and logs come back raw: verification happens elsewhere.

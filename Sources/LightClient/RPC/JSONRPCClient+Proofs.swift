@@ -1,4 +1,5 @@
 public import JSON
+import System
 
 // The raw material of verified reads (`eth_getProof`, blocks by hash, receipts) and `eth_feeHistory`. Results come
 // back as the node sent them (objects checked only for shape): `Verify/` decodes and proves them.

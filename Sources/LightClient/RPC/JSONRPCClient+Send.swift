@@ -1,4 +1,5 @@
 public import JSON
+import System
 
 /// A message call for `eth_call` and `eth_estimateGas`.
 public struct CallRequest: Sendable, Hashable {

@@ -1,4 +1,5 @@
 public import JSON
+import System
 
 /// Strict readers for JSON-RPC value encodings: quantities (`0x`-prefixed hex, no leading zeros except `0x0`) and
 /// data (`0x`-prefixed, even-length hex).

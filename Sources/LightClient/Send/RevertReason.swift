@@ -1,4 +1,5 @@
 import JSON
+import System
 
 /// Why a call reverted, decoded from its revert data.
 public enum RevertReason: Sendable, Hashable {

@@ -1,4 +1,5 @@
 public import JSON
+import System
 
 /// A log as proven by its block's receipts root.
 public struct VerifiedLog: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import JSON
+import System
 
 /// Strict readers of named fields of an untrusted JSON object (a block, a proof, a receipt): each failure is a
 /// `VerificationError.malformed` naming the field.

@@ -1,3 +1,5 @@
+import System
+
 /// Why untrusted chain data was rejected. Every case carries the evidence: what was expected and what was found.
 public enum VerificationError: Error, Equatable, Sendable {
     /// A JSON field is missing or malformed (`field` names it, `reason` says how).

@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 import Log
 import SQLite
 import Testing

@@ -1,4 +1,5 @@
 import Log
+import TOML
 import Testing
 
 @testable import Gateway

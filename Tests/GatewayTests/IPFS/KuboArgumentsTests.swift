@@ -1,4 +1,5 @@
 import Cache
+import HTTPServer
 import Testing
 
 @testable import Gateway

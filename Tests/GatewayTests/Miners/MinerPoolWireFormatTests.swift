@@ -1,4 +1,5 @@
 import Gateway
+import HTTPServer
 import Log
 import Testing
 

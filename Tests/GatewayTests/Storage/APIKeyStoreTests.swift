@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import Hashing
 import SQLite
+import System
 import Testing
 
 struct APIKeyStoreTests {
@@ -14,7 +15,7 @@ struct APIKeyStoreTests {
         let (key, record) = try store.create(name: "ci runner", now: 123)
         #expect(key.hasPrefix("ce_"))
         #expect(key.utf8.count == 3 + 64)
-        #expect(HexCoding.decode(String(key.dropFirst(3)))?.count == 32)
+        #expect(Hex.decode(String(key.dropFirst(3)), prefix: .forbidden)?.count == 32)
         #expect(record.prefix == String(key.prefix(8)))
         #expect(record.name == "ci runner")
         #expect(record.createdAt == 123)
@@ -84,7 +85,7 @@ struct APIKeyStoreTests {
         #expect(!files.isEmpty)
         for key in keys {
             let secretHex = Array(key.utf8.dropFirst(8))  // everything after the public prefix
-            let secretBytes = try #require(HexCoding.decode(String(key.dropFirst(3))))
+            let secretBytes = try #require(Hex.decode(String(key.dropFirst(3)), prefix: .forbidden))
             // Positive control: the search does find what is stored, the key's SHA-256 hex.
             let storedHash = Array(SHA256.hash(key.utf8).hexString.utf8)
             #expect(files.contains { $0.containsBytes(storedHash) })

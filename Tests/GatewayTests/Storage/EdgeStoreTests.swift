@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import SQLite
+import System
 import Testing
 
 struct EdgeStoreTests {

@@ -2,6 +2,7 @@ import Cache
 import JSON
 import SQLite
 import Synchronization
+import System
 import Testing
 
 @testable import Gateway

@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// The local model's line of requests, shared fairly between callers (API keys).
 ///
 /// One job runs at a time. Each caller waits in a line of its own, turns go round-robin from caller to caller, and

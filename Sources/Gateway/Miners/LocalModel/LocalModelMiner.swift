@@ -2,6 +2,7 @@ import Dispatch
 import Inference
 import JSON
 import Synchronization
+import System
 
 /// The fallback model as a miner. It speaks, in process, the OpenAI HTTP the pool speaks to remote miners
 /// (`GET /v1/models`, `POST /v1/chat/completions`, `POST /v1/completions`, always answered as SSE), so retries,

@@ -1,4 +1,5 @@
 import Gateway
+import HTTPServer
 import Synchronization
 
 /// An in-memory transport answering canned responses by URL prefix, for wire-format edge cases that a
