@@ -266,7 +266,7 @@ private func receiveHead(
     if reservedOnly && !configuration.reservedPaths.contains(head.path) { return refuse(ServerErrorResponse.busy()) }
     switch core.admit(head) {
     case .reject(let response): return refuse(response)
-    case .admit(let caller): context.admit(caller: caller)
+    case .admit(let caller, let route): context.admit(caller: caller, route: route)
     }
     if let announced {
         if announced > configuration.maxBodyBytes {

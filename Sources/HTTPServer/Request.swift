@@ -21,6 +21,9 @@ public struct Request: Sendable {
     /// from the head before the body was read, or by the gateway on a route that needs a key; nil elsewhere. What
     /// rate limits and shared work (the local model's fair queue) are counted by.
     public var caller: String?
+    /// What the server's admission check found for the head and handed back (`Admission.admit(caller:route:)`),
+    /// e.g. the matched route; nil for requests that had no admission check.
+    public internal(set) var admittedRoute: (any Sendable)?
 
     /// A request from its parts (the server builds these; tests and routers may too).
     public init(
@@ -38,11 +41,13 @@ public struct Request: Sendable {
         self.caller = caller
     }
 
-    /// This request with its body, and the caller its admission named.
-    func completed(body: [UInt8], caller: String?) -> Request {
-        Request(
+    /// This request with its body, and the caller and route its admission named.
+    func completed(body: [UInt8], caller: String?, admittedRoute: (any Sendable)?) -> Request {
+        var request = Request(
             id: id, method: method, path: path, query: query, headers: headers, body: body,
             remoteAddress: remoteAddress, caller: caller)
+        request.admittedRoute = admittedRoute
+        return request
     }
 
     /// The first query value named `name` (exact match), or nil.

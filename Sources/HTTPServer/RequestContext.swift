@@ -11,6 +11,7 @@ final class RequestContext: Sendable {
         /// Bytes of `bodyBudget` this request holds (given back when it completes).
         var reservedBodyBytes = 0
         var caller: String?
+        var admittedRoute: (any Sendable)?
         var requestID: String?
         var bodyTooLarge = false
         var bodyOverBudget = false
@@ -50,9 +51,12 @@ final class RequestContext: Sendable {
         return true
     }
 
-    /// Admission named the caller: it goes with the request to its handler.
-    func admit(caller: String?) {
-        state.withLock { $0.caller = caller }
+    /// Admission named the caller (and what it matched): they go with the request to its handler.
+    func admit(caller: String?, route: (any Sendable)?) {
+        state.withLock { state in
+            state.caller = caller
+            state.admittedRoute = route
+        }
     }
 
     /// Appends an upload chunk; past `maxBodyBytes`, or past the server's body budget, the body is dropped and the
@@ -103,11 +107,11 @@ final class RequestContext: Sendable {
 
     /// The complete request, body and caller included (the body is not kept here afterwards).
     func takeRequest() -> Request {
-        let (body, caller) = state.withLock { state in
+        let (body, caller, route) = state.withLock { state in
             defer { state.body = [] }
-            return (state.body, state.caller)
+            return (state.body, state.caller, state.admittedRoute)
         }
-        return head.completed(body: body, caller: caller)
+        return head.completed(body: body, caller: caller, admittedRoute: route)
     }
 
     /// An inline handler answered on the daemon's thread; `takeReadyResponse` returns the answer.

@@ -81,12 +81,13 @@ public final class EdgeGateway: Sendable {
     /// key's identity to `handle` as its caller, so the key is looked up once.
     public func admit(_ head: Request) -> Admission {
         let match = router.match(method: head.method, path: head.path)
-        guard case .found(let route, _) = match else {
+        guard case .found(let route, let parameters) = match else {
             return .reject(observed(unmatched(head, match), request: head, route: "unmatched", started: .now))
         }
-        guard route.requiresKey else { return .admit(caller: nil) }
+        let matched = MatchedRoute(route: route, parameters: parameters)
+        guard route.requiresKey else { return .admit(caller: nil, route: matched) }
         do {
-            return .admit(caller: try authenticate(head))
+            return .admit(caller: try authenticate(head), route: matched)
         } catch {
             let response = error.response(for: route.flavor)
             return .reject(observed(response, request: head, route: route.pattern, started: .now))
@@ -99,8 +100,7 @@ public final class EdgeGateway: Sendable {
     /// here, so a request passed on to `handle` is charged once, there.
     public func handleInline(_ request: Request) -> Response? {
         guard inlineMethods.contains(request.method == "HEAD" ? "GET" : request.method),
-            case .found(let route, let parameters) = router.match(method: request.method, path: request.path),
-            let inlineHandler = route.inlineHandler
+            case .found(let route, let parameters) = match(request), let inlineHandler = route.inlineHandler
         else { return nil }
         let started = ContinuousClock.now
         let response: Response
@@ -118,14 +118,22 @@ public final class EdgeGateway: Sendable {
 
     /// Where `handle` should run for `request`: the upstream executor for a route that waits on miners.
     public func preferredExecutor(for request: Request) -> (any TaskExecutor)? {
-        guard case .found(let route, _) = router.match(method: request.method, path: request.path),
-            route.waitsOnMiners
+        guard case .found(let route, _) = match(request), route.waitsOnMiners
         else { return nil }
         return upstreamExecutor()
     }
 
+    /// The route `admit` matched for the request's head, or a lookup now (requests handed in without the
+    /// server's admission): the table is searched once per request.
+    private func match(_ request: Request) -> Router<Route>.Match {
+        if let matched = request.admittedRoute as? MatchedRoute {
+            return .found(matched.route, parameters: matched.parameters)
+        }
+        return router.match(method: request.method, path: request.path)
+    }
+
     private func dispatch(_ request: Request) async -> (Route?, Response) {
-        let match = router.match(method: request.method, path: request.path)
+        let match = match(request)
         switch match {
         case .notFound, .methodNotAllowed:
             return (nil, unmatched(request, match))
@@ -196,6 +204,17 @@ public final class EdgeGateway: Sendable {
             try await produce(writer)
         })
         return wrapped
+    }
+
+    /// A route `admit` found for a request's head, carried to the handler in `Request.admittedRoute`.
+    private final class MatchedRoute: Sendable {
+        let route: Route
+        let parameters: [String: String]
+
+        init(route: Route, parameters: [String: String]) {
+            self.route = route
+            self.parameters = parameters
+        }
     }
 
     /// The API family of a path, for errors on unmatched routes.
