@@ -82,6 +82,10 @@ extension MinerPool {
                     recordWinner(attempt, after: firstEventAfter)
                     stop(round.live, asSlow: true)
                     return UpstreamReply(minerID: attempt.minerID, events: attempt.events)
+                case .failed(.refused(let refusal)):
+                    // The request is at fault: every other miner would refuse it too.
+                    stop(round.live, asSlow: false)
+                    throw .requestRefused(miner: attempt.minerID, refusal: refusal)
                 case .failed(let reason):
                     round.failures.append(UpstreamAttemptFailure(minerID: attempt.minerID, reason: reason))
                     fill(&round, hedging: false)
