@@ -60,6 +60,7 @@ class Behaviour:
     reject_status: int = 400  # reject: the status
     reject_message: str = "the request exceeds the available context size"  # reject: the error message
     reject_marker: str = ""  # reject: refuse only bodies containing this text (others are answered normally)
+    echo_prompt: bool = False  # answer "echo:" and the JSON of the request's prompt, as one token (order checks)
     retry_after: str = "7"  # busy: the Retry-After header
 
 
@@ -389,6 +390,8 @@ class _Handler(BaseHTTPRequestHandler):
         stream = bool(body.get("stream")) if isinstance(body, dict) else False
         max_tokens = body.get("max_tokens") if isinstance(body, dict) else None
         tokens = b.tokens * max(1, b.stream_repeat)
+        if b.echo_prompt and isinstance(body, dict) and "prompt" in body:
+            tokens = ["echo:" + json.dumps(body["prompt"])]
         if b.mode == "blast":
             stream = True  # a hostile miner streams whatever it was asked
         if isinstance(max_tokens, int) and max_tokens > 0 and max_tokens < len(tokens) and b.mode != "blast":

@@ -135,7 +135,8 @@ public final class CompletionService: Sendable {
                 recorder: recorder)
         }
         let renderer = Self.renderer(
-            for: request, api: api, requestID: requestID, model: model ?? reply.minerID, sessionID: sessionID,
+            for: request, api: api, requestID: requestID, model: model ?? reply.minerModel ?? "unknown",
+            sessionID: sessionID,
             taskID: task.taskID)
         let finisher = TaskFinisher(recorder: recorder, minerID: reply.minerID, cacheStore: cacheStore)
         var response: Response
@@ -192,7 +193,8 @@ public final class CompletionService: Sendable {
         }
         cacheStore?(outcome.replayEvents)
         let renderer = Self.renderer(
-            for: request, api: api, requestID: requestID, model: model ?? reply.minerID, sessionID: sessionID,
+            for: request, api: api, requestID: requestID, model: model ?? reply.minerModel ?? "unknown",
+            sessionID: sessionID,
             taskID: task.taskID)
         var response = Response.json(200, renderer.fullBody(outcome))
         Self.addHeaders(

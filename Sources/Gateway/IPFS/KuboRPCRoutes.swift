@@ -51,11 +51,34 @@ struct KuboRPCRoutes: Sendable {
         if let hash = request.queryValue("hash"), hash != "sha2-256" {
             throw failure("unsupported hash '\(hash.prefix(64))': only sha2-256 is supported", status: 400)
         }
+        let options: UnixFSImporter.Options
+        let rawLeaves: Bool
         switch request.queryValue("cid-version") {
-        case nil, "1": return .kuboV1
-        case "0": return .kuboLegacy
+        case nil, "1": (options, rawLeaves) = (.kuboV1, true)
+        case "0": (options, rawLeaves) = (.kuboLegacy, false)
         case let version?:
             throw failure("unsupported cid-version '\(version.prefix(64))': it must be 0 or 1", status: 400)
+        }
+        try refuseUnsupportedAddFlags(request, rawLeaves: rawLeaves)
+        return options
+    }
+
+    /// `add` flags whose effect is not implemented here: set, they would give another CID or keep the data
+    /// elsewhere, so each is a 400 naming it; off (or `raw-leaves` as the CID version implies) they are accepted.
+    static func refuseUnsupportedAddFlags(_ request: Request, rawLeaves: Bool) throws(APIError) {
+        let flags: [(name: String, accepted: Bool)] = [
+            ("only-hash", false), ("trickle", false), ("wrap-with-directory", false), ("nocopy", false),
+            ("raw-leaves", rawLeaves),
+        ]
+        for flag in flags {
+            guard let text = request.queryValue(flag.name), !text.isEmpty else { continue }
+            guard let value = KuboArguments.parseBool(text) else {
+                throw failure("add: argument '\(flag.name)' is not a boolean: '\(text.prefix(64))'", status: 400)
+            }
+            guard value == flag.accepted else {
+                let implied = flag.name == "raw-leaves" ? " with this cid-version" : ""
+                throw failure("add: '\(flag.name)=\(value)'\(implied) is not supported", status: 400)
+            }
         }
     }
 
