@@ -82,7 +82,12 @@ public final class EdgeGateway: Sendable {
     /// key's identity to `handle` as its caller, so the key is looked up once.
     public func admit(_ head: Request) -> Admission {
         if let answer = options(head) {
-            return .reject(observed(answer, request: head, route: "options", started: .now))
+            // Answered inline, on a connection kept open (browsers send a preflight before each new kind of call);
+            // one announcing a body is answered at once and closed, so nothing keyless is buffered.
+            let announcesBody =
+                head.headers["Transfer-Encoding"] != nil || (head.headers["Content-Length"].map { $0 != "0" } ?? false)
+            return announcesBody
+                ? .reject(observed(answer, request: head, route: "options", started: .now)) : .admit(caller: nil)
         }
         let match = router.match(method: head.method, path: head.path)
         guard case .found(let route, _) = match else {
@@ -102,6 +107,9 @@ public final class EdgeGateway: Sendable {
     /// The key is checked before the inline handler runs; the rate-limit token is taken only for an answer given
     /// here, so a request passed on to `handle` is charged once, there.
     public func handleInline(_ request: Request) -> Response? {
+        if request.method == "OPTIONS", let answer = options(request) {
+            return observed(answer, request: request, route: "options", started: .now)
+        }
         guard inlineMethods.contains(request.method == "HEAD" ? "GET" : request.method),
             case .found(let route, let parameters) = router.match(method: request.method, path: request.path),
             let inlineHandler = route.inlineHandler
