@@ -115,7 +115,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "UpstreamTests",
-            dependencies: ["Upstream", "HTTPClient", "Inference", "JSON", "Log", "System", "TestSupport"],
+            dependencies: ["Upstream", "Gateway", "HTTPClient", "Inference", "JSON", "Log", "System", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "InferenceTests",

@@ -216,7 +216,9 @@ final class AttemptGate: Sendable {
         switch end {
         case .completed: (.failure(.emptyReply), .failed(.emptyReply))
         // A busy miner (429) is not a broken one: try the next without counting it against the miner's health.
-        case .failed(.httpStatus(429)): (.neutral, .failed(.httpStatus(429)))
+        case .failed(.busy(let retryAfter)): (.neutral, .failed(.busy(retryAfter: retryAfter)))
+        // Neither is one that refused a bad request: the request is at fault.
+        case .failed(.refused(let refusal)): (.neutral, .failed(.refused(refusal)))
         case .failed(let failure): (.failure(failure), .failed(failure))
         case .firstTokenTimeout: (.failure(.firstTokenTimeout), .failed(.firstTokenTimeout))
         case .interTokenTimeout: (.failure(.interTokenTimeout), .failed(.interTokenTimeout))

@@ -96,7 +96,7 @@ extension MinerPool {
                 throw RelayFailure(reason: .connectFailed(describe(error)))
             }
             guard (200..<300).contains(response.status) else {
-                throw RelayFailure(reason: .httpStatus(response.status))
+                throw RelayFailure(reason: await failure(of: response))
             }
             var budget = budget
             try await relayBody(of: response, gate: gate, budget: &budget)
@@ -110,6 +110,16 @@ extension MinerPool {
             end = gate.stopRequested || Task.isCancelled ? .cancelled : .failed(.connectionLost(describe(error)))
         }
         await conclude(end, gate: gate, pool: pool, isProbe: isProbe)
+    }
+
+    /// Why a non-2xx answer failed the attempt: busy (429, with its `Retry-After`), a refusal of the request
+    /// (with the miner's message), or a plain status.
+    static func failure(of response: MinerHTTPStream) async -> UpstreamFailure {
+        if response.status == 429 {
+            return .busy(retryAfter: MinerRefusal.retryAfterSeconds(response.header("Retry-After")))
+        }
+        if MinerRefusal.isRefusal(status: response.status) { return .refused(await MinerRefusal.read(response)) }
+        return .httpStatus(response.status)
     }
 
     /// Decodes an SSE or JSON body into events within `budget`; returns at `[DONE]` or the end of the body.

@@ -83,7 +83,13 @@ extension MinerPool {
                 case .started(let firstEventAfter):
                     recordWinner(attempt, after: firstEventAfter)
                     stop(round.live, asSlow: true)
-                    return UpstreamReply(minerID: attempt.minerID, events: attempt.events)
+                    return UpstreamReply(
+                        minerID: attempt.minerID, events: attempt.events,
+                        minerModel: index(of: attempt.minerID).flatMap { miners[$0].models.first })
+                case .failed(.refused(let refusal)):
+                    // The request is at fault: every other miner would refuse it too.
+                    stop(round.live, asSlow: false)
+                    throw .requestRefused(miner: attempt.minerID, refusal: refusal)
                 case .failed(let reason):
                     round.failures.append(UpstreamAttemptFailure(minerID: attempt.minerID, reason: reason))
                     fill(&round, hedging: false)

@@ -198,6 +198,8 @@ extension UpstreamFailure {
         switch self {
         case .connectFailed: "connect_failed"
         case .httpStatus: "http_status"
+        case .busy: "busy"
+        case .refused: "refused"
         case .firstTokenTimeout: "first_token_timeout"
         case .invalidResponse: "invalid_response"
         case .emptyReply: "empty_reply"

@@ -4,6 +4,10 @@ public enum UpstreamFailure: Sendable, Hashable {
     case connectFailed(String)
     /// The miner answered with a non-2xx status.
     case httpStatus(Int)
+    /// The miner is busy (429); its `Retry-After` in seconds, if it sent one.
+    case busy(retryAfter: Int?)
+    /// The miner refused the request itself (see `MinerRefusal`): the client's error, not the miner's.
+    case refused(MinerRefusal)
     /// No event arrived within the first-token timeout.
     case firstTokenTimeout
     /// The miner's output is not OpenAI SSE/JSON (what was wrong, no payload text).
@@ -26,6 +30,8 @@ public enum UpstreamFailure: Sendable, Hashable {
         switch self {
         case .connectFailed(let detail): "connect failed: \(detail)"
         case .httpStatus(let status): "HTTP status \(status)"
+        case .busy: "busy (HTTP 429)"
+        case .refused(let refusal): "refused the request (HTTP \(refusal.status), \(refusal.code))"
         case .firstTokenTimeout: "no first token in time"
         case .invalidResponse(let detail): "invalid response: \(detail)"
         case .emptyReply: "reply ended without content"
@@ -67,4 +73,6 @@ public enum UpstreamError: Error, Sendable, Hashable {
     case modelNotFound(model: String, available: [String])
     /// The caller's task was cancelled while waiting for a miner.
     case cancelled
+    /// The miner refused the request itself (a client error it found, such as a prompt too long for its context).
+    case requestRefused(miner: String, refusal: MinerRefusal)
 }

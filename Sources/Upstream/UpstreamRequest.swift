@@ -59,10 +59,14 @@ public struct UpstreamReply: Sendable {
     public let minerID: String
     /// Events as they arrive; ends with an `UpstreamError` on a mid-stream failure or deadline.
     public let events: UpstreamEventStream
+    /// The model the miner serves (its first configured or discovered one), named in answers to requests that
+    /// named none; nil when unknown.
+    public let minerModel: String?
 
     /// Creates a reply.
-    public init(minerID: String, events: UpstreamEventStream) {
+    public init(minerID: String, events: UpstreamEventStream, minerModel: String? = nil) {
         self.minerID = minerID
         self.events = events
+        self.minerModel = minerModel
     }
 }

@@ -91,7 +91,7 @@ import Upstream
 
     @Test func errorsCarryNoPromptText() async throws {
         let transport = ScriptedTransport([
-            ("http://a", Response(status: 400, chunks: [#"{"error":{"message":"bad"}}"#])),
+            ("http://a", Response(status: 500, chunks: [#"{"error":{"message":"bad"}}"#])),
             ("http://b", Response(chunks: ["data: not json at all\n\n"])),
         ])
         let pool = pool(
@@ -104,7 +104,7 @@ import Upstream
         #expect(
             error
                 == .allMinersFailed(attempts: [
-                    UpstreamAttemptFailure(minerID: "a", reason: .httpStatus(400)),
+                    UpstreamAttemptFailure(minerID: "a", reason: .httpStatus(500)),
                     UpstreamAttemptFailure(
                         minerID: "b", reason: .invalidResponse("invalid JSON: unexpected byte at offset 1")),
                 ]))

@@ -8,6 +8,9 @@ chunked SSE like llama.cpp's server), emits a fixed token sequence at a set pace
   hang_after   send headers and `fault_after` tokens, then stall until the client hangs up
   reset        send headers and `fault_after` tokens, then reset the TCP connection (RST)
   error500     answer 500 with an OpenAI error body
+  reject       answer `reject_status` (400) with an OpenAI error body carrying `reject_message` (a client error);
+               with `reject_marker` set, only requests whose body contains it (the others are answered normally)
+  busy         answer 429 with `Retry-After: retry_after`
   garbage      answer 200 with a body that is neither valid JSON nor valid SSE JSON
   slow_first   wait `first_token_delay` seconds before the first token (before headers), then normal
   blast        stream `fault_after` tokens, then `blast_bytes`-long text deltas as fast as it can, whatever
@@ -25,6 +28,7 @@ Out of process: `python fake_miner.py --port P --mode normal --pace 0.05`, switc
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import select
 import socket
@@ -38,7 +42,7 @@ from typing import Any
 DEFAULT_MODEL = "fake-model"
 # The sequence a fake miner generates, one entry per token; includes non-ASCII to check UTF-8 relaying.
 DEFAULT_TOKENS = ["Hello", " from", " the", " fake", " miner", ",", " token", " by", " token", " \u00fc\U0001F642", "."]
-MODES = ("normal", "hang", "hang_after", "reset", "error500", "garbage", "slow_first", "blast")
+MODES = ("normal", "hang", "hang_after", "reset", "error500", "reject", "busy", "garbage", "slow_first", "blast")
 
 
 @dataclass
@@ -53,6 +57,11 @@ class Behaviour:
     stream_repeat: int = 1  # repeat the token list this many times (long streams for benchmarks)
     blast_bytes: int = 65536  # blast: length of each text delta
     blast_seconds: float = 30.0  # blast: longest time to keep blasting
+    reject_status: int = 400  # reject: the status
+    reject_message: str = "the request exceeds the available context size"  # reject: the error message
+    reject_marker: str = ""  # reject: refuse only bodies containing this text (others are answered normally)
+    echo_prompt: bool = False  # answer "echo:" and the JSON of the request's prompt, as one token (order checks)
+    retry_after: str = "7"  # busy: the Retry-After header
 
 
 @dataclass
@@ -129,8 +138,7 @@ class FakeMiner:
     def current(self) -> Behaviour:
         with self._lock:
             b = self.behaviour
-            return Behaviour(b.mode, b.pace, b.fault_after, b.first_token_delay, list(b.tokens), b.stream_repeat,
-                             b.blast_bytes, b.blast_seconds)
+            return dataclasses.replace(b, tokens=list(b.tokens))
 
     def record(self, req: RecordedRequest) -> None:
         with self._changed:
@@ -240,10 +248,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.rfile.readline()
         return self.rfile.read(length) if length else b""
 
-    def _send_json(self, status: int, payload: Any) -> None:
+    def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -364,12 +374,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(500, {"error": {"message": "fake miner failure", "type": "server_error", "code": 500}})
             self.fake.mark_finished(req)
             return
+        if b.mode == "reject" and (not b.reject_marker or b.reject_marker in json.dumps(body)):
+            self._send_json(b.reject_status, {"error": {"message": b.reject_message, "code": b.reject_status,
+                                                        "type": "exceed_context_size_error"}})
+            self.fake.mark_finished(req)
+            return
+        if b.mode == "busy":
+            self._send_json(429, {"error": {"message": "busy", "type": "rate_limit_error"}},
+                            {"Retry-After": b.retry_after})
+            self.fake.mark_finished(req)
+            return
         if b.mode == "slow_first":
             self._sleep_watching(b.first_token_delay, req)
 
         stream = bool(body.get("stream")) if isinstance(body, dict) else False
         max_tokens = body.get("max_tokens") if isinstance(body, dict) else None
         tokens = b.tokens * max(1, b.stream_repeat)
+        if b.echo_prompt and isinstance(body, dict) and "prompt" in body:
+            tokens = ["echo:" + json.dumps(body["prompt"])]
         if b.mode == "blast":
             stream = True  # a hostile miner streams whatever it was asked
         if isinstance(max_tokens, int) and max_tokens > 0 and max_tokens < len(tokens) and b.mode != "blast":

@@ -36,6 +36,7 @@ struct CompletionCaching: Sendable {
             case .prompt(let prompt): ["prompt": .string(prompt)]
             case .messages(let messages):
                 ["messages": .array(messages.map { [.string($0.role), .string($0.content)] })]
+            case .tokens(let tokens): ["tokens": .array(tokens.map { .int(Int64($0)) })]
             }
         return [
             "v": 1, "session": .int(Int64(sessionID)), "model": model.map(JSONValue.string) ?? .null, "input": input,

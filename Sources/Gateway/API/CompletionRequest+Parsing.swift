@@ -7,8 +7,9 @@ extension CompletionRequest {
 
     /// Parses a Cortensor `POST /api/v1/completions[/{sid}]` body; `pathSession` wins over `session_id`.
     ///
-    /// Every documented field is accepted; unknown fields are ignored. `prompt_type` 2 sends
-    /// `prompt_template` as the system message and `prompt` as the user message.
+    /// Every documented field is accepted; unknown fields are ignored. `prompt_type` 1 (the default) sends
+    /// `prompt` raw; 0 (the default template) as a chat's user message, so the miner applies its model's chat
+    /// template; 2 sends `prompt_template` as the system message and `prompt` as the user message.
     public static func cortensor(body: [UInt8], pathSession: Int?) throws(APIError) -> CompletionRequest {
         let fields = try FieldReader(body: body)
         guard let prompt = try fields.string("prompt") else { throw APIError.invalidField("prompt", "is required") }
@@ -20,6 +21,8 @@ extension CompletionRequest {
                 input: .messages([
                     ChatMessage(role: "system", content: template), ChatMessage(role: "user", content: prompt),
                 ]))
+        } else if promptType == 0 {
+            request = CompletionRequest(input: .messages([ChatMessage(role: "user", content: prompt)]))
         } else {
             request = CompletionRequest(input: .prompt(prompt))
         }
@@ -50,23 +53,72 @@ extension CompletionRequest {
         return request
     }
 
-    /// Parses an OpenAI `POST /v1/completions` body (a single string prompt).
+    /// Parses an OpenAI `POST /v1/completions` body with one prompt (see `openAICompletions` for batches).
     public static func openAICompletion(body: [UInt8]) throws(APIError) -> CompletionRequest {
+        let requests = try openAICompletions(body: body)
+        guard requests.count == 1 else { throw APIError.invalidField("prompt", "must hold one prompt here") }
+        return requests[0]
+    }
+
+    /// Most prompts one `/v1/completions` request may batch.
+    public static let maxBatchedPrompts = 32
+
+    /// Parses an OpenAI `POST /v1/completions` body into one request per prompt, in order: `prompt` is a string, a
+    /// token array, or an array of either (a batch). `echo`, `suffix` and `best_of` other than 1 are refused rather
+    /// than ignored: the miners' streaming API cannot honour them.
+    public static func openAICompletions(body: [UInt8]) throws(APIError) -> [CompletionRequest] {
         let fields = try FieldReader(body: body)
         guard let value = fields.object["prompt"], !value.isNull else {
             throw APIError.invalidField("prompt", "is required")
         }
-        let prompt: String
-        if let single = value.stringValue {
-            prompt = single
-        } else if let many = value.arrayValue, many.count == 1, let single = many[0].stringValue {
-            prompt = single
-        } else {
-            throw APIError.invalidField("prompt", "must be a string (batched prompts are not supported)")
+        if try fields.bool("echo") == true { throw APIError.invalidField("echo", "is not supported (send false)") }
+        if let suffix = try fields.string("suffix"), !suffix.isEmpty {
+            throw APIError.invalidField("suffix", "is not supported (insertion needs a model trained for it)")
         }
-        var request = CompletionRequest(input: .prompt(prompt))
-        try request.readOpenAICommon(fields)
-        return request
+        if let bestOf = try fields.int("best_of"), bestOf != 1 { throw APIError.invalidField("best_of", "must be 1") }
+        let inputs = try promptInputs(value)
+        var template = CompletionRequest(input: inputs[0])
+        try template.readOpenAICommon(fields)
+        return inputs.map { input in
+            var request = template
+            request.input = input
+            return request
+        }
+    }
+
+    /// The prompts of a `prompt` value: a string, a token array, or a non-empty array of strings or token arrays.
+    private static func promptInputs(_ value: JSONValue) throws(APIError) -> [Input] {
+        if let text = value.stringValue { return [.prompt(text)] }
+        guard let items = value.arrayValue, !items.isEmpty else {
+            throw APIError.invalidField("prompt", "must be a string, a token array, or a non-empty array of them")
+        }
+        if items.allSatisfy({ $0.intValue != nil }) { return [try tokenInput(items)] }
+        guard items.count <= maxBatchedPrompts else {
+            throw APIError.invalidField("prompt", "batches at most \(maxBatchedPrompts) prompts")
+        }
+        var inputs: [Input] = []
+        for item in items {
+            if let text = item.stringValue {
+                inputs.append(.prompt(text))
+            } else if let tokens = item.arrayValue, !tokens.isEmpty, tokens.allSatisfy({ $0.intValue != nil }) {
+                inputs.append(try tokenInput(tokens))
+            } else {
+                throw APIError.invalidField("prompt", "items must be strings or non-empty token arrays")
+            }
+        }
+        return inputs
+    }
+
+    /// A token-array prompt: token ids from 0 to 2^31 - 1.
+    private static func tokenInput(_ items: [JSONValue]) throws(APIError) -> Input {
+        var tokens: [Int] = []
+        for item in items {
+            guard let id = item.intValue, (0...Int64(Int32.max)).contains(id) else {
+                throw APIError.invalidField("prompt", "token ids must be integers from 0 to \(Int32.max)")
+            }
+            tokens.append(Int(id))
+        }
+        return .tokens(tokens)
     }
 
     private mutating func readOpenAICommon(_ fields: FieldReader) throws(APIError) {

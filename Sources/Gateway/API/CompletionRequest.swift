@@ -9,6 +9,8 @@ public struct CompletionRequest: Sendable, Equatable {
         case prompt(String)
         /// Chat messages (`/v1/chat/completions`, Cortensor `prompt_type` 2).
         case messages([ChatMessage])
+        /// A prompt given as token ids (`/v1/completions`), forwarded as they are: the miner's tokenizer reads them.
+        case tokens([Int])
     }
 
     /// What to complete.
@@ -56,6 +58,7 @@ public struct CompletionRequest: Sendable, Equatable {
         switch input {
         case .prompt(let prompt): return prompt
         case .messages(let messages): return messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n")
+        case .tokens(let tokens): return "tokens: " + tokens.map(String.init).joined(separator: " ")
         }
     }
 
@@ -69,6 +72,8 @@ public struct CompletionRequest: Sendable, Equatable {
         case .messages(let messages):
             body["messages"] = .array(
                 messages.map { ["role": .string($0.role), "content": .string($0.content)] })
+        case .tokens(let tokens):
+            body["prompt"] = .array(tokens.map { .int(Int64($0)) })
         }
         body["stream"] = .bool(true)
         body["stream_options"] = ["include_usage": true]

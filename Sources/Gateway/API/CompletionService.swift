@@ -138,7 +138,8 @@ public final class CompletionService: Sendable {
                 recorder: recorder)
         }
         let renderer = Self.renderer(
-            for: request, api: api, requestID: requestID, model: model ?? reply.minerID, sessionID: sessionID,
+            for: request, api: api, requestID: requestID, model: model ?? reply.minerModel ?? "unknown",
+            sessionID: sessionID,
             taskID: task.taskID)
         let finisher = TaskFinisher(recorder: recorder, minerID: reply.minerID, cacheStore: cacheStore)
         var response: Response
@@ -195,7 +196,8 @@ public final class CompletionService: Sendable {
         }
         cacheStore?(outcome.replayEvents)
         let renderer = Self.renderer(
-            for: request, api: api, requestID: requestID, model: model ?? reply.minerID, sessionID: sessionID,
+            for: request, api: api, requestID: requestID, model: model ?? reply.minerModel ?? "unknown",
+            sessionID: sessionID,
             taskID: task.taskID)
         var response = Response.json(200, renderer.fullBody(outcome))
         Self.addHeaders(

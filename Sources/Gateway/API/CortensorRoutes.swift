@@ -103,7 +103,7 @@ struct CortensorRoutes: Sendable {
         if let chain, chain.handles(sessionID: id) {
             return .json(200, try await chain.sessionJSON(id, deadline: .now.advanced(by: Self.chainReadTimeout)))
         }
-        return .json(200, session.json)
+        return .json(200, await listed(session))
     }
 
     /// Every session; a chain session that cannot be read now is listed from the configuration with the reason.
@@ -111,7 +111,7 @@ struct CortensorRoutes: Sendable {
         var list: [JSONValue] = []
         for session in sessions {
             guard let chain, chain.handles(sessionID: session.id) else {
-                list.append(session.json)
+                list.append(await listed(session))
                 continue
             }
             do {
@@ -126,7 +126,7 @@ struct CortensorRoutes: Sendable {
     }
 
     private func taskList(_ request: Request, _ parameters: [String: String]) throws(APIError) -> Response {
-        let sid = try sessionID(parameters)
+        let sid = try knownSessionID(parameters)
         let limit = try queryInt(request, "limit", in: 1...1000) ?? 100
         let offset = try queryInt(request, "offset", in: 0...Int(Int32.max)) ?? 0
         do {
@@ -144,7 +144,7 @@ struct CortensorRoutes: Sendable {
     }
 
     private func task(_ parameters: [String: String]) async throws(APIError) -> Response {
-        let sid = try sessionID(parameters)
+        let sid = try knownSessionID(parameters)
         guard let tid = parameters["tid"].flatMap({ Int($0) }), tid >= 0 else {
             throw APIError.invalidField("task_id", "must be a non-negative integer")
         }
@@ -178,6 +178,20 @@ struct CortensorRoutes: Sendable {
                 "session_id", "must be an integer between \(range.lowerBound) and \(range.upperBound)")
         }
         return id
+    }
+
+    /// The path's session id, 404 when no such session is configured (as `/api/v1/sessions/{sid}` answers).
+    private func knownSessionID(_ parameters: [String: String]) throws(APIError) -> Int {
+        let id = try sessionID(parameters)
+        guard sessions.contains(where: { $0.id == id }) else { throw APIError.notFound("session \(id)") }
+        return id
+    }
+
+    /// A local session as listed: one with no miner list routes to every miner, so it lists them all.
+    private func listed(_ session: SessionConfig) async -> JSONValue {
+        guard session.miners.isEmpty, case .object(var object) = session.json else { return session.json }
+        object["miners"] = .array(await pool.snapshot().map { .string($0.id) })
+        return .object(object)
     }
 
     private func queryInt(_ request: Request, _ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {

@@ -26,9 +26,14 @@ struct OpenAIRoutes: Sendable {
             (
                 "POST",
                 route("/v1/completions", waitsOnMiners: true) { request, _ throws(APIError) in
-                    let completion = try CompletionRequest.openAICompletion(body: request.body)
+                    let completions = try CompletionRequest.openAICompletions(body: request.body)
+                    guard completions.count == 1 else {
+                        return await BatchedCompletions(service: service).respond(
+                            to: completions, requestID: request.id, caller: request.caller,
+                            bypassCache: request.asksNoCache)
+                    }
                     return await service.respond(
-                        to: completion, api: .openAICompletion, requestID: request.id, caller: request.caller,
+                        to: completions[0], api: .openAICompletion, requestID: request.id, caller: request.caller,
                         bypassCache: request.asksNoCache)
                 }
             ),

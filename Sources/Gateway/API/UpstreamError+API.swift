@@ -22,11 +22,16 @@ extension UpstreamError {
             return APIError(
                 status: 503, code: "no_miner_available", message: "no healthy miner is available\(which)",
                 headers: [APIError.Header(name: "Retry-After", value: "5")])
-        case .allMinersFailed(let attempts) where attempts.allSatisfy({ $0.reason == .httpStatus(429) }):
+        case .allMinersFailed(let attempts) where attempts.allSatisfy({ $0.reason.isBusy }):
             return APIError(
                 status: 503, code: "miners_busy",
                 message: "every miner is busy: " + attempts.map(\.minerID).joined(separator: ", "),
-                headers: [APIError.Header(name: "Retry-After", value: "5")])
+                headers: [APIError.Header(name: "Retry-After", value: String(Self.retryAfter(attempts)))])
+        case .requestRefused(let miner, let refusal):
+            return APIError(
+                status: refusal.status, code: refusal.code,
+                message: "miner \(miner) refused the request: \(refusal.message)",
+                field: refusal.param)
         case .allMinersFailed(let attempts):
             return APIError(
                 status: 502, code: "upstream_failed",
@@ -58,9 +63,29 @@ extension UpstreamError {
         }
     }
 
+    /// The soonest any busy miner said it may be free (the `Retry-After` seconds they sent), 5 if none said.
+    static func retryAfter(_ attempts: [UpstreamAttemptFailure]) -> Int {
+        let said = attempts.compactMap { attempt -> Int? in
+            if case .busy(let seconds) = attempt.reason { seconds } else { nil }
+        }
+        return said.min() ?? 5
+    }
+
     /// Most model names a `model_not_found` message lists.
     static let modelsNamedInErrors = 20
 
-    /// A short reason for task records and logs.
-    var shortDescription: String { apiError.message }
+    /// A short reason for task records and logs; a refusal's message is left out, as it may quote the prompt.
+    var shortDescription: String {
+        if case .requestRefused(let miner, let refusal) = self {
+            return "miner \(miner) refused the request (HTTP \(refusal.status), \(refusal.code))"
+        }
+        return apiError.message
+    }
+}
+
+extension UpstreamFailure {
+    /// Whether the miner only said it is busy (429).
+    var isBusy: Bool {
+        if case .busy = self { true } else { false }
+    }
 }

@@ -177,7 +177,7 @@ public final class EdgeApp: Sendable {
         func gateway(_ routes: [(method: String, route: EdgeGateway.Route)]) -> EdgeGateway {
             EdgeGateway(
                 routes: routes, authenticator: authenticator, limiter: limiter, metrics: metrics, logger: logger,
-                upstreamExecutor: { client.eventLoopExecutor })
+                upstreamExecutor: { client.eventLoopExecutor }, cors: config.server.corsPolicy)
         }
         var gateways = [(config.server.httpServerConfiguration, gateway(publicRoutes))]
         if separateAdmin {

@@ -50,14 +50,17 @@ public final class EdgeGateway: Sendable {
     private let metrics: Metrics
     private let logger: Logger
     private let upstreamExecutor: @Sendable () -> (any TaskExecutor)?
+    private let cors: CORSPolicy
 
     /// Creates a gateway from a list of `(method, route)` pairs; `upstreamExecutor` is where routes that wait on
-    /// miners run (nil: the global executor).
+    /// miners run (nil: the global executor); `cors` says which web pages may call it.
     public init(
         routes: [(method: String, route: Route)], authenticator: Authenticator, limiter: RateLimiter,
-        metrics: Metrics, logger: Logger, upstreamExecutor: @escaping @Sendable () -> (any TaskExecutor)? = { nil }
+        metrics: Metrics, logger: Logger, upstreamExecutor: @escaping @Sendable () -> (any TaskExecutor)? = { nil },
+        cors: CORSPolicy = CORSPolicy()
     ) {
         self.upstreamExecutor = upstreamExecutor
+        self.cors = cors
         var router = Router<Route>()
         for (method, route) in routes { router.add(method, route.pattern, route) }
         self.router = router
@@ -80,6 +83,14 @@ public final class EdgeGateway: Sendable {
     /// one is needed, is answered now (the server then closes the connection unread); an admitted one carries the
     /// key's identity to `handle` as its caller, so the key is looked up once.
     public func admit(_ head: Request) -> Admission {
+        if let answer = options(head) {
+            // Answered inline, on a connection kept open (browsers send a preflight before each new kind of call);
+            // one announcing a body is answered at once and closed, so nothing keyless is buffered.
+            let announcesBody =
+                head.headers["Transfer-Encoding"] != nil || (head.headers["Content-Length"].map { $0 != "0" } ?? false)
+            return announcesBody
+                ? .reject(observed(answer, request: head, route: "options", started: .now)) : .admit(caller: nil)
+        }
         let match = router.match(method: head.method, path: head.path)
         guard case .found(let route, let parameters) = match else {
             return .reject(observed(unmatched(head, match), request: head, route: "unmatched", started: .now))
@@ -99,6 +110,9 @@ public final class EdgeGateway: Sendable {
     /// The key is checked before the inline handler runs; the rate-limit token is taken only for an answer given
     /// here, so a request passed on to `handle` is charged once, there.
     public func handleInline(_ request: Request) -> Response? {
+        if request.method == "OPTIONS", let answer = options(request) {
+            return observed(answer, request: request, route: "options", started: .now)
+        }
         guard inlineMethods.contains(request.method == "HEAD" ? "GET" : request.method),
             case .found(let route, let parameters) = match(request), let inlineHandler = route.inlineHandler
         else { return nil }
@@ -133,6 +147,7 @@ public final class EdgeGateway: Sendable {
     }
 
     private func dispatch(_ request: Request) async -> (Route?, Response) {
+        if let answer = options(request) { return (nil, answer) }
         let match = match(request)
         switch match {
         case .notFound, .methodNotAllowed:
@@ -151,6 +166,20 @@ public final class EdgeGateway: Sendable {
                 return (route, error.response(for: route.flavor))
             }
         }
+    }
+
+    /// The answer to an `OPTIONS` request for a path the routes serve: a CORS preflight's (see `CORSPolicy`), or a
+    /// plain 204 naming the methods; nil for other methods and unknown paths (those get 404 as usual).
+    private func options(_ request: Request) -> Response? {
+        guard request.method == "OPTIONS",
+            case .methodNotAllowed(let methods) = router.match(method: request.method, path: request.path)
+        else { return nil }
+        if let origin = request.headers["Origin"], let method = request.headers["Access-Control-Request-Method"] {
+            return cors.preflight(request, origin: origin, requestedMethod: method, methods: methods)
+        }
+        var response = Response(status: 204, body: .bytes([]))
+        response.headers.add(name: "Allow", value: (methods + ["OPTIONS"]).joined(separator: ", "))
+        return response
     }
 
     /// The answer for a request no route takes: 404, or 405 naming the methods the path allows.
@@ -181,9 +210,14 @@ public final class EdgeGateway: Sendable {
     }
 
     /// Records metrics and the access-log line when the response is complete (after the stream for SSE).
-    private func observed(_ response: Response, request: Request, route: String, started: ContinuousClock.Instant)
+    private func observed(_ answer: Response, request: Request, route: String, started: ContinuousClock.Instant)
         -> Response
     {
+        var decorated = answer
+        if request.method != "OPTIONS" {
+            cors.decorate(&decorated, origin: request.headers["Origin"], path: request.path)
+        }
+        let response = decorated
         let finish: @Sendable () -> Void = { [metrics, logger] in
             let elapsed = started.duration(to: .now)
             metrics.recordRequest(route: route, status: response.status, duration: elapsed)

@@ -41,6 +41,11 @@ extension EdgeConfig {
         # HTTPS: PEM certificate chain and private key (set both or neither; unset = plain HTTP).
         #   tls_cert = "/etc/cortensor-edge/tls/cert.pem"
         #   tls_key = "/etc/cortensor-edge/tls/key.pem"
+        # Web pages that may call the APIs from a browser (CORS), by origin, or "*" for any; none by default, e.g.:
+        #   cors_origins = ["https://app.example.com"]
+        #cors_origins = []
+        # Web pages that may read the IPFS gateway (/ipfs/, /ipns/); any by default, as public gateways allow.
+        #cors_gateway_origins = ["*"]
 
         # Optional separate listener for /metrics, e.g. on a management network.
         #[admin]

@@ -60,6 +60,8 @@ extension EdgeConfig {
         Setting(section: "server", key: "shutdown_grace_seconds", kind: .integer(0...3600)),
         Setting(section: "server", key: "tls_cert", kind: .optionalString),
         Setting(section: "server", key: "tls_key", kind: .optionalString),
+        Setting(section: "server", key: "cors_origins", kind: .urlList),
+        Setting(section: "server", key: "cors_gateway_origins", kind: .urlList),
         Setting(section: "admin", key: "host", kind: .string),
         Setting(section: "admin", key: "port", kind: .integer(0...65_535)),
         Setting(section: "state", key: "directory", kind: .string),
@@ -161,6 +163,8 @@ extension EdgeConfig {
         case "pool.hedge_budget_window_seconds": .integer(minerPool.hedgeBudgetWindow.components.seconds)
         case "ipfs.quota_bytes": .integer(ipfs.quotaBytes)
         case "ipfs.upstream_gateways": .array(ipfs.upstreamGateways.map(TOMLValue.string))
+        case "server.cors_origins": .array(server.corsOrigins.map(TOMLValue.string))
+        case "server.cors_gateway_origins": .array(server.corsGatewayOrigins.map(TOMLValue.string))
         case "cache.policy": .string(completionCache.policy.rawValue)
         case "cache.ttl_seconds": .integer(Int64(completionCache.ttlSeconds))
         case "cache.max_entries": .integer(Int64(completionCache.maxEntries))
@@ -206,8 +210,12 @@ extension EdgeConfig {
                 }
                 urls.append(url)
             }
-            precondition(setting.path == "ipfs.upstream_gateways", "list setting \(setting.path) is not mapped")
-            ipfs.upstreamGateways = urls
+            switch setting.path {
+            case "ipfs.upstream_gateways": ipfs.upstreamGateways = urls
+            case "server.cors_origins": server.corsOrigins = urls
+            case "server.cors_gateway_origins": server.corsGatewayOrigins = urls
+            default: preconditionFailure("list setting \(setting.path) is not mapped")
+            }
         case (.urlList, _):
             throw .wrongType(key: name, expected: "an array of strings", found: value.typeDescription)
         case (.cachePolicy, .string(let text)):

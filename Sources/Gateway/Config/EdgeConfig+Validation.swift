@@ -21,7 +21,10 @@ extension EdgeConfig {
                         key: setting.path, problem: "\(TOMLSyntax.quoted(text)) contains a control character")
                 }
             case (.urlList, .array(let items)):
-                for case .string(let url) in items where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                // An origin list may also say `*` (any origin).
+                let isOrigins = setting.key.hasPrefix("cors_")
+                for case .string(let url) in items
+                where !(url.hasPrefix("http://") || url.hasPrefix("https://") || (isOrigins && url == "*")) {
                     throw .invalidValue(key: setting.path, problem: "\(TOMLSyntax.quoted(url)) is not an http(s) URL")
                 }
             default:

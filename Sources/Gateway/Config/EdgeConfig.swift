@@ -73,6 +73,13 @@ public struct EdgeConfig: Sendable, Hashable {
         public var tlsCertificatePath: String?
         /// PEM private key for HTTPS; set together with `tlsCertificatePath`.
         public var tlsKeyPath: String?
+        /// Web origins whose pages may call the APIs from a browser (`*` for any); none by default.
+        public var corsOrigins: [String] = []
+        /// Web origins whose pages may read the IPFS gateway; any (`*`) by default, as public gateways allow.
+        public var corsGatewayOrigins = ["*"]
+
+        /// The CORS policy these settings describe.
+        public var corsPolicy: CORSPolicy { CORSPolicy(apiOrigins: corsOrigins, gatewayOrigins: corsGatewayOrigins) }
 
         /// Creates the default server settings.
         public init() {}

@@ -113,17 +113,26 @@ struct IPFSGatewayRoutes: Sendable {
         _ response: Response, request: Request, etag: String, cidText: String, path: String?, rootsText: String
     ) -> Response {
         var response = response
-        if request.headers["If-None-Match"]?.split(separator: ",").contains(where: { $0.trimmingSpaces == etag })
-            == true
-        {
+        if let tags = request.headers["If-None-Match"], Self.matches(tags, etag: etag) {
             response = Response(status: 304, body: .bytes([]))
         }
         response.headers.add(name: "Etag", value: etag)
+        // The same URL answers a file, a raw block or a CAR by Accept: a shared cache must key on it.
+        response.headers.add(name: "Vary", value: "Accept")
         response.headers.add(name: "Cache-Control", value: Self.immutable)
         response.headers.add(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.add(name: "X-Ipfs-Path", value: "/ipfs/\(cidText)" + (path.map { "/" + $0 } ?? ""))
         response.headers.add(name: "X-Ipfs-Roots", value: rootsText)
         return response
+    }
+
+    /// Whether an `If-None-Match` list names `etag`: `*`, the tag itself, or its weak form (`W/"…"`; weak
+    /// comparison, as RFC 9110 §13.1.2 asks of this header).
+    static func matches(_ tags: String, etag: String) -> Bool {
+        tags.split(separator: ",").contains { item in
+            let tag = item.trimmingSpaces
+            return tag == "*" || tag == etag || tag == "W/" + etag
+        }
     }
 
     /// The CID a path below `root` names, and the directory nodes on the way; a directory node missing here is
@@ -177,6 +186,7 @@ struct IPFSGatewayRoutes: Sendable {
             response = .bytes(200, contentType: "application/vnd.ipld.raw", block)
         }
         response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(name).bin"))
+        response.headers.add(name: "Accept-Ranges", value: "bytes")
         return response
     }
 
@@ -250,9 +260,12 @@ struct IPFSGatewayRoutes: Sendable {
         var response = Self.fileBody(cid, range: range ?? 0..<length, blocks: blocks, status: range == nil ? 200 : 206)
         response.headers.replaceOrAdd(name: "Content-Type", value: ContentSniffer.contentType(of: head[...]))
         if let range { response.headers.add(name: "Content-Range", value: ByteRange.contentRange(range, of: length)) }
-        if let name = request.queryValue("filename") {
+        if request.queryValue("download") == "true" {
+            response.headers.add(name: "Content-Disposition", value: disposition(request, "attachment", "\(cid)"))
+        } else if let name = request.queryValue("filename") {
             response.headers.add(name: "Content-Disposition", value: disposition(request, "inline", name))
         }
+        if response.headers["Accept-Ranges"] == nil { response.headers.add(name: "Accept-Ranges", value: "bytes") }
         return response
     }
 
@@ -277,11 +290,35 @@ struct IPFSGatewayRoutes: Sendable {
         return response
     }
 
-    /// `kind; filename="…"` with the client's `filename` (quotes, backslashes and line breaks dropped), or
-    /// `defaultName` (a CID's text and an extension: nothing to drop).
+    /// `kind; filename="…"` with the client's `filename` (quotes, backslashes and control characters dropped), or
+    /// `defaultName` (a CID's text and an extension: nothing to drop). A non-ASCII name gets an ASCII fallback
+    /// (`_` for each other character) and the exact name as `filename*=UTF-8''…` (RFC 6266, RFC 8187).
     private func disposition(_ request: Request, _ kind: String, _ defaultName: String) -> String {
-        let name = request.queryValue("filename")?.filter { $0 != "\"" && $0 != "\\" && !$0.isNewline } ?? defaultName
-        return "\(kind); filename=\"\(name)\""
+        let name =
+            request.queryValue("filename")?.unicodeScalars
+            .filter { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 && $0.value != 0x7F }
+            .map(String.init).joined() ?? defaultName
+        guard !name.unicodeScalars.allSatisfy(\.isASCII) else { return "\(kind); filename=\"\(name)\"" }
+        let fallback = String(name.unicodeScalars.map { $0.isASCII ? Character($0) : "_" })
+        return "\(kind); filename=\"\(fallback)\"; filename*=UTF-8''\(Self.percentEncoded(name))"
+    }
+
+    /// `text` as RFC 8187 `value-chars`: attr-chars as they are, every other UTF-8 byte as `%XX`.
+    static func percentEncoded(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                out.append(byte)
+            case _ where "!#$&+-.^_`|~".utf8.contains(byte):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func isUnixFSFile(_ cid: CID, _ block: [UInt8]) -> Bool {
@@ -306,7 +343,9 @@ struct IPFSGatewayRoutes: Sendable {
 enum ByteRange {
     /// The range the request's `Range` header asks of `length` bytes: nil without one, 416 when unsatisfiable.
     static func requested(by request: Request, length: Int) throws(APIError) -> Range<Int>? {
-        guard let header = request.headers["Range"] else { return nil }
+        // Several ranges would need a multipart answer: the Range header is ignored instead (RFC 9110 §14.2 allows
+        // it), and the whole content is the answer.
+        guard let header = request.headers["Range"], !header.contains(",") else { return nil }
         guard let range = parse(header, length: length) else {
             throw APIError(
                 status: 416, code: "range_not_satisfiable", message: "cannot serve Range '\(header)'",

@@ -43,10 +43,18 @@ struct KuboArguments {
     /// A boolean as Go's `strconv.ParseBool` reads it (kubo's parser); `default` when absent or empty.
     func bool(_ name: String, default value: Bool) throws(APIError) -> Bool {
         guard let text = request.queryValue(name), !text.isEmpty else { return value }
+        guard let flag = Self.parseBool(text) else {
+            throw Self.badRequest("\(verb): argument '\(name)' is not a boolean: '\(text.prefix(64))'")
+        }
+        return flag
+    }
+
+    /// `text` as Go's `strconv.ParseBool` reads it; nil when it is not a boolean.
+    static func parseBool(_ text: String) -> Bool? {
         switch text {
-        case "1", "t", "T", "true", "TRUE", "True": return true
-        case "0", "f", "F", "false", "FALSE", "False": return false
-        default: throw Self.badRequest("\(verb): argument '\(name)' is not a boolean: '\(text.prefix(64))'")
+        case "1", "t", "T", "true", "TRUE", "True": true
+        case "0", "f", "F", "false", "FALSE", "False": false
+        default: nil
         }
     }
 

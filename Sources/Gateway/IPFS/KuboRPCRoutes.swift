@@ -52,12 +52,39 @@ struct KuboRPCRoutes: Sendable {
         if let hash = request.queryValue("hash"), hash != "sha2-256" {
             throw failure("unsupported hash '\(hash.prefix(64))': only sha2-256 is supported", status: 400)
         }
-        switch request.queryValue("cid-version") {
-        case nil, "1": return .kuboV1
-        case "0": return .kuboLegacy
-        case let version?:
+        try refuseUnsupportedAddFlags(request)
+        let rawLeaves = try addBool(request, "raw-leaves")
+        switch (request.queryValue("cid-version"), rawLeaves) {
+        // Without a CID version the default profile decides the leaves: ipfshttpclient sends `raw-leaves=false`
+        // with every add (it follows its `nocopy`), and its users get this router's default CIDs.
+        case (nil, _), ("1", true?), ("1", nil): return .kuboV1
+        case ("1", false?):
+            var options = UnixFSImporter.Options.kuboV1
+            options.rawLeaves = false
+            return options
+        case ("0", true?):
+            throw failure("add: 'raw-leaves=true' with cid-version 0 is not supported", status: 400)
+        case ("0", _): return .kuboLegacy
+        case (let version?, _):
             throw failure("unsupported cid-version '\(version.prefix(64))': it must be 0 or 1", status: 400)
         }
+    }
+
+    /// `add` flags whose effect is not implemented here: set, they would give another answer or keep the data
+    /// elsewhere, so each is a 400 naming it; off they are accepted.
+    static func refuseUnsupportedAddFlags(_ request: Request) throws(APIError) {
+        for flag in ["only-hash", "trickle", "wrap-with-directory", "nocopy"] where try addBool(request, flag) == true {
+            throw failure("add: '\(flag)=true' is not supported", status: 400)
+        }
+    }
+
+    /// A boolean `add` argument as kubo parses it; nil when absent or empty.
+    static func addBool(_ request: Request, _ name: String) throws(APIError) -> Bool? {
+        guard let text = request.queryValue(name), !text.isEmpty else { return nil }
+        guard let value = KuboArguments.parseBool(text) else {
+            throw failure("add: argument '\(name)' is not a boolean: '\(text.prefix(64))'", status: 400)
+        }
+        return value
     }
 
     /// `block/put`: each uploaded part stored as one block (`cid-codec`, default raw); `{"Key","Size"}` per block.
