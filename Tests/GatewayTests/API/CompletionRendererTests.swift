@@ -53,7 +53,10 @@ import Testing
     @Test func chatFullBodyUsesMessage() {
         let body = renderer(.chatCompletion).fullBody(outcome())
         #expect(body["object"] == "chat.completion")
-        #expect(body["choices"]?.arrayValue?.first?["message"] == ["role": "assistant", "content": "Hello"])
+        #expect(
+            body["choices"]?.arrayValue?.first?["message"] == [
+                "role": "assistant", "content": "Hello", "refusal": .null,
+            ])
     }
 
     @Test func serverSentEventFraming() throws {

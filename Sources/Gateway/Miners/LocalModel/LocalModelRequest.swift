@@ -26,6 +26,9 @@ struct LocalModelRequest {
         } catch {
             throw Invalid(message: "invalid JSON: \(error)")
         }
+        if let refusal = LocalModelCapabilities.unsupportedField(in: json) {
+            throw Invalid(message: "field '\(refusal.field)' is not supported: \(refusal.reason)")
+        }
         if path.hasSuffix("/chat/completions") {
             kind = .chat
             prompt = try Self.chatPrompt(json["messages"], model: model)
@@ -51,10 +54,10 @@ struct LocalModelRequest {
         return model.tokenizer.encode(model.chatTemplate.render(chat), parseSpecial: true)
     }
 
-    /// A message's text: a string, or the `text` parts of an array of content parts.
+    /// A message's text: a string, or the `text` parts of an array of content parts, one per line.
     private static func text(of content: JSONValue?) -> String {
         if let text = content?.stringValue { return text }
-        return (content?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined()
+        return (content?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
     }
 
     private static func parameters(_ json: JSONValue, maxTokens: Int) -> GenerationParameters {
