@@ -75,7 +75,7 @@ toml)
     ;;
 sse)
     sources=("$gw/Miners/SSEDecoder.swift" "$gw/Miners/UpstreamDecoder.swift" "$gw/Miners/UpstreamRequest.swift"
-        "$gw/Miners/UpstreamEventStream.swift")
+        "$gw/Miners/UpstreamEventStream.swift" "$gw/Miners/UpstreamDecoder+Choices.swift" "$gw/Miners/ChoicePiece.swift")
     module=SSEFuzz
     dict="$root/Fuzz/sse.dict"
     seed_dirs=("$root/Fuzz/SSEFuzz/seeds")
@@ -87,6 +87,7 @@ requests)
     # RequestFraming's problems; Duration.seconds and trimmingSpaces live in Support/.
     sources=(
         "$gw/API/CompletionRequest.swift" "$gw/API/CompletionRequest+Parsing.swift" "$gw/API/FieldReader.swift"
+        "$gw/API/OpenAIRequestFields.swift" "$gw/API/OpenAIMessages.swift" "$gw/API/ResponsesRequest.swift"
         "$gw/API/APIError.swift" "$gw/API/Response+JSON.swift" "$gw/API/SessionID.swift"
         "$gw/Server/Response.swift" "$gw/Server/HTTPHeaders.swift" "$gw/Server/ResponseBodyWriter.swift"
         "$gw/Server/HTTPServerError.swift" "$gw/Server/RequestFraming.swift" "$gw/Support/Duration+Seconds.swift"

@@ -13,6 +13,7 @@ public func fuzzRequests(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         ("cortensor", { (body) throws(APIError) in try CompletionRequest.cortensor(body: body, pathSession: nil) }),
         ("openAIChat", { (body) throws(APIError) in try CompletionRequest.openAIChat(body: body) }),
         ("openAICompletion", { (body) throws(APIError) in try CompletionRequest.openAICompletion(body: body) }),
+        ("openAIResponses", { (body) throws(APIError) in try ResponsesRequest.parse(body: body).request }),
     ]
     for parser in parsers {
         do {

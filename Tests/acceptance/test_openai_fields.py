@@ -355,3 +355,57 @@ def test_too_large_body_error_has_openai_shape(router: Router) -> None:
     assert r.status_code == 413
     error = r.json()["error"]
     assert error["param"] is None and isinstance(error["code"], str)
+
+
+def test_the_local_model_refuses_what_it_cannot_honour(router_factory: RouterFactory, tiny_gguf: Any) -> None:
+    """Until the local sampler learns constrained decoding, logprobs and `n`, a request only it can answer gets a
+    400 naming the field instead of an answer that ignores it."""
+    from test_fallback_model import dead_miner, fallback_env
+    router = router_factory([("miner-1", dead_miner(), ["other-model"])], env=fallback_env(tiny_gguf))
+    client = sdk(router)
+    for extra, param in [({"tools": [WEATHER_TOOL]}, "tools"), ({"n": 2}, "n"), ({"logprobs": True}, "logprobs"),
+                         ({"response_format": {"type": "json_object"}}, "response_format"),
+                         ({"extra_body": {"grammar": "root ::= \"x\""}}, "grammar")]:
+        with pytest.raises(openai.BadRequestError) as caught:
+            client.chat.completions.create(model="any-model", messages=USER, max_tokens=4, **extra)
+        assert caught.value.body["param"] == param
+        assert "local model" in caught.value.body["message"]
+    plain = client.chat.completions.create(model="any-model", messages=USER, max_tokens=4, temperature=0,
+                                           response_format={"type": "text"}, user="u1")
+    assert plain.choices[0].message.content
+
+
+@pytest.fixture(scope="module")
+def llama_tools_server(tiny_gguf: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """llama.cpp's server with a chat template that supports tools (llama-cpp-python's
+    `chatml-function-calling`: a forced tool choice is generated under a grammar from the tool's schema)."""
+    from conftest import running_llama_server
+    with running_llama_server(tiny_gguf, tmp_path_factory.mktemp("llama-tools"),
+                              ["--chat_format", "chatml-function-calling"]) as server:
+        yield server
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_llama_server_tool_call_comes_back_as_tool_calls(router_factory: RouterFactory, llama_tools_server: Any,
+                                                          stream: bool) -> None:
+    router = router_factory([("llama", llama_tools_server, [llama_tools_server.model])],
+                            pool={"first_token_timeout_seconds": 60})
+    client = openai.OpenAI(base_url=router.url("/v1"), api_key=DEV_KEY, max_retries=0, timeout=120)
+    tool = {"type": "function", "function": {"name": "get_weather", "parameters": {
+        "type": "object", "properties": {"city": {"type": "string", "enum": ["Paris", "Rome"]}},
+        "required": ["city"]}}}
+    kwargs: dict[str, Any] = dict(model=llama_tools_server.model, messages=USER, tools=[tool], max_tokens=48,
+                                  temperature=0, tool_choice={"type": "function", "function": {"name": "get_weather"}})
+    if stream:
+        name, arguments = "", ""
+        for chunk in client.chat.completions.create(stream=True, **kwargs):
+            for choice in chunk.choices:
+                for call in choice.delta.tool_calls or []:
+                    name += (call.function.name or "") if call.function else ""
+                    arguments += (call.function.arguments or "") if call.function else ""
+    else:
+        reply = client.chat.completions.create(**kwargs)
+        (call,) = reply.choices[0].message.tool_calls
+        name, arguments = call.function.name, call.function.arguments
+    assert name == "get_weather"
+    assert json.loads(arguments)["city"] in ("Paris", "Rome"), "the grammar-constrained arguments are the tool's"

@@ -82,7 +82,7 @@ public final class CompletionService: Sendable {
         let timeout = request.timeout ?? .seconds(session.timeoutSeconds)
         let deadline = ContinuousClock.now.advanced(by: timeout)
         let upstreamBody = request.upstreamBody(model: model)
-        if api != .cortensor { try await checkReach(request, session: session, upstreamBody: upstreamBody) }
+        try await checkLocalCapabilities(request, session: session, upstreamBody: upstreamBody)
         let upstream = UpstreamRequest(
             endpoint: request.input.isChat ? .chatCompletions : .completions,
             body: upstreamBody.serializedBytes, stream: true, model: model,

@@ -25,6 +25,8 @@ enum OpenAIRequestFields {
         case refused(String)
     }
 
+    /// Most choices (`n`, `best_of`) one request may ask for: what `UpstreamDecoder.maxChoices` relays.
+    static let maxChoices = 16
     /// Most tools (or legacy functions) in one request.
     static let maxTools = 128
     /// Most `logit_bias` entries.
@@ -37,7 +39,7 @@ enum OpenAIRequestFields {
         "model": .parsed, "stream": .parsed, "stream_options": .parsed, "max_tokens": .parsed,
         "temperature": .parsed, "top_p": .parsed, "top_k": .parsed, "presence_penalty": .parsed,
         "frequency_penalty": .parsed, "seed": .parsed, "stop": .parsed, "cache": .parsed,
-        "n": .forwarded(integer(1...UpstreamDecoder.maxChoices)), "user": .forwarded(string),
+        "n": .forwarded(integer(1...maxChoices)), "user": .forwarded(string),
         "logit_bias": .forwarded(logitBias), "min_p": .forwarded(number(0...1)),
         "metadata": .forwarded(object), "service_tier": .forwarded(string),
         "store": .forwarded(refusedIfTrue("stored completions are not kept (the router keeps task records)")),
@@ -62,7 +64,7 @@ enum OpenAIRequestFields {
     static let completionRules: [String: Rule] = commonRules.merging(
         [
             "prompt": .parsed, "logprobs": .forwarded(integer(0...5)), "echo": .forwarded(boolean),
-            "suffix": .forwarded(string), "best_of": .forwarded(integer(1...UpstreamDecoder.maxChoices)),
+            "suffix": .forwarded(string), "best_of": .forwarded(integer(1...maxChoices)),
         ], uniquingKeysWith: { _, completion in completion })
 
     /// The fields of `object` to forward to the miner, checked, in key order; throws on a bad or refused field.

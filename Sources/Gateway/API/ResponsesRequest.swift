@@ -62,7 +62,9 @@ enum ResponsesRequest {
         }
         chat["messages"] = .array(messages)
         chat["stream_options"] = ["include_usage": true]
-        return (try CompletionRequest.openAIChat(body: JSONValue.object(chat).serializedBytes), echo)
+        var chatBody: [UInt8] = []
+        JSONValue.object(chat).serialize(into: &chatBody)
+        return (try CompletionRequest.openAIChat(body: chatBody), echo)
     }
 
     /// Input items as chat messages; consecutive `function_call` items join one assistant message's calls.
