@@ -79,7 +79,7 @@ func checkRequest(_ request: CompletionRequest, body: [UInt8], api: String) {
         require(object["prompt"]?.stringValue != nil, "cortensor: accepted without a string prompt")
         require(request.sessionID.map { $0 >= 0 } ?? true, "session id out of range")
         require(request.timeout.map { $0 >= .seconds(1) && $0 <= .seconds(3600) } ?? true, "timeout out of range")
-    case ("openAIChat", .messages(let messages)):
+    case ("openAIChat", .messages(let messages)), ("openAIResponses", .messages(let messages)):
         require(!messages.isEmpty, "chat: accepted without messages")
     case ("openAICompletion", .prompt):
         break

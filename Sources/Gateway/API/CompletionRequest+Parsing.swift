@@ -42,7 +42,6 @@ extension CompletionRequest {
         }
         var request = CompletionRequest(input: .messages(try OpenAIMessages.parse(rawMessages)))
         try request.readOpenAICommon(fields)
-        if let token = try fields.int("max_completion_tokens", in: 1...1_000_000) { request.maxTokens = token }
         request.forwarded = try OpenAIRequestFields.forwarded(fields.object, endpoint: .chat)
         return request
     }
@@ -77,6 +76,7 @@ extension CompletionRequest {
         }
         seed = try fields.int("seed")
         try readSampling(fields)
+        if let tokens = try fields.int("max_completion_tokens", in: 1...1_000_000) { maxTokens = tokens }
     }
 
     private mutating func readSampling(_ fields: FieldReader) throws(APIError) {

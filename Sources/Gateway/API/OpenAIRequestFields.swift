@@ -39,6 +39,7 @@ enum OpenAIRequestFields {
         "model": .parsed, "stream": .parsed, "stream_options": .parsed, "max_tokens": .parsed,
         "temperature": .parsed, "top_p": .parsed, "top_k": .parsed, "presence_penalty": .parsed,
         "frequency_penalty": .parsed, "seed": .parsed, "stop": .parsed, "cache": .parsed,
+        "max_completion_tokens": .parsed,
         "n": .forwarded(integer(1...maxChoices)), "user": .forwarded(string),
         "logit_bias": .forwarded(logitBias), "min_p": .forwarded(number(0...1)),
         "metadata": .forwarded(object), "service_tier": .forwarded(string),
@@ -49,7 +50,8 @@ enum OpenAIRequestFields {
     /// Chat completion fields.
     static let chatRules: [String: Rule] = commonRules.merging(
         [
-            "messages": .parsed, "max_completion_tokens": .parsed,
+            "messages": .parsed,
+            "prompt": .refused("a chat completion takes messages; prompt belongs to /v1/completions"),
             "tools": .forwarded(tools), "tool_choice": .forwarded(toolChoice),
             "parallel_tool_calls": .forwarded(boolean), "response_format": .forwarded(responseFormat),
             "logprobs": .forwarded(boolean), "top_logprobs": .forwarded(integer(0...20)),
@@ -63,7 +65,9 @@ enum OpenAIRequestFields {
     /// Text completion fields.
     static let completionRules: [String: Rule] = commonRules.merging(
         [
-            "prompt": .parsed, "logprobs": .forwarded(integer(0...5)), "echo": .forwarded(boolean),
+            "prompt": .parsed,
+            "messages": .refused("a text completion takes a prompt; messages belong to /v1/chat/completions"),
+            "logprobs": .forwarded(integer(0...5)), "echo": .forwarded(boolean),
             "suffix": .forwarded(string), "best_of": .forwarded(integer(1...maxChoices)),
         ], uniquingKeysWith: { _, completion in completion })
 
