@@ -82,7 +82,9 @@ enum OpenAIRequestFields {
             case .forwarded(let check): try check(value, key)
             case .refused(let reason): throw unsupported(key, reason)
             case nil:
-                guard key.utf8.count <= maxUnknownKeyBytes else { throw APIError.invalidField(key, "is not known") }
+                guard key.utf8.count <= maxUnknownKeyBytes, printable(key) == key else {
+                    throw APIError.invalidField(printable(key), "is not known")
+                }
             }
             forwarded[key] = value
         }
@@ -94,9 +96,17 @@ enum OpenAIRequestFields {
 
     /// 400 for a field the router cannot honour.
     static func unsupported(_ field: String, _ reason: String) -> APIError {
-        APIError(
-            status: 400, code: "unsupported_field", message: "field '\(field)' is not supported: \(reason)",
-            field: field)
+        let name = printable(field)
+        return APIError(
+            status: 400, code: "unsupported_field", message: "field '\(name)' is not supported: \(reason)",
+            field: name)
+    }
+
+    /// A client's field name as an error may quote it: control characters become `?` (messages are one line).
+    static func printable(_ name: String) -> String {
+        guard name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return name }
+        return String(
+            String.UnicodeScalarView(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
     }
 
     // MARK: checks
