@@ -80,7 +80,8 @@ toml)
     ;;
 sse)
     sources=("$src/Upstream/SSEDecoder.swift" "$src/Upstream/UpstreamDecoder.swift"
-        "$src/Upstream/UpstreamRequest.swift" "$src/Upstream/UpstreamEventStream.swift")
+        "$src/Upstream/UpstreamRequest.swift" "$src/Upstream/UpstreamEventStream.swift"
+        "$src/Upstream/UpstreamDecoder+Choices.swift" "$src/Upstream/ChoicePiece.swift")
     module=SSEFuzz
     dict="$root/Fuzz/sse.dict"
     seed_dirs=("$root/Fuzz/SSEFuzz/seeds")
@@ -89,15 +90,16 @@ sse)
 requests)
     # The closure of what CompletionRequest parsing and request framing need: APIError renders a Response
     # (HTTPServer), whose streaming body names ResponseBodyWriter and its error type, and whose server errors name
-    # RequestFraming's problems; a chat message is Inference's.
+    # RequestFraming's problems.
     sources=(
         "$gw/API/CompletionRequest.swift" "$gw/API/CompletionRequest+Parsing.swift" "$gw/API/FieldReader.swift"
+        "$gw/API/OpenAIRequestFields.swift" "$gw/API/OpenAIMessages.swift" "$gw/API/ResponsesRequest.swift"
         "$gw/API/APIError.swift" "$gw/API/Response+JSON.swift" "$gw/API/SessionID.swift"
         "$src/HTTPServer/Response.swift" "$src/HTTPServer/HTTPHeaders.swift"
         "$src/HTTPServer/ResponseBodyWriter.swift" "$src/HTTPServer/HTTPServerError.swift"
-        "$src/HTTPServer/RequestFraming.swift" "$src/Inference/Chat/ChatTemplate.swift"
+        "$src/HTTPServer/RequestFraming.swift"
     )
-    inlined=(HTTPServer Inference)
+    inlined=(HTTPServer)
     module=RequestsFuzz
     dict="$root/Fuzz/json.dict"
     seed_dirs=("$root/Fuzz/RequestsFuzz/seeds")

@@ -13,6 +13,7 @@ public func fuzzRequests(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         ("cortensor", { (body) throws(APIError) in try CompletionRequest.cortensor(body: body, pathSession: nil) }),
         ("openAIChat", { (body) throws(APIError) in try CompletionRequest.openAIChat(body: body) }),
         ("openAICompletion", { (body) throws(APIError) in try CompletionRequest.openAICompletion(body: body) }),
+        ("openAIResponses", { (body) throws(APIError) in try ResponsesRequest.parse(body: body).request }),
     ]
     for parser in parsers {
         do {
@@ -78,7 +79,7 @@ func checkRequest(_ request: CompletionRequest, body: [UInt8], api: String) {
         require(object["prompt"]?.stringValue != nil, "cortensor: accepted without a string prompt")
         require(request.sessionID.map { $0 >= 0 } ?? true, "session id out of range")
         require(request.timeout.map { $0 >= .seconds(1) && $0 <= .seconds(3600) } ?? true, "timeout out of range")
-    case ("openAIChat", .messages(let messages)):
+    case ("openAIChat", .messages(let messages)), ("openAIResponses", .messages(let messages)):
         require(!messages.isEmpty, "chat: accepted without messages")
     case ("openAICompletion", .prompt):
         break

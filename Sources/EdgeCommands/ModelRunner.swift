@@ -96,8 +96,8 @@ struct ModelRunner {
         else {
             throw RunnerError("the model has no chat template this engine recognizes; run without --chat")
         }
-        var messages = prompt.system.map { [Inference.ChatMessage(role: "system", content: $0)] } ?? []
-        messages.append(Inference.ChatMessage(role: "user", content: prompt.text))
+        var messages = prompt.system.map { [ChatTurn(role: "system", content: $0)] } ?? []
+        messages.append(ChatTurn(role: "user", content: prompt.text))
         return tokenizer.encode(template.render(messages), parseSpecial: true)
     }
 

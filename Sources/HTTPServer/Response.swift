@@ -72,9 +72,10 @@ enum ServerErrorResponse {
         return response
     }
 
-    /// `{"error":{"message":…,"type":…,"code":…}}`; callers pass fixed ASCII text without quotes.
+    /// OpenAI's error shape `{"error":{"message":…,"type":…,"param":null,"code":…}}`, the code a string as the
+    /// SDKs type it; callers pass fixed ASCII text without quotes.
     private static func json(_ status: Int, type: String, message: String) -> Response {
-        let text = #"{"error":{"message":"\#(message)","type":"\#(type)","code":\#(status)}}"#
+        let text = #"{"error":{"message":"\#(message)","type":"\#(type)","param":null,"code":"\#(type)"}}"#
         return .bytes(status, contentType: "application/json", Array(text.utf8))
     }
 }

@@ -200,6 +200,8 @@ extension MinerPool {
             throw RelayFailure(reason: .invalidResponse("payload is not a JSON object"))
         } catch .minerError(let message) {
             throw RelayFailure(reason: .minerError(message))
+        } catch .invalidChoice(let problem) {
+            throw RelayFailure(reason: .invalidResponse(problem))
         }
         try budget.charge(events)
         if events.contains(where: { if case .finish = $0 { true } else { false } }) { sawFinish = true }

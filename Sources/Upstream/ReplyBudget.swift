@@ -44,10 +44,16 @@ struct ReplyBudget: Sendable, Hashable {
     }
 
     /// Counts the text of decoded `events`.
+    /// Counts the text of decoded `events`; a piece (tool calls, other choices, logprobs) counts as one delta
+    /// per choice and its payload's bytes, since `n` choices and logprobs multiply what one token sends.
     mutating func charge(_ events: [UpstreamEvent]) throws(ReplyBudgetError) {
-        for case .text(let delta) in events {
+        for event in events {
+            switch event {
+            case .text(let delta): textBytes += delta.utf8.count
+            case .piece(let piece): textBytes += piece.weight / Self.wireBytesPerTextByte + 1
+            default: continue
+            }
             deltas += 1
-            textBytes += delta.utf8.count
             guard deltas <= maxDeltas else { throw .tooManyTokens(limit: maxDeltas) }
             guard textBytes <= maxTextBytes else { throw .tooManyTextBytes(limit: maxTextBytes) }
         }

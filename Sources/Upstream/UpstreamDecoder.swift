@@ -8,12 +8,15 @@ public enum UpstreamDecodeError: Error, Sendable, Equatable {
     case notAnObject
     /// The payload is an OpenAI `error` object; its message, truncated to 200 characters.
     case minerError(String)
+    /// A choice's member has the wrong shape (named in the message).
+    case invalidChoice(String)
 }
 
 /// Normalizes OpenAI-compatible miner output (a streamed chunk or a whole non-stream reply) into events:
 /// `choices[0].text`, `choices[0].delta.content` or `choices[0].message.content` → `.text` (empty text is
-/// skipped), a non-null `choices[0].finish_reason` → `.finish`, `usage.prompt_tokens`/`completion_tokens`
-/// → `.usage`, and an `error` member → `UpstreamDecodeError.minerError`. Pure.
+/// skipped), a non-null `choices[0].finish_reason` → `.finish`, tool calls, refusals, logprobs and other choices
+/// → `.piece`, `usage.prompt_tokens`/`completion_tokens` → `.usage` (its other members → `.usageDetails`),
+/// `system_fingerprint` → `.fingerprint`, and an `error` member → `UpstreamDecodeError.minerError`. Pure.
 public enum UpstreamDecoder {
     /// Whether a `data:` payload is the end-of-stream marker `[DONE]`.
     public static func isDone(_ payload: String) -> Bool {
@@ -34,17 +37,17 @@ public enum UpstreamDecoder {
             throw .minerError(String(message.prefix(200)))
         }
         var events: [UpstreamEvent] = []
-        if let choice = value["choices"]?.arrayValue?.first {
-            let text =
-                choice["text"]?.stringValue ?? choice["delta"]?["content"]?.stringValue
-                ?? choice["message"]?["content"]?.stringValue
-            if let text, !text.isEmpty { events.append(.text(text)) }
-            if let reason = choice["finish_reason"]?.stringValue { events.append(.finish(reason: reason)) }
+        if let fingerprint = value["system_fingerprint"]?.stringValue, !fingerprint.isEmpty {
+            events.append(.fingerprint(String(fingerprint.prefix(maxFingerprintBytes))))
+        }
+        if let choices = value["choices"]?.arrayValue {
+            try appendChoices(choices, to: &events, weight: payload.count)
         }
         if let usage = value["usage"], let prompt = usage["prompt_tokens"]?.intValue.flatMap({ Int(exactly: $0) }),
             let completion = usage["completion_tokens"]?.intValue.flatMap({ Int(exactly: $0) })
         {
             events.append(.usage(prompt: prompt, completion: completion))
+            if let details = usageDetails(usage) { events.append(.usageDetails(details)) }
         }
         return events
     }

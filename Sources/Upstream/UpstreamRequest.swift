@@ -1,3 +1,5 @@
+public import JSON
+
 /// The OpenAI-compatible endpoint a request goes to on a miner.
 public enum UpstreamEndpoint: Sendable, Hashable {
     /// `POST /v1/chat/completions`.
@@ -51,6 +53,12 @@ public enum UpstreamEvent: Sendable, Hashable {
     case finish(reason: String)
     /// Token counts reported by the miner.
     case usage(prompt: Int, completion: Int)
+    /// Anything of a choice beyond choice 0's plain text: tool calls, a refusal, logprobs, another choice's text.
+    case piece(ChoicePiece)
+    /// The `usage` members beyond the three counts (`prompt_tokens_details`, `completion_tokens_details`, ...).
+    case usageDetails(JSONObject)
+    /// The miner's `system_fingerprint`.
+    case fingerprint(String)
 }
 
 /// A started reply: the miner that produced its first event and the events, first one included.

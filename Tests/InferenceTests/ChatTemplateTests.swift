@@ -4,13 +4,13 @@ import Testing
 @testable import Inference
 
 @Suite struct ChatTemplateTests {
-    static let chats: [[ChatMessage]] = [
-        [ChatMessage(role: "user", content: "Hi!")],
+    static let chats: [[ChatTurn]] = [
+        [ChatTurn(role: "user", content: "Hi!")],
         [
-            ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "  What is 2+2? "),
-            ChatMessage(role: "assistant", content: " 4 \n"), ChatMessage(role: "user", content: "And 3+3?"),
+            ChatTurn(role: "system", content: "Be brief."), ChatTurn(role: "user", content: "  What is 2+2? "),
+            ChatTurn(role: "assistant", content: " 4 \n"), ChatTurn(role: "user", content: "And 3+3?"),
         ],
-        [ChatMessage(role: "system", content: "Only a system message, ünïcödé 中文 😀")],
+        [ChatTurn(role: "system", content: "Only a system message, ünïcödé 中文 😀")],
         [],
     ]
 

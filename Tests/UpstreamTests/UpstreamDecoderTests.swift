@@ -32,7 +32,7 @@ import Upstream
             " {\"choices\":[{\"delta\":{\"content\":\"a\\n\\\"b\\\"\\u00e9\\ud83d\\ude00\\/\"}}]} \n",
             [.text("a\n\"b\"\u{e9}\u{1F600}/")]
         ),
-        (#"{"choices":[{"delta":{"content":"x"}},{"delta":{"content":"ignored"}}],"usage":null}"#, [.text("x")]),
+        (#"{"choices":[{"delta":{"content":"x"}}],"usage":null}"#, [.text("x")]),
     ])
     func decodesChunks(payload: String, expected: [UpstreamEvent]) throws {
         #expect(try UpstreamDecoder.events(fromChunk: payload) == expected)

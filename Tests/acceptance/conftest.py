@@ -7,6 +7,7 @@ Nothing here builds the router: `make test` builds first. The binary is `$EDGE_T
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -384,19 +385,20 @@ def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_tiny_llama(tmp_path_factory.mktemp("model") / "tiny.gguf")
 
 
-@pytest.fixture(scope="session")
-def llama_server(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    """`python -m llama_cpp.server` serving the tiny GGUF. A required peer: any failure to start fails the test."""
+@contextlib.contextmanager
+def running_llama_server(model: Path, log_dir: Path, extra_args: list[str] | None = None) -> Iterator[LlamaServer]:
+    """`python -m llama_cpp.server` serving `model` (with `extra_args`, e.g. a `--chat_format`). A required peer:
+    any failure to start fails the test."""
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError as e:
         pytest.fail(f"llama-cpp-python[server] is not installed in this Python ({e}); `make test` installs it")
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llama") / "llama-server.log"
+    log_path = log_dir / "llama-server.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_gguf), "--model_alias", TINY_MODEL,
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "512", "--n_threads", "2"],
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", TINY_MODEL,
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "512", "--n_threads", "2", *(extra_args or [])],
         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     log.close()
     url = f"http://127.0.0.1:{port}"
@@ -418,10 +420,19 @@ def llama_server(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             proc.wait(timeout=10)
         tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
         pytest.fail(f"llama.cpp server did not start (exit {proc.returncode}):\n{tail}")
-    yield LlamaServer(url=url, model=TINY_MODEL, proc=proc, log_path=log_path)
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+        yield LlamaServer(url=url, model=TINY_MODEL, proc=proc, log_path=log_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def llama_server(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """The tiny GGUF behind llama.cpp's server, shared by the session."""
+    with running_llama_server(tiny_gguf, tmp_path_factory.mktemp("llama")) as server:
+        yield server

@@ -1,6 +1,5 @@
 import Cache
 import HTTPServer
-import Inference
 import JSON
 import Upstream
 
@@ -26,7 +25,9 @@ struct CompletionCaching: Sendable {
         return requestBlock.cid.multihash.digest
     }
 
-    /// The request as stored and keyed: session, model, prompt or messages, sampling and length options, seed.
+    /// The request as stored and keyed: session, model, prompt or messages (as the miner gets them: parts, tool
+    /// calls, names), sampling and length options, seed, and every forwarded field (tools, response format, `n`,
+    /// logprobs, ...), so a tools request never meets a plain request's answer.
     /// Fields in a fixed order; unset options are null, so "unset" and "set" never collide.
     static func canonicalForm(_ request: CompletionRequest, sessionID: Int, model: String?) -> JSONValue {
         func number(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
@@ -35,15 +36,16 @@ struct CompletionCaching: Sendable {
             switch request.input {
             case .prompt(let prompt): ["prompt": .string(prompt)]
             case .messages(let messages):
-                ["messages": .array(messages.map { [.string($0.role), .string($0.content)] })]
+                ["messages": .array(messages.map { .object($0.wire) })]
             case .tokens(let tokens): ["tokens": .array(tokens.map { .int(Int64($0)) })]
             }
         return [
-            "v": 1, "session": .int(Int64(sessionID)), "model": model.map(JSONValue.string) ?? .null, "input": input,
+            "v": 2, "session": .int(Int64(sessionID)), "model": model.map(JSONValue.string) ?? .null, "input": input,
             "max_tokens": integer(request.maxTokens), "temperature": number(request.temperature),
             "top_p": number(request.topP), "top_k": integer(request.topK),
             "presence_penalty": number(request.presencePenalty), "frequency_penalty": number(request.frequencyPenalty),
             "seed": integer(request.seed), "stop": .array(request.stop.map(JSONValue.string)),
+            "forwarded": .object(request.forwarded),
         ]
     }
 
@@ -54,6 +56,9 @@ struct CompletionCaching: Sendable {
             case .text(let text): ["text": .string(text)]
             case .finish(let reason): ["finish": .string(reason)]
             case .usage(let prompt, let completion): ["usage": [.int(Int64(prompt)), .int(Int64(completion))]]
+            case .piece(let piece): ["piece": storedForm(piece)]
+            case .usageDetails(let details): ["usage_details": .object(details)]
+            case .fingerprint(let fingerprint): ["fingerprint": .string(fingerprint)]
             }
         }
         let stored: JSONValue = ["v": 1, "events": .array(items)]
@@ -76,11 +81,33 @@ struct CompletionCaching: Sendable {
                 let completion = usage[1].intValue
             {
                 events.append(.usage(prompt: Int(prompt), completion: Int(completion)))
+            } else if let piece = object["piece"].flatMap(storedPiece) {
+                events.append(.piece(piece))
+            } else if let details = object["usage_details"]?.objectValue {
+                events.append(.usageDetails(details))
+            } else if let fingerprint = object["fingerprint"]?.stringValue {
+                events.append(.fingerprint(fingerprint))
             } else {
                 return nil
             }
         }
         return events
+    }
+
+    private static func storedForm(_ piece: ChoicePiece) -> JSONValue {
+        [
+            "index": .int(Int64(piece.index)), "delta": .object(piece.delta), "logprobs": piece.logprobs ?? .null,
+            "finish": piece.finishReason.map(JSONValue.string) ?? .null,
+        ]
+    }
+
+    private static func storedPiece(_ value: JSONValue) -> ChoicePiece? {
+        guard let index = value["index"]?.intValue.flatMap({ Int(exactly: $0) }), index >= 0,
+            let delta = value["delta"]?.objectValue
+        else { return nil }
+        let logprobs = value["logprobs"].flatMap { $0.isNull ? nil : $0 }
+        return ChoicePiece(
+            index: index, delta: delta, logprobs: logprobs, finishReason: value["finish"]?.stringValue, weight: 0)
     }
 
     /// A reply that plays stored events back, as if a miner named `cache` sent them.

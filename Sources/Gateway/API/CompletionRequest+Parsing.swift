@@ -1,4 +1,3 @@
-import Inference
 import JSON
 
 extension CompletionRequest {
@@ -44,12 +43,9 @@ extension CompletionRequest {
         guard let rawMessages = try fields.array("messages"), !rawMessages.isEmpty else {
             throw APIError.invalidField("messages", "is required and must be a non-empty array")
         }
-        var messages: [ChatMessage] = []
-        for (index, raw) in rawMessages.enumerated() {
-            messages.append(try chatMessage(raw, index: index))
-        }
-        var request = CompletionRequest(input: .messages(messages))
+        var request = CompletionRequest(input: .messages(try OpenAIMessages.parse(rawMessages)))
         try request.readOpenAICommon(fields)
+        request.forwarded = try OpenAIRequestFields.forwarded(fields.object, endpoint: .chat)
         return request
     }
 
@@ -79,6 +75,7 @@ extension CompletionRequest {
         let inputs = try promptInputs(value)
         var template = CompletionRequest(input: inputs[0])
         try template.readOpenAICommon(fields)
+        template.forwarded = try OpenAIRequestFields.forwarded(fields.object, endpoint: .completion)
         return inputs.map { input in
             var request = template
             request.input = input
@@ -122,14 +119,16 @@ extension CompletionRequest {
     }
 
     private mutating func readOpenAICommon(_ fields: FieldReader) throws(APIError) {
-        model = try fields.string("model")
-        if let n = try fields.int("n"), n != 1 { throw APIError.invalidField("n", "must be 1") }
+        guard let model = try fields.string("model"), !model.isEmpty else {
+            throw APIError.invalidField("model", "is required")
+        }
+        self.model = model
         if let options = try fields.object("stream_options") {
             includeUsage = try FieldReader(object: options).bool("include_usage") ?? false
         }
-        if let token = try fields.int("max_completion_tokens", in: 1...1_000_000) { maxTokens = token }
         seed = try fields.int("seed")
         try readSampling(fields)
+        if let tokens = try fields.int("max_completion_tokens", in: 1...1_000_000) { maxTokens = tokens }
     }
 
     private mutating func readSampling(_ fields: FieldReader) throws(APIError) {
@@ -142,27 +141,5 @@ extension CompletionRequest {
         presencePenalty = try fields.double("presence_penalty", in: -2...2)
         frequencyPenalty = try fields.double("frequency_penalty", in: -2...2)
         stop = try fields.strings("stop", limit: 8)
-    }
-
-    private static func chatMessage(_ raw: JSONValue, index: Int) throws(APIError) -> ChatMessage {
-        let field = "messages[\(index)]"
-        guard let object = raw.objectValue else { throw APIError.invalidField(field, "must be an object") }
-        guard let role = object["role"]?.stringValue else {
-            throw APIError.invalidField(field + ".role", "is required and must be a string")
-        }
-        guard let content = object["content"] else { return ChatMessage(role: role, content: "") }
-        if let text = content.stringValue { return ChatMessage(role: role, content: text) }
-        if content.isNull { return ChatMessage(role: role, content: "") }
-        guard let parts = content.arrayValue else {
-            throw APIError.invalidField(field + ".content", "must be a string or an array of content parts")
-        }
-        var text = ""
-        for part in parts {
-            guard let partText = part["text"]?.stringValue else {
-                throw APIError.invalidField(field + ".content", "only text content parts are supported")
-            }
-            text += partText
-        }
-        return ChatMessage(role: role, content: text)
     }
 }

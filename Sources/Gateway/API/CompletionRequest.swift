@@ -1,5 +1,27 @@
-public import Inference
 public import JSON
+
+/// One chat message, as OpenAI's `messages` carry them.
+public struct ChatMessage: Sendable, Equatable {
+    /// `system`, `developer`, `user`, `assistant`, `tool` or `function`.
+    public var role: String
+    /// The text content (array-of-parts content is its text parts joined by newlines), for task records and
+    /// on-chain prompts.
+    public var content: String
+    /// The message as the miner gets it: checked, with its parts, name, tool calls or tool call id.
+    public var wire: JSONObject
+
+    /// Creates a plain text message.
+    public init(role: String, content: String) {
+        self.init(role: role, content: content, wire: ["role": .string(role), "content": .string(content)])
+    }
+
+    /// Creates a message whose wire form carries more than its text.
+    public init(role: String, content: String, wire: JSONObject) {
+        self.role = role
+        self.content = content
+        self.wire = wire
+    }
+}
 
 /// A completion request in API-neutral form: what the miner is asked, whichever API the caller used.
 public struct CompletionRequest: Sendable, Equatable {
@@ -47,6 +69,12 @@ public struct CompletionRequest: Sendable, Equatable {
     public var precommitTimeout: Int?
     /// Whether the completion cache may answer or keep this request (`"cache": false` turns it off).
     public var useCache = true
+    /// Checked OpenAI fields the miner honours (tools, response_format, logprobs, n, ...) and unknown fields,
+    /// forwarded as sent, in key order (see `OpenAIRequestFields`).
+    public var forwarded = JSONObject()
+
+    /// Choices asked for (`n`).
+    public var choiceCount: Int { forwarded["n"]?.intValue.map { Int($0) } ?? 1 }
 
     /// Creates a request for `input` with every option unset.
     public init(input: Input) {
@@ -70,8 +98,7 @@ public struct CompletionRequest: Sendable, Equatable {
         case .prompt(let prompt):
             body["prompt"] = .string(prompt)
         case .messages(let messages):
-            body["messages"] = .array(
-                messages.map { ["role": .string($0.role), "content": .string($0.content)] })
+            body["messages"] = .array(messages.map { .object($0.wire) })
         case .tokens(let tokens):
             body["prompt"] = .array(tokens.map { .int(Int64($0)) })
         }
@@ -85,6 +112,7 @@ public struct CompletionRequest: Sendable, Equatable {
         if let frequencyPenalty { body["frequency_penalty"] = .double(frequencyPenalty) }
         if let seed { body["seed"] = .int(Int64(seed)) }
         if !stop.isEmpty { body["stop"] = .array(stop.map(JSONValue.string)) }
+        for (key, value) in forwarded { body[key] = value }
         return .object(body)
     }
 }

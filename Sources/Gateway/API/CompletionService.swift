@@ -1,6 +1,6 @@
 public import Cache
 public import HTTPServer
-import JSON
+public import JSON
 public import Log
 import System
 public import Upstream
@@ -8,13 +8,15 @@ public import Upstream
 /// Runs completions end to end: session, task record, miner pool, and the answer in the caller's API shape.
 public final class CompletionService: Sendable {
     /// Which API the request came in on.
-    public enum API: Sendable {
+    public enum API: Sendable, Equatable {
         /// Cortensor `POST /api/v1/completions`.
         case cortensor
         /// OpenAI `POST /v1/chat/completions`.
         case openAIChat
         /// OpenAI `POST /v1/completions`.
         case openAICompletion
+        /// OpenAI `POST /v1/responses`, translated to a chat completion; the fields echoed in its answer.
+        case openAIResponses(echo: JSONObject)
 
         var flavor: APIFlavor { self == .cortensor ? .cortensor : .openAI }
     }
@@ -82,10 +84,12 @@ public final class CompletionService: Sendable {
             } else { nil }
         let timeout = request.timeout ?? .seconds(session.timeoutSeconds)
         let deadline = ContinuousClock.now.advanced(by: timeout)
+        let upstreamBody = request.upstreamBody(model: model)
+        try await checkLocalCapabilities(request, session: session, upstreamBody: upstreamBody)
         let upstream = UpstreamRequest(
             endpoint: request.input.isChat ? .chatCompletions : .completions,
-            body: request.upstreamBody(model: model).serializedBytes, stream: true, model: model,
-            maxTokens: request.maxTokens, caller: caller)
+            body: upstreamBody.serializedBytes, stream: true, model: model,
+            maxTokens: request.maxTokens.map { $0 * request.choiceCount }, caller: caller)
         let reply: UpstreamReply
         do {
             reply = try await pool.send(
@@ -185,10 +189,10 @@ public final class CompletionService: Sendable {
             task = try await tasks.createCompletedTask(
                 sessionID: sessionID, miner: reply.minerID,
                 promptHash: TaskStore.promptHash(of: request.promptText.utf8),
-                clientReference: request.clientReference, now: WallClock.unixSeconds(), resultData: outcome.text,
+                clientReference: request.clientReference, now: WallClock.unixSeconds(), resultData: outcome.recordText,
                 request: requestBlock,
                 result: TaskWriter.rawBlock(
-                    TaskRecorder.resultBlock(miners: [reply.minerID], texts: [outcome.text])),
+                    TaskRecorder.resultBlock(miners: [reply.minerID], texts: [outcome.recordText])),
                 createdAt: createdAt)
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
@@ -208,8 +212,12 @@ public final class CompletionService: Sendable {
     /// The renderer of an answer in the caller's API shape (a Cortensor answer names its task).
     private static func renderer(
         for request: CompletionRequest, api: API, requestID: String, model: String, sessionID: Int, taskID: Int
-    ) -> CompletionRenderer {
-        CompletionRenderer(
+    ) -> any CompletionRendering {
+        if case .openAIResponses(let echo) = api {
+            return ResponsesRenderer(
+                id: "resp_" + requestID, created: Int(WallClock.unixSeconds()), model: model, echo: echo)
+        }
+        return CompletionRenderer(
             kind: request.input.isChat && api != .cortensor ? .chatCompletion : .textCompletion,
             id: (api == .openAIChat ? "chatcmpl-" : "cmpl-") + requestID, created: Int(WallClock.unixSeconds()),
             model: model,
@@ -227,7 +235,7 @@ public final class CompletionService: Sendable {
     }
 
     private func bufferedResponse(
-        _ reply: UpstreamReply, renderer: CompletionRenderer, finisher: TaskFinisher, flavor: APIFlavor
+        _ reply: UpstreamReply, renderer: any CompletionRendering, finisher: TaskFinisher, flavor: APIFlavor
     ) async throws(APIError) -> Response {
         var outcome = finisher.newOutcome()
         do {
@@ -245,7 +253,7 @@ public final class CompletionService: Sendable {
     /// A stream that relays the reply's text; a failure ends it with one error event in the route's error shape,
     /// and never `[DONE]` after it (clients take `[DONE]` as success and would accept truncated text).
     private func streamingResponse(
-        _ reply: UpstreamReply, renderer: CompletionRenderer, includeUsage: Bool, finisher: TaskFinisher,
+        _ reply: UpstreamReply, renderer: any CompletionRendering, includeUsage: Bool, finisher: TaskFinisher,
         flavor: APIFlavor
     ) -> Response {
         var response = Response(
@@ -253,11 +261,11 @@ public final class CompletionService: Sendable {
             body: .stream({ writer in
                 var outcome = finisher.newOutcome()
                 do {
+                    if let opening = renderer.streamOpening() { try await writer.write(opening) }
                     for try await event in reply.events {
                         outcome.apply(event)
-                        if case .text(let delta) = event, !delta.isEmpty {
-                            try await writer.write(
-                                ServerSentEvent.data(renderer.textChunk(delta, first: outcome.deltas == 1)))
+                        if let frames = renderer.streamFrames(for: event, outcome: outcome) {
+                            try await writer.write(frames)
                         }
                     }
                     try Task.checkCancellation()
@@ -266,13 +274,11 @@ public final class CompletionService: Sendable {
                     let apiError =
                         UpstreamError(relayed: error)?.apiError
                         ?? APIError(status: 502, code: "upstream_failed", message: "the miner failed mid-stream")
-                    try? await writer.write(ServerSentEvent.data(apiError.body(for: flavor)))
+                    try? await writer.write(renderer.streamFailure(apiError, flavor: flavor))
                     return
                 }
                 await finisher.complete(outcome)
-                try await writer.write(ServerSentEvent.data(renderer.finishChunk(outcome.finishReason ?? "stop")))
-                if includeUsage { try await writer.write(ServerSentEvent.data(renderer.usageChunk(outcome))) }
-                try await writer.write(ServerSentEvent.done)
+                try await writer.write(renderer.streamClosing(outcome, includeUsage: includeUsage))
             }))
         response.headers.add(name: "Content-Type", value: "text/event-stream")
         response.headers.add(name: "Cache-Control", value: "no-cache")
@@ -303,7 +309,7 @@ public final class CompletionService: Sendable {
                         var outcome = CompletionOutcome()
                         do {
                             for try await event in reply.events { outcome.apply(event) }
-                            await recorder.finished(reply.minerID, text: outcome.text)
+                            await recorder.finished(reply.minerID, text: outcome.recordText)
                         } catch {
                             logger.debug("replica failed", metadata: ["miner": "\(reply.minerID)"])
                             await recorder.failed(reply.minerID, reason: String(describing: error))
@@ -324,9 +330,9 @@ public final class CompletionService: Sendable {
         do {
             return try await tasks.createCompletedTask(
                 sessionID: sessionID, miner: "cache", promptHash: TaskStore.promptHash(of: request.promptText.utf8),
-                clientReference: request.clientReference, now: WallClock.unixSeconds(), resultData: outcome.text,
+                clientReference: request.clientReference, now: WallClock.unixSeconds(), resultData: outcome.recordText,
                 request: requestBlock,
-                result: TaskWriter.rawBlock(TaskRecorder.resultBlock(miners: ["cache"], texts: [outcome.text])))
+                result: TaskWriter.rawBlock(TaskRecorder.resultBlock(miners: ["cache"], texts: [outcome.recordText])))
         } catch {
             logger.error("task store failed", metadata: ["error": "\(error)"])
             throw APIError.storageFailure(error, what: "the task")
@@ -363,7 +369,7 @@ struct TaskFinisher: Sendable {
     }
 
     func complete(_ outcome: CompletionOutcome) async {
-        await recorder?.finished(minerID, text: outcome.text)
+        await recorder?.finished(minerID, text: outcome.recordText)
         cacheStore?(outcome.replayEvents)
     }
 

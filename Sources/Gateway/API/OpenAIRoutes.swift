@@ -37,6 +37,15 @@ struct OpenAIRoutes: Sendable {
                         bypassCache: request.asksNoCache)
                 }
             ),
+            (
+                "POST",
+                route("/v1/responses", waitsOnMiners: true) { request, _ throws(APIError) in
+                    let (completion, echo) = try ResponsesRequest.parse(body: request.body)
+                    return await service.respond(
+                        to: completion, api: .openAIResponses(echo: echo), requestID: request.id,
+                        caller: request.caller, bypassCache: request.asksNoCache)
+                }
+            ),
             ("GET", route("/v1/models") { _, _ in await models() }),
             ("POST", route("/v1/embeddings") { request, _ throws(APIError) in try await embeddings(request) }),
         ]

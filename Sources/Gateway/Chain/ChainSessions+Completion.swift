@@ -1,6 +1,5 @@
 import Cache
 public import HTTPServer
-import Inference
 import JSON
 import LightClient
 import Log

@@ -1,5 +1,6 @@
-/// One message of a chat: what OpenAI's `messages` carry and what a chat template renders.
-public struct ChatMessage: Sendable, Equatable {
+/// One turn of a chat as a template renders it: a role and its text (the API's richer messages are flattened to
+/// these by the local model).
+public struct ChatTurn: Sendable, Equatable {
     /// `system`, `user`, `assistant` or `tool` (a template passes other roles through where it has a slot for them).
     public var role: String
     /// The text content (array-of-parts content is flattened to its text parts).
@@ -68,7 +69,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
 
     /// The prompt for `messages`; `addGenerationPrompt` opens the assistant's turn (formats without one ignore
     /// it). Special tokens appear as text: tokenize the result with `parseSpecial: true`.
-    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+    public func render(_ messages: [ChatTurn], addGenerationPrompt: Bool = true) -> String {
         switch self {
         case .chatML:
             return messages.map { "<|im_start|>\($0.role)\n\($0.content)<|im_end|>\n" }.joined()
@@ -94,7 +95,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
     }
 
     /// `[INST] … [/INST]` turns; the model's answer closes a turn with `</s>`.
-    private func renderLlama2(_ messages: [ChatMessage]) -> String {
+    private func renderLlama2(_ messages: [ChatTurn]) -> String {
         var prompt = "[INST] "
         var insideTurn = true
         for message in messages {
@@ -117,7 +118,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
     }
 
     /// Gemma has no system turn: system text opens the next user turn; the assistant is `model`.
-    private func renderGemma(_ messages: [ChatMessage], addGenerationPrompt: Bool) -> String {
+    private func renderGemma(_ messages: [ChatTurn], addGenerationPrompt: Bool) -> String {
         var prompt = ""
         var systemText = ""
         for message in messages {

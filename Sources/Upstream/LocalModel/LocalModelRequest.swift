@@ -26,6 +26,9 @@ struct LocalModelRequest {
         } catch {
             throw Invalid(message: "invalid JSON: \(error)")
         }
+        if let refusal = LocalModelCapabilities.unsupportedField(in: json) {
+            throw Invalid(message: "field '\(refusal.field)' is not supported: \(refusal.reason)")
+        }
         if path.hasSuffix("/chat/completions") {
             kind = .chat
             prompt = try Self.chatPrompt(json["messages"], model: model)
@@ -43,18 +46,18 @@ struct LocalModelRequest {
         guard let items = messages?.arrayValue, !items.isEmpty else {
             throw Invalid(message: "'messages' must be a non-empty array")
         }
-        var chat: [Inference.ChatMessage] = []
+        var chat: [ChatTurn] = []
         for item in items {
             guard let role = item["role"]?.stringValue else { throw Invalid(message: "every message needs a 'role'") }
-            chat.append(Inference.ChatMessage(role: role, content: text(of: item["content"])))
+            chat.append(ChatTurn(role: role, content: text(of: item["content"])))
         }
         return model.tokenizer.encode(model.chatTemplate.render(chat), parseSpecial: true)
     }
 
-    /// A message's text: a string, or the `text` parts of an array of content parts.
+    /// A message's text: a string, or the `text` parts of an array of content parts, one per line.
     private static func text(of content: JSONValue?) -> String {
         if let text = content?.stringValue { return text }
-        return (content?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined()
+        return (content?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
     }
 
     private static func parameters(_ json: JSONValue, maxTokens: Int) -> GenerationParameters {

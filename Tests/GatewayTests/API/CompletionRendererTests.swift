@@ -54,7 +54,10 @@ import Upstream
     @Test func chatFullBodyUsesMessage() {
         let body = renderer(.chatCompletion).fullBody(outcome())
         #expect(body["object"] == "chat.completion")
-        #expect(body["choices"]?.arrayValue?.first?["message"] == ["role": "assistant", "content": "Hello"])
+        #expect(
+            body["choices"]?.arrayValue?.first?["message"] == [
+                "role": "assistant", "content": "Hello", "refusal": .null,
+            ])
     }
 
     @Test func serverSentEventFraming() throws {

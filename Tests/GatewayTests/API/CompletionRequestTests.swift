@@ -1,4 +1,3 @@
-import Inference
 import JSON
 import Testing
 
@@ -100,20 +99,40 @@ import Testing
              "stream":true,"stream_options":{"include_usage":true},"seed":42,"n":1,"stop":"END"}
             """
         let request = try CompletionRequest.openAIChat(body: bytes(body))
-        #expect(
-            request.input
-                == .messages([ChatMessage(role: "system", content: "s"), ChatMessage(role: "user", content: "ab")]))
+        guard case .messages(let messages) = request.input else {
+            Issue.record("expected messages")
+            return
+        }
+        #expect(messages.map(\.role) == ["system", "user"])
+        #expect(messages.map(\.content) == ["s", "a\nb"], "parts are one text, a line each")
+        #expect(messages[1].wire["content"]?.arrayValue?.count == 2, "the miner gets the parts as sent")
+        #expect(request.forwarded == ["n": 1])
         #expect(request.model == "m")
         #expect(request.includeUsage)
         #expect(request.seed == 42)
         #expect(request.stop == ["END"])
     }
 
-    @Test func openAIRejectsSeveralChoicesAndMissingMessages() {
-        #expect(throws: APIError.self) {
-            try CompletionRequest.openAIChat(body: self.bytes(#"{"messages":[{"role":"user","content":"x"}],"n":2}"#))
+    @Test func openAIRejectsBadChoicesMissingMessagesModelsAndRoles() {
+        let cases = [
+            (#"{"model":"m","messages":[{"role":"user","content":"x"}],"n":17}"#, "n"),
+            (#"{"model":"m","messages":[]}"#, "messages"),
+            (#"{"messages":[{"role":"user","content":"x"}]}"#, "model"),
+            (#"{"model":"m","messages":[{"role":"bogus","content":"x"}]}"#, "messages[0].role"),
+            (#"{"model":"m","messages":[{"role":"user","content":"x"}],"audio":{}}"#, "audio"),
+            (
+                #"{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function"}]}"#,
+                "tools[0].function"
+            ),
+        ]
+        for (body, field) in cases {
+            #expect(throws: APIError.self) { try CompletionRequest.openAIChat(body: self.bytes(body)) }
+            do {
+                _ = try CompletionRequest.openAIChat(body: self.bytes(body))
+            } catch {
+                #expect(error.field == field, "\(body)")
+            }
         }
-        #expect(throws: APIError.self) { try CompletionRequest.openAIChat(body: self.bytes(#"{"messages":[]}"#)) }
         #expect(throws: APIError.self) { try CompletionRequest.openAICompletion(body: self.bytes(#"{"model":"m"}"#)) }
     }
 

@@ -1,0 +1,51 @@
+package import JSON
+
+/// What the local model cannot honour yet, named so a request gets a 400 instead of an answer that silently
+/// ignores it. The one place to widen when the local sampler learns constrained decoding, logprobs and `n`.
+package enum LocalModelCapabilities {
+    /// The first field of an OpenAI request `body` the local model cannot honour, with the reason; nil when it
+    /// can run the request as asked.
+    package static func unsupportedField(in body: JSONValue) -> (field: String, reason: String)? {
+        func present(_ key: String) -> JSONValue? { body[key].flatMap { $0.isNull ? nil : $0 } }
+        for key in ["tools", "functions"] {
+            if let tools = present(key)?.arrayValue, !tools.isEmpty {
+                return (key, "the local model's chat template has no tool calling")
+            }
+        }
+        if let choice = present("tool_choice"), choice.stringValue != "none", choice.stringValue != "auto" {
+            return ("tool_choice", "the local model has no tool calling")
+        }
+        if let format = present("response_format")?["type"]?.stringValue, format != "text" {
+            return ("response_format", "the local model does not constrain its output to JSON yet")
+        }
+        if present("logprobs").map({ $0.boolValue == true || ($0.intValue ?? 0) > 0 }) ?? false {
+            return ("logprobs", "the local model does not report logprobs yet")
+        }
+        if (present("top_logprobs")?.intValue ?? 0) > 0 {
+            return ("top_logprobs", "the local model does not report logprobs yet")
+        }
+        for key in ["n", "best_of"] where (present(key)?.intValue ?? 1) > 1 {
+            return (key, "the local model answers one choice")
+        }
+        if let bias = present("logit_bias")?.objectValue, !bias.isEmpty {
+            return ("logit_bias", "the local sampler has no logit bias")
+        }
+        if present("echo")?.boolValue == true { return ("echo", "the local model does not echo prompts") }
+        if present("suffix") != nil { return ("suffix", "the local model does not fill in the middle") }
+        for key in ["grammar", "json_schema", "guided_json", "guided_regex", "guided_choice", "guided_grammar"]
+        where present(key) != nil {
+            return (key, "the local model does not constrain its output yet")
+        }
+        for message in present("messages")?.arrayValue ?? [] {
+            if message["tool_calls"].map({ !$0.isNull }) ?? false || message["role"]?.stringValue == "tool" {
+                return ("messages", "the local model's chat template has no tool calling")
+            }
+            if let parts = message["content"]?.arrayValue,
+                parts.contains(where: { $0["type"]?.stringValue != "text" })
+            {
+                return ("messages", "the local model reads text content parts only")
+            }
+        }
+        return nil
+    }
+}
