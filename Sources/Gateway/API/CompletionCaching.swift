@@ -34,13 +34,15 @@ struct CompletionCaching: Sendable {
             case .messages(let messages):
                 ["messages": .array(messages.map { [.string($0.role), .string($0.content)] })]
             }
-        return [
+        var key: JSONObject = [
             "v": 1, "session": .int(Int64(sessionID)), "model": model.map(JSONValue.string) ?? .null, "input": input,
             "max_tokens": integer(request.maxTokens), "temperature": number(request.temperature),
             "top_p": number(request.topP), "top_k": integer(request.topK),
             "presence_penalty": number(request.presencePenalty), "frequency_penalty": number(request.frequencyPenalty),
             "seed": integer(request.seed), "stop": .array(request.stop.map(JSONValue.string)),
         ]
+        if let format = request.responseFormat { key["response_format"] = format }
+        return .object(key)
     }
 
     /// The stored form of a finished answer.

@@ -76,6 +76,7 @@ extension CompletionRequest {
         }
         if let token = try fields.int("max_completion_tokens", in: 1...1_000_000) { maxTokens = token }
         seed = try fields.int("seed")
+        if let format = try fields.object("response_format") { responseFormat = .object(format) }
         try readSampling(fields)
     }
 

@@ -58,6 +58,8 @@ public struct CompletionRequest: Sendable, Equatable {
     public var precommitTimeout: Int?
     /// Whether the completion cache may answer or keep this request (`"cache": false` turns it off).
     public var useCache = true
+    /// OpenAI's `response_format` object, forwarded as sent (the local model honours it by constrained decoding).
+    public var responseFormat: JSONValue?
 
     /// Creates a request for `input` with every option unset.
     public init(input: Input) {
@@ -93,6 +95,7 @@ public struct CompletionRequest: Sendable, Equatable {
         if let frequencyPenalty { body["frequency_penalty"] = .double(frequencyPenalty) }
         if let seed { body["seed"] = .int(Int64(seed)) }
         if !stop.isEmpty { body["stop"] = .array(stop.map(JSONValue.string)) }
+        if let responseFormat { body["response_format"] = responseFormat }
         return .object(body)
     }
 }
