@@ -92,7 +92,6 @@ def main() -> None:
     args = parser.parse_args()
     prompts = PROMPTS[:args.prompts]
 
-    from llama_cpp import Llama, LlamaGrammar
     with tempfile.TemporaryDirectory() as tmp:
         factory = RouterFactory(binary=args.binary, tmp=Path(tmp))
         try:
@@ -105,16 +104,24 @@ def main() -> None:
             }
         finally:
             factory.teardown()
-    model = Llama(str(SMOLLM2), n_ctx=1024, n_threads=args.threads, verbose=False)
-    grammar = LlamaGrammar.from_json_schema(json.dumps(SCHEMA), verbose=False)
-    results["llama.cpp, GBNF from the schema"] = [llama(model, p, grammar) for p in prompts]
-    results["llama.cpp, unconstrained"] = [llama(model, p, None) for p in prompts]
+    try:
+        from llama_cpp import Llama, LlamaGrammar
+    except ImportError:
+        print("llama-cpp-python is not installed (scripts/python-env): llama.cpp not measured")
+        Llama = None
+    if Llama is not None:
+        model = Llama(str(SMOLLM2), n_ctx=1024, n_threads=args.threads, verbose=False)
+        grammar = LlamaGrammar.from_json_schema(json.dumps(SCHEMA), verbose=False)
+        results["llama.cpp, GBNF from the schema"] = [llama(model, p, grammar) for p in prompts]
+        results["llama.cpp, unconstrained"] = [llama(model, p, None) for p in prompts]
     medians = {name: summary(name, r) for name, r in results.items()}
     print(f"ours schema/unconstrained: {medians['ours, json_schema'] / medians['ours, unconstrained']:.2f}x "
-          f"(goal >= 0.8x); llama.cpp schema/unconstrained: "
-          f"{medians['llama.cpp, GBNF from the schema'] / medians['llama.cpp, unconstrained']:.2f}x; "
-          f"ours/llama.cpp with the schema: "
-          f"{medians['ours, json_schema'] / medians['llama.cpp, GBNF from the schema']:.2f}x")
+          "(goal >= 0.8x)")
+    if Llama is not None:
+        print(f"llama.cpp schema/unconstrained: "
+              f"{medians['llama.cpp, GBNF from the schema'] / medians['llama.cpp, unconstrained']:.2f}x; "
+              f"ours/llama.cpp with the schema: "
+              f"{medians['ours, json_schema'] / medians['llama.cpp, GBNF from the schema']:.2f}x")
 
 
 if __name__ == "__main__":
