@@ -48,7 +48,7 @@ let package = Package(
         // baseline target and, on x86-64, for Haswell-class CPUs; Inference picks one at run time.
         .target(name: "InferenceKernels"),
         .target(name: "InferenceKernelsAVX2", swiftSettings: haswellSettings),
-        .target(name: "Inference", dependencies: ["InferenceKernels", "InferenceKernelsAVX2", "System"]),
+        .target(name: "Inference", dependencies: ["InferenceKernels", "InferenceKernelsAVX2", "JSON", "System"]),
         .target(
             name: "LightClient", dependencies: ["CSecp256k1", "Hashing", "HTTPClient", "JSON", "SQLite", "System"],
             // The contract ABI data files, embedded in Swift by scripts/embed-abi (no Foundation for resources).
@@ -119,7 +119,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "InferenceTests",
-            dependencies: ["Inference", "InferenceKernels", "InferenceKernelsAVX2", "TestSupport"],
+            dependencies: ["Inference", "InferenceKernels", "InferenceKernelsAVX2", "JSON", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "LightClientTests",

@@ -358,21 +358,28 @@ def test_too_large_body_error_has_openai_shape(router: Router) -> None:
 
 
 def test_the_local_model_refuses_what_it_cannot_honour(router_factory: RouterFactory, tiny_gguf: Any) -> None:
-    """Until the local sampler learns constrained decoding, logprobs and `n`, a request only it can answer gets a
-    400 naming the field instead of an answer that ignores it."""
+    """A request only the local model can answer gets a 400 naming a field it cannot honour (tools, more choices
+    than it gives, a schema keyword it cannot compile, a foreign grammar) instead of an answer that ignores it; what
+    its sampler does honour (`n`, `logprobs`) comes back."""
     from test_fallback_model import dead_miner, fallback_env
     router = router_factory([("miner-1", dead_miner(), ["other-model"])], env=fallback_env(tiny_gguf))
     client = sdk(router)
-    for extra, param in [({"tools": [WEATHER_TOOL]}, "tools"), ({"n": 2}, "n"), ({"logprobs": True}, "logprobs"),
-                         ({"response_format": {"type": "json_object"}}, "response_format"),
+    pattern_schema = {"type": "json_schema", "json_schema": {"name": "code", "schema": {
+        "type": "object", "properties": {"code": {"type": "string", "pattern": "^[A-Z]+$"}}}}}
+    for extra, param in [({"tools": [WEATHER_TOOL]}, "tools"), ({"n": 9}, "n"),
+                         ({"response_format": pattern_schema}, "response_format"),
                          ({"extra_body": {"grammar": "root ::= \"x\""}}, "grammar")]:
         with pytest.raises(openai.BadRequestError) as caught:
             client.chat.completions.create(model="any-model", messages=USER, max_tokens=4, **extra)
         assert caught.value.body["param"] == param
-        assert "local model" in caught.value.body["message"]
+        assert "local model" in caught.value.body["message"] or "pattern" in caught.value.body["message"]
     plain = client.chat.completions.create(model="any-model", messages=USER, max_tokens=4, temperature=0,
                                            response_format={"type": "text"}, user="u1")
     assert plain.choices[0].message.content
+    two = client.chat.completions.create(model="any-model", messages=USER, max_tokens=4, n=2, logprobs=True,
+                                         top_logprobs=2)
+    assert sorted(choice.index for choice in two.choices) == [0, 1]
+    assert all(choice.logprobs and choice.logprobs.content for choice in two.choices)
 
 
 @pytest.fixture(scope="module")

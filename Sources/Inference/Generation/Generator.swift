@@ -7,12 +7,20 @@ public struct GenerationParameters: Sendable {
     public var maxTokens: Int
     /// Text at which generation stops; the stop text itself is not returned.
     public var stopSequences: [String]
+    /// Only tokens this grammar allows are sampled, and generation stops when its value is whole.
+    public var constraint: GrammarConstraint?
+    /// When set, every token carries its log-probability and this many of the most likely alternatives.
+    public var topLogprobs: Int?
 
-    public init(sampling: SamplingParameters = SamplingParameters(), maxTokens: Int = 256, stopSequences: [String] = [])
-    {
+    public init(
+        sampling: SamplingParameters = SamplingParameters(), maxTokens: Int = 256, stopSequences: [String] = [],
+        constraint: GrammarConstraint? = nil, topLogprobs: Int? = nil
+    ) {
         self.sampling = sampling
         self.maxTokens = maxTokens
         self.stopSequences = stopSequences
+        self.constraint = constraint
+        self.topLogprobs = topLogprobs
     }
 }
 
@@ -33,6 +41,8 @@ public enum FinishReason: String, Sendable, Equatable {
 public struct GeneratedToken: Sendable, Equatable {
     public var id: TokenID
     public var text: String
+    /// The token's log-probability and the likeliest alternatives, when `topLogprobs` asked for them.
+    public var logprobs: TokenLogprobs?
 }
 
 /// The outcome of a generation, with its timings.
@@ -97,20 +107,28 @@ public struct Generator {
         var history = prompt
         var decoder = UTF8StreamDecoder()
         var stops = StopSequenceMatcher(parameters.stopSequences)
+        var grammar = JSONGrammarState()
         while result.tokens.count < parameters.maxTokens {
-            let token = sampler.sample(logits, history: history)
+            guard let token = pick(from: logits, sampler: &sampler, history: history, grammar: grammar, parameters)
+            else {
+                result.finishReason = .stop
+                break
+            }
             if endOfGeneration.contains(token) {
                 result.finishReason = .stop
                 break
             }
+            parameters.constraint?.advance(&grammar, by: token)
             result.tokens.append(token)
             history.append(token)
             let outcome = stops.feed(decoder.append(tokenizer.piece(for: token)))
             result.text += outcome.text
-            let keepGoing = onToken(GeneratedToken(id: token, text: outcome.text))
-            if outcome.stopped {
+            let logprobs = parameters.topLogprobs.map { TokenLogprobs(of: token, in: logits, top: $0) }
+            let keepGoing = onToken(GeneratedToken(id: token, text: outcome.text, logprobs: logprobs))
+            if outcome.stopped || (parameters.constraint != nil && grammar.isFinished) {
                 result.finishReason = .stop
-                return
+                if outcome.stopped { return }
+                break
             }
             guard keepGoing else {
                 result.finishReason = .cancelled
@@ -128,8 +146,25 @@ public struct Generator {
         if !rest.isEmpty { _ = onToken(GeneratedToken(id: -1, text: rest)) }
     }
 
+    /// The sampler's token, or when the grammar refuses it, a token drawn again from the logits of the tokens the
+    /// grammar allows (llama.cpp's order: the common case costs one check, not a walk of the vocabulary); `nil`
+    /// when the grammar allows nothing.
+    private func pick(
+        from logits: [Float], sampler: inout Sampler, history: [TokenID], grammar: JSONGrammarState,
+        _ parameters: GenerationParameters
+    ) -> TokenID? {
+        let token = sampler.sample(logits, history: history)
+        guard let constraint = parameters.constraint, !constraint.allows(token, after: grammar) else { return token }
+        let allowed = constraint.allowedTokens(after: grammar)
+        guard !allowed.isEmpty else { return nil }
+        var masked = logits
+        allowed.apply(to: &masked)
+        let redrawn = sampler.sample(masked, history: history)
+        return allowed.contains(redrawn) ? redrawn : Sampler.argmax(masked)
+    }
+
     /// EOS, plus control tokens that end a turn in the chat formats (as llama.cpp's end-of-generation list).
-    static func endOfGenerationTokens(_ vocabulary: TokenVocabulary) -> Set<TokenID> {
+    public static func endOfGenerationTokens(_ vocabulary: TokenVocabulary) -> Set<TokenID> {
         let markers: Set<String> = [
             "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>", "</s>",
             "<|eom_id|>", "<EOT>", "<|EOT|>",

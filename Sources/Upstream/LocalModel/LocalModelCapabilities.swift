@@ -1,7 +1,7 @@
 package import JSON
 
-/// What the local model cannot honour yet, named so a request gets a 400 instead of an answer that silently
-/// ignores it. The one place to widen when the local sampler learns constrained decoding, logprobs and `n`.
+/// What the local model cannot honour, named so a request gets a 400 instead of an answer that silently ignores it:
+/// tools, an unusable `response_format`, more choices or alternatives than it gives, logit bias, echo, suffix.
 package enum LocalModelCapabilities {
     /// The first field of an OpenAI request `body` the local model cannot honour, with the reason; nil when it
     /// can run the request as asked.
@@ -15,18 +15,18 @@ package enum LocalModelCapabilities {
         if let choice = present("tool_choice"), choice.stringValue != "none", choice.stringValue != "auto" {
             return ("tool_choice", "the local model has no tool calling")
         }
-        if let format = present("response_format")?["type"]?.stringValue, format != "text" {
-            return ("response_format", "the local model does not constrain its output to JSON yet")
+        do {
+            _ = try LocalModelRequest.grammar(body)
+        } catch {
+            return ("response_format", error.message)
         }
-        if present("logprobs").map({ $0.boolValue == true || ($0.intValue ?? 0) > 0 }) ?? false {
-            return ("logprobs", "the local model does not report logprobs yet")
+        if let top = present("top_logprobs")?.intValue, top > LocalModelRequest.maxTopLogprobs {
+            return ("top_logprobs", "the local model reports at most \(LocalModelRequest.maxTopLogprobs) alternatives")
         }
-        if (present("top_logprobs")?.intValue ?? 0) > 0 {
-            return ("top_logprobs", "the local model does not report logprobs yet")
+        if let n = present("n")?.intValue, n > LocalModelRequest.maxChoices {
+            return ("n", "the local model answers at most \(LocalModelRequest.maxChoices) choices")
         }
-        for key in ["n", "best_of"] where (present(key)?.intValue ?? 1) > 1 {
-            return (key, "the local model answers one choice")
-        }
+        if (present("best_of")?.intValue ?? 1) > 1 { return ("best_of", "the local model answers one choice") }
         if let bias = present("logit_bias")?.objectValue, !bias.isEmpty {
             return ("logit_bias", "the local sampler has no logit bias")
         }
@@ -34,7 +34,7 @@ package enum LocalModelCapabilities {
         if present("suffix") != nil { return ("suffix", "the local model does not fill in the middle") }
         for key in ["grammar", "json_schema", "guided_json", "guided_regex", "guided_choice", "guided_grammar"]
         where present(key) != nil {
-            return (key, "the local model does not constrain its output yet")
+            return (key, "the local model constrains its output through response_format only")
         }
         for message in present("messages")?.arrayValue ?? [] {
             if message["tool_calls"].map({ !$0.isNull }) ?? false || message["role"]?.stringValue == "tool" {

@@ -25,6 +25,7 @@ public final class LocalModelMiner: MinerTransport {
     /// Work accepted and not finished, by caller: the running job plus the waiting ones.
     private let line: Mutex<FairQueue<Job>>
     private let nextID = Atomic<Int>(1)
+    private let constraints: LocalGrammarConstraints
 
     /// One generation or embedding, run on `queue` in its turn.
     typealias Job = @Sendable () -> Void
@@ -40,6 +41,7 @@ public final class LocalModelMiner: MinerTransport {
         self.maxTokens = maxTokens
         self.queueLimit = queueLimit
         line = Mutex(FairQueue(capacity: queueLimit + 1, perCallerLimit: perKeyLimit))
+        constraints = LocalGrammarConstraints(tokenizer: model.tokenizer)
     }
 
     /// The pool's entry for this miner.
@@ -107,29 +109,49 @@ public final class LocalModelMiner: MinerTransport {
         }
     }
 
-    /// Generates on the serial queue, yielding SSE chunks as tokens come.
+    /// Generates on the serial queue, yielding SSE chunks as tokens come: each of the `n` choices in turn.
     private func run(
         _ request: LocalModelRequest, chunks: LocalReplyChunks, stop: StopFlag,
         continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
     ) {
-        // The cache holds only what this request can use: the prompt and its longest answer.
-        let capacity = min(contextLength, request.prompt.count + request.parameters.maxTokens + 1)
-        let session = InferenceSession(model: model.model, contextLength: capacity, pool: threads)
+        var parameters = request.parameters
+        parameters.constraint = request.grammar.map(constraints.constraint(for:))
+        parameters.topLogprobs = request.topLogprobs
+        var completionTokens = 0
         do {
-            let result = try Generator(session: session, tokenizer: model.tokenizer).generate(
-                prompt: request.prompt, parameters: request.parameters
-            ) { token in
-                if !token.text.isEmpty { continuation.yield(chunks.text(token.text)) }
-                return !stop.isRaised
+            for choice in 0..<request.choices where !stop.isRaised {
+                if let seed = request.parameters.sampling.seed { parameters.sampling.seed = seed &+ UInt64(choice) }
+                completionTokens += try generate(
+                    request, parameters, choice: choice, chunks: chunks, stop: stop, continuation: continuation)
             }
-            let reason = result.finishReason == .length || result.finishReason == .contextFull ? "length" : "stop"
-            continuation.yield(chunks.finish(reason))
-            continuation.yield(chunks.usage(prompt: result.promptTokenCount, completion: result.tokens.count))
+            continuation.yield(chunks.usage(prompt: request.prompt.count, completion: completionTokens))
             continuation.yield(LocalReplyChunks.done)
         } catch {
             continuation.yield(chunks.error("the local model failed: \(error)"))
         }
         continuation.finish()
+    }
+
+    /// One choice: its tokens as chunks, then its finish reason; returns the number of tokens generated.
+    private func generate(
+        _ request: LocalModelRequest, _ parameters: GenerationParameters, choice: Int, chunks: LocalReplyChunks,
+        stop: StopFlag, continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    ) throws(InferenceSession.Failure) -> Int {
+        // The cache holds only what this request can use: the prompt and its longest answer.
+        let capacity = min(contextLength, request.prompt.count + parameters.maxTokens + 1)
+        let session = InferenceSession(model: model.model, contextLength: capacity, pool: threads)
+        let result = try Generator(session: session, tokenizer: model.tokenizer).generate(
+            prompt: request.prompt, parameters: parameters
+        ) { token in
+            if !token.text.isEmpty || token.logprobs != nil {
+                let logprobs = token.logprobs.map { LocalLogprobs(token.id, $0, tokenizer: model.tokenizer) }
+                continuation.yield(chunks.text(token.text, choice: choice, logprobs: logprobs))
+            }
+            return !stop.isRaised
+        }
+        let reason = result.finishReason == .length || result.finishReason == .contextFull ? "length" : "stop"
+        continuation.yield(chunks.finish(reason, choice: choice))
+        return result.tokens.count
     }
 
     /// Why `embeddings` could not answer.
@@ -211,17 +233,20 @@ private struct LocalReplyChunks: Sendable {
 
     static let done = Array("data: [DONE]\n\n".utf8)
 
-    func text(_ text: String) -> [UInt8] {
+    func text(_ text: String, choice: Int, logprobs: LocalLogprobs?) -> [UInt8] {
+        var object: JSONObject
         switch kind {
-        case .chat: chunk(choice: ["index": 0, "delta": ["content": .string(text)], "finish_reason": nil])
-        case .completion: chunk(choice: ["index": 0, "text": .string(text), "finish_reason": nil])
+        case .chat: object = ["index": .int(Int64(choice)), "delta": ["content": .string(text)], "finish_reason": nil]
+        case .completion: object = ["index": .int(Int64(choice)), "text": .string(text), "finish_reason": nil]
         }
+        if let logprobs { object["logprobs"] = kind == .chat ? logprobs.chatJSON : logprobs.completionJSON }
+        return chunk(choice: .object(object))
     }
 
-    func finish(_ reason: String) -> [UInt8] {
+    func finish(_ reason: String, choice: Int) -> [UInt8] {
         switch kind {
-        case .chat: chunk(choice: ["index": 0, "delta": [:], "finish_reason": .string(reason)])
-        case .completion: chunk(choice: ["index": 0, "text": "", "finish_reason": .string(reason)])
+        case .chat: chunk(choice: ["index": .int(Int64(choice)), "delta": [:], "finish_reason": .string(reason)])
+        case .completion: chunk(choice: ["index": .int(Int64(choice)), "text": "", "finish_reason": .string(reason)])
         }
     }
 

@@ -12,6 +12,12 @@ struct LocalModelRequest {
     let kind: Kind
     let prompt: [TokenID]
     let parameters: GenerationParameters
+    /// The grammar of `response_format`, when it asks for JSON.
+    let grammar: JSONGrammar?
+    /// Alternatives per token for `logprobs`; `nil` when not asked.
+    let topLogprobs: Int?
+    /// Choices to generate (`n`).
+    let choices: Int
 
     /// Why a request cannot run locally; becomes a 400 reply from the local miner.
     struct Invalid: Error {
@@ -40,6 +46,10 @@ struct LocalModelRequest {
             prompt = model.tokenizer.encode(text)
         }
         parameters = Self.parameters(json, maxTokens: maxTokens)
+        try Self.refuseTools(json, template: model.chatTemplate)
+        grammar = try Self.grammar(json)
+        topLogprobs = try Self.topLogprobs(json, kind: kind)
+        choices = try Self.choiceCount(json)
     }
 
     private static func chatPrompt(_ messages: JSONValue?, model: LocalModel) throws(Invalid) -> [TokenID] {
