@@ -1,6 +1,6 @@
 // libFuzzer target for API request parsing (Cortensor and OpenAI bodies). Not part of Package.swift:
 // Fuzz/run-fuzz.sh requests compiles this file with CompletionRequest*.swift, FieldReader.swift, APIError.swift and
-// the few Server/ files they need into one module, linked against a separately built (instrumented) JSON module.
+// the few HTTPServer files they need into one module, linked against a separately built (instrumented) JSON module.
 import JSON
 
 /// libFuzzer's entry point: `size` bytes at `data`, owned by libFuzzer for the duration of the call.
@@ -81,7 +81,7 @@ func checkRequest(_ request: CompletionRequest, body: [UInt8], api: String) {
         require(request.timeout.map { $0 >= .seconds(1) && $0 <= .seconds(3600) } ?? true, "timeout out of range")
     case ("openAIChat", .messages(let messages)), ("openAIResponses", .messages(let messages)):
         require(!messages.isEmpty, "chat: accepted without messages")
-    case ("openAICompletion", .prompt):
+    case ("openAICompletion", .prompt), ("openAICompletion", .tokens):
         break
     default:
         fatalError("\(api): wrong input kind \(request.input)")

@@ -1,6 +1,7 @@
 // libFuzzer target for the SSE framing and the miner output decoder. Not part of Package.swift:
-// Fuzz/run-fuzz.sh sse compiles this file with SSEDecoder.swift, UpstreamDecoder.swift and UpstreamRequest.swift
-// into one module, linked against a separately built (also instrumented) JSON module.
+// Fuzz/run-fuzz.sh sse compiles this file with Sources/Upstream's decoders (SSEDecoder, UpstreamDecoder and its
+// choices, ChoicePiece, UpstreamRequest, UpstreamEventStream) into one module, linked against separately built (also
+// instrumented) JSON and System modules.
 //
 // Input layout: byte 0 picks the line limit, bytes 1...3 seed the chunk split points, the rest is the stream.
 import JSON

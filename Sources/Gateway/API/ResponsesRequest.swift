@@ -24,6 +24,8 @@ enum ResponsesRequest {
             case "model", "stream", "temperature", "top_p", "user", "metadata", "parallel_tool_calls", "cache",
                 "top_logprobs", "safety_identifier", "prompt_cache_key", "service_tier", "store":
                 chat[key] = value
+                // Chat completions give alternatives only with `logprobs`; the Responses API has no such switch.
+                if key == "top_logprobs" { chat["logprobs"] = true }
             case "input", "instructions": continue
             case "max_output_tokens": chat["max_tokens"] = value
             case "tools": chat["tools"] = try tools(value)

@@ -14,7 +14,7 @@ public struct CORSPolicy: Sendable, Equatable {
     static let preflightMaxAge = "600"
     /// Response headers a page's script may read besides the CORS-safelisted ones.
     static let exposedHeaders =
-        "X-Request-Id, Retry-After, X-Cortensor-Miner, X-Cortensor-Session, X-Cortensor-Task, X-Cortensor-Cache, "
+        "X-Request-Id, Retry-After, X-Cortensor-Miner, X-Cortensor-Task, X-Cache, "
         + "X-Ipfs-Path, X-Ipfs-Roots, Content-Range, Content-Length, ETag"
     /// Longest `Access-Control-Request-Headers` echoed back.
     static let maxRequestedHeadersBytes = 1024
@@ -94,4 +94,9 @@ public struct CORSPolicy: Sendable, Equatable {
                 }
             }
     }
+}
+
+extension EdgeConfig.Server {
+    /// The CORS policy these settings describe.
+    public var corsPolicy: CORSPolicy { CORSPolicy(apiOrigins: corsOrigins, gatewayOrigins: corsGatewayOrigins) }
 }

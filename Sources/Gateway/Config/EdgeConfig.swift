@@ -78,9 +78,6 @@ public struct EdgeConfig: Sendable, Hashable {
         /// Web origins whose pages may read the IPFS gateway; any (`*`) by default, as public gateways allow.
         public var corsGatewayOrigins = ["*"]
 
-        /// The CORS policy these settings describe.
-        public var corsPolicy: CORSPolicy { CORSPolicy(apiOrigins: corsOrigins, gatewayOrigins: corsGatewayOrigins) }
-
         /// Creates the default server settings.
         public init() {}
     }

@@ -31,7 +31,9 @@ package enum LocalModelCapabilities {
             return ("logit_bias", "the local sampler has no logit bias")
         }
         if present("echo")?.boolValue == true { return ("echo", "the local model does not echo prompts") }
-        if present("suffix") != nil { return ("suffix", "the local model does not fill in the middle") }
+        if let suffix = present("suffix")?.stringValue, !suffix.isEmpty {
+            return ("suffix", "the local model does not fill in the middle")
+        }
         for key in ["grammar", "json_schema", "guided_json", "guided_regex", "guided_choice", "guided_grammar"]
         where present(key) != nil {
             return (key, "the local model constrains its output through response_format only")

@@ -11,32 +11,34 @@ import Testing
     }
 
     @Test func everyPromptShapeGivesOneRequestPerPrompt() throws {
-        #expect(try parse(#"{"prompt":"a"}"#).map(\.input) == [.prompt("a")])
-        #expect(try parse(#"{"prompt":[1,2,3]}"#).map(\.input) == [.tokens([1, 2, 3])])
-        #expect(try parse(#"{"prompt":["a","b"]}"#).map(\.input) == [.prompt("a"), .prompt("b")])
-        #expect(try parse(#"{"prompt":[[1],[2,3]]}"#).map(\.input) == [.tokens([1]), .tokens([2, 3])])
-        let batch = try parse(#"{"prompt":["a","b"],"max_tokens":3,"temperature":0}"#)
+        #expect(try parse(#"{"model":"m","prompt":"a"}"#).map(\.input) == [.prompt("a")])
+        #expect(try parse(#"{"model":"m","prompt":[1,2,3]}"#).map(\.input) == [.tokens([1, 2, 3])])
+        #expect(try parse(#"{"model":"m","prompt":["a","b"]}"#).map(\.input) == [.prompt("a"), .prompt("b")])
+        #expect(try parse(#"{"model":"m","prompt":[[1],[2,3]]}"#).map(\.input) == [.tokens([1]), .tokens([2, 3])])
+        let batch = try parse(#"{"model":"m","prompt":["a","b"],"max_tokens":3,"temperature":0}"#)
         #expect(batch.allSatisfy { $0.maxTokens == 3 && $0.temperature == 0 })
     }
 
     @Test(arguments: [
-        #"{"prompt":[]}"#, #"{"prompt":[[]]}"#, #"{"prompt":["a",1]}"#, #"{"prompt":[-1]}"#,
-        #"{"prompt":[4294967296]}"#,
-        #"{"prompt":{"a":1}}"#, #"{"prompt":"a","echo":true}"#, #"{"prompt":"a","suffix":"z"}"#,
-        #"{"prompt":"a","best_of":2}"#,
+        #"{"model":"m","prompt":[]}"#, #"{"model":"m","prompt":[[]]}"#, #"{"model":"m","prompt":["a",1]}"#,
+        #"{"model":"m","prompt":[-1]}"#,
+        #"{"model":"m","prompt":[4294967296]}"#,
+        #"{"model":"m","prompt":{"a":1}}"#, #"{"model":"m","prompt":"a","echo":true}"#,
+        #"{"model":"m","prompt":"a","suffix":"z"}"#,
+        #"{"model":"m","prompt":"a","best_of":2}"#,
     ])
     func badPromptsAndUnsupportedOptionsAreRefused(body: String) {
         #expect(throws: APIError.self) { try parse(body) }
     }
 
     @Test func harmlessDefaultsOfThoseOptionsAreAccepted() throws {
-        #expect(try parse(#"{"prompt":"a","echo":false,"suffix":"","best_of":1}"#).count == 1)
+        #expect(try parse(#"{"model":"m","prompt":"a","echo":false,"suffix":"","best_of":1}"#).count == 1)
     }
 
     @Test func aBatchIsBounded() throws {
         let many =
             "[" + Array(repeating: #""p""#, count: CompletionRequest.maxBatchedPrompts + 1).joined(separator: ",")
-        #expect(throws: APIError.self) { try parse(#"{"prompt":\#(many)]}"#) }
+        #expect(throws: APIError.self) { try parse(#"{"model":"m","prompt":\#(many)]}"#) }
     }
 
     @Test func tokenPromptsReachTheMinerAsTokens() throws {
