@@ -72,7 +72,8 @@ public struct MinerRefusal: Sendable, Hashable {
     static func code(minerCode: String?, message: String) -> String {
         let lowered = message.lowercased()
         let saysContext =
-            lowered.contains("context") && (lowered.contains("exceed") || lowered.contains("too long"))
+            TextSearch.contains(lowered, "context")
+            && (TextSearch.contains(lowered, "exceed") || TextSearch.contains(lowered, "too long"))
         if minerCode == "context_length_exceeded" || minerCode == "exceed_context_size_error" || saysContext {
             return "context_length_exceeded"
         }

@@ -1,3 +1,5 @@
+import System
+
 /// What to send; the sender fills in nonce, fees and (unless given) the gas limit.
 public struct TransactionRequest: Sendable, Hashable {
     /// The recipient; `nil` creates a contract.

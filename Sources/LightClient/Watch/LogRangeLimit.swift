@@ -1,3 +1,5 @@
+import System
+
 /// Recognizes a node's refusal of an `eth_getLogs` range as too large. Providers word it differently: Infura
 /// and others answer code -32005 ("query returned more than 10000 results"), Alchemy "Log response size exceeded",
 /// QuickNode and Nitro nodes "block range ... exceeds limit" or "too many blocks"; a reply over the client's size
