@@ -138,7 +138,7 @@ func checkReplyBody(_ body: [UInt8]) {
         case .text(let text):
             require(!text.isEmpty, "empty text event")
             textBytes += text.utf8.count
-        case .usage, .finish:
+        case .usage, .finish, .piece, .usageDetails, .fingerprint:
             break
         }
     }

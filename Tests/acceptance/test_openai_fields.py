@@ -408,7 +408,9 @@ def test_llama_server_tool_call_comes_back_as_tool_calls(router_factory: RouterF
         for chunk in client.chat.completions.create(stream=True, **kwargs):
             for choice in chunk.choices:
                 for call in choice.delta.tool_calls or []:
-                    name += (call.function.name or "") if call.function else ""
+                    # llama-cpp-python repeats the function's name in every delta (OpenAI sends it once); the
+                    # router relays deltas as the miner sent them, so the name is the first one seen.
+                    name = name or ((call.function.name or "") if call.function else "")
                     arguments += (call.function.arguments or "") if call.function else ""
     else:
         reply = client.chat.completions.create(**kwargs)
