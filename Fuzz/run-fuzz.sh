@@ -134,7 +134,7 @@ gguf)
     module=GGUFFuzz
     dict="$root/Fuzz/gguf.dict"
     seed_dirs=("$root/Fuzz/GGUFFuzz/seeds")
-    link=(System InferenceKernels)
+    link=(System JSON InferenceKernels)
     ;;
 *)
     echo "usage: Fuzz/run-fuzz.sh <json|toml|sse|requests|ipld|multipart|gguf|lightclient> [seconds] [--build-only | --seeds | libFuzzer flags...]" >&2
