@@ -48,7 +48,7 @@ public enum Hex {
     }
 
     /// The lowercase hex digits, by value.
-    public static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 extension Sequence<UInt8> {
